@@ -17,10 +17,13 @@ public static class StorageNames
         /// <summary>Daily letter batches for the print vendor.</summary>
         public const string Letters = "letters";
 
-        /// <summary>Blob receipts of the local trigger host (like the Functions host's azure-webjobs-hosts).</summary>
+        /// <summary>Blob receipts and timer locks of the local trigger host (the Functions host uses the same container).</summary>
         public const string Hosts = "azure-webjobs-hosts";
 
-        public static readonly IReadOnlyList<string> All = [Drops, DropReports, Letters, Hosts];
+        /// <summary>PushGov's own state blobs: per-tenant resident fingerprints for snapshot diffing.</summary>
+        public const string State = "pushgov-state";
+
+        public static readonly IReadOnlyList<string> All = [Drops, DropReports, Letters, Hosts, State];
     }
 
     public static class Queues
@@ -31,10 +34,10 @@ public static class StorageNames
         /// <summary>Messages to send: each carries the message id only; the sender reloads the row.</summary>
         public const string Send = "send";
 
-        /// <summary>Blob-created notifications for drops (Event Grid in Azure; the local trigger host locally).</summary>
-        public const string Drops = "drops";
+        /// <summary>Blobs the blob trigger gave up on after 5 tries (the Functions host's name).</summary>
+        public const string BlobPoison = "webjobs-blobtrigger-poison";
 
-        public static readonly IReadOnlyList<string> All = [CaseSteps, Send, Drops];
+        public static readonly IReadOnlyList<string> All = [CaseSteps, Send];
 
         public static string Poison(string queue) => queue + "-poison";
     }
@@ -43,10 +46,20 @@ public static class StorageNames
     {
         public const string Tenants = "tenants";
         public const string ApiKeys = "apikeys";
+
+        /// <summary>Persons by household: PartitionKey <c>{tenant}-{householdId}</c>, RowKey residentId.</summary>
         public const string Residents = "residents";
-        public const string Households = "households";
+
+        /// <summary>ResidentId → household: PartitionKey tenant, RowKey residentId.</summary>
+        public const string ResidentIndex = "residentindex";
+
+        /// <summary>Birthday index for the age sweep: PartitionKey <c>{tenant}-{MMDD}</c>, RowKey residentId.</summary>
+        public const string Birthdays = "birthdays";
+
+        /// <summary>Facts per resident or household (tax, pregnancy, disaster, contacts): PartitionKey tenant, RowKey <c>r:{residentId}|…</c> or <c>h:{householdId}|…</c>.</summary>
         public const string Facts = "facts";
-        public const string Contacts = "contacts";
+
+        /// <summary>Drops seen, by content hash: PartitionKey tenant, RowKey <c>{dataset}-{sha256}</c>.</summary>
         public const string Drops = "drops";
         public const string Events = "events";
         public const string Cases = "cases";
@@ -57,6 +70,6 @@ public static class StorageNames
         public const string Audit = "audit";
 
         public static readonly IReadOnlyList<string> All =
-            [Tenants, ApiKeys, Residents, Households, Facts, Contacts, Drops, Events, Cases, CaseHistory, Timers, Messages, Sink, Audit];
+            [Tenants, ApiKeys, Residents, ResidentIndex, Birthdays, Facts, Drops, Events, Cases, CaseHistory, Timers, Messages, Sink, Audit];
     }
 }

@@ -1,0 +1,11 @@
+using PushGov.Domain.Detection;
+using PushGov.Domain.Residents;
+
+namespace PushGov.Domain.Eligibility;
+
+/// <summary>Matching as the case workflow uses it: a pure function of an event and a household snapshot.</summary>
+public interface IEligibility
+{
+    /// <summary>The services the event makes someone eligible for, with recipients, deadlines, amounts and reasons; deterministic.</summary>
+    IReadOnlyList<ServiceMatch> Match(string tenant, LifeEvent lifeEvent, HouseholdSnapshot household);
+}

@@ -1,0 +1,87 @@
+using PushGov.Domain.Residents;
+
+namespace PushGov.Domain.Messaging;
+
+/// <summary>A message as stored: what was rendered, to whom, and where it stands.</summary>
+public sealed record MessageRecord
+{
+    public required string Tenant { get; init; }
+
+    public required string MessageId { get; init; }
+
+    public required string CaseId { get; init; }
+
+    public required string ResidentId { get; init; }
+
+    public required Channel Channel { get; init; }
+
+    /// <summary>Phone, e-mail or postal address: personal data, never logged in clear.</summary>
+    public required string To { get; init; }
+
+    public required string Language { get; init; }
+
+    public required IReadOnlyList<string> ServiceIds { get; init; }
+
+    public required string Purpose { get; init; }
+
+    public string? Subject { get; init; }
+
+    public required string Text { get; init; }
+
+    public string? Html { get; init; }
+
+    public required string TemplateVersion { get; init; }
+
+    public required string Status { get; init; }
+
+    public int Attempts { get; init; }
+
+    public string? Provider { get; init; }
+
+    public string? ProviderMessageId { get; init; }
+
+    /// <summary>Not to be sent before this time (quiet hours, pacing, Retry-After).</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    public string? LastError { get; init; }
+
+    /// <summary>True when the tenant's key was a test key: the message only ever goes to the development sink.</summary>
+    public bool TestMode { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public OutgoingMessage ToOutgoing() => new()
+    {
+        Tenant = Tenant,
+        MessageId = MessageId,
+        IdempotencyKey = MessageId,
+        Channel = Channel,
+        To = To,
+        Subject = Subject,
+        TextBody = Text,
+        HtmlBody = Html,
+        Language = Language,
+        TemplateVersion = TemplateVersion,
+    };
+}
+
+/// <summary>Message statuses, as GOV.UK Notify names them.</summary>
+public static class MessageStatuses
+{
+    public const string Created = "created";
+    public const string Sending = "sending";
+    public const string Delivered = "delivered";
+    public const string TemporaryFailure = "temporary-failure";
+    public const string PermanentFailure = "permanent-failure";
+    public const string TechnicalFailure = "technical-failure";
+    public const string Cancelled = "cancelled";
+
+    /// <summary>Statuses from which a send may (still) be attempted.</summary>
+    public static bool CanSend(string status) => status is Created or TemporaryFailure;
+
+    public static bool IsFinal(string status) => status is Delivered or PermanentFailure or TechnicalFailure or Cancelled;
+
+    public static bool IsFailure(string status) => status is PermanentFailure or TechnicalFailure;
+}

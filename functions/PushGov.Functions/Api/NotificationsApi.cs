@@ -1,0 +1,28 @@
+using PushGov.Domain.Messaging;
+using PushGov.Infrastructure.Messaging;
+
+namespace PushGov.Functions.Api;
+
+/// <summary>
+/// What the development sink recorded: the messages PushGov would have sent (locally and for test keys).
+/// <code>GET /api/tenants/{tenant}/notifications</code>
+/// </summary>
+public static class NotificationsApi
+{
+    public static RouteGroupBuilder MapNotificationsApi(this RouteGroupBuilder tenants)
+    {
+        tenants.MapGet("/{tenant}/notifications", ListAsync).WithTags("Notifications").RequireRole(ApiRole.Staff);
+        return tenants;
+    }
+
+    public sealed record Notification(string MessageId, string Channel, string To, string? Subject, string Text, string Language, string? TemplateVersion, DateTimeOffset RecordedAt);
+
+    private static async Task<IResult> ListAsync(string tenant, int? max, bool? reveal, DevSink sink, HttpContext http, CancellationToken ct)
+    {
+        var entries = await sink.ListAsync(tenant, Math.Clamp(max ?? 500, 1, 5000), ct);
+
+        // Addresses are masked unless an admin asks to see them (they are what a real send would have used).
+        var show = reveal == true && ApiPrincipal.From(http).Role == ApiRole.Admin;
+        return Results.Ok(entries.Select(e => new Notification(e.MessageId, e.Channel, show ? e.To : Masking.Mask(e.To), e.Subject, e.Text, e.Language, e.TemplateVersion, e.RecordedAt)).ToList());
+    }
+}

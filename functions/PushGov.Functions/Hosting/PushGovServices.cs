@@ -1,0 +1,125 @@
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using PushGov.Domain.Cases;
+using PushGov.Functions.CustomHandler;
+using PushGov.Functions.Handlers;
+using PushGov.Functions.TriggerHost;
+using PushGov.Infrastructure.Cases;
+using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Residents;
+using PushGov.Infrastructure.Storage;
+using PushGov.Functions.Api;
+using PushGov.Infrastructure.Tenants;
+
+namespace PushGov.Functions.Hosting;
+
+/// <summary>The app's registrations, in one place (Program.cs stays short).</summary>
+public static class PushGovServices
+{
+    /// <summary>Configuration as the Functions host gives it: environment variables, and locally local.settings.json Values.</summary>
+    public static WebApplicationBuilder AddPushGovConfiguration(this WebApplicationBuilder builder)
+    {
+        var root = builder.Configuration["PushGov:ScriptRoot"] ?? AppContext.BaseDirectory;
+        foreach (var candidate in new[] { Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"), Path.Combine(root, "local.settings.json") }.Distinct())
+        {
+            builder.Configuration.AddLocalSettings(candidate);
+        }
+
+        builder.Configuration.AddEnvironmentVariables();
+
+        // Under the Functions host the app must listen where the host expects it.
+        if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port)
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+
+        return builder;
+    }
+
+    public static IServiceCollection AddPushGov(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => StorageClients.FromSettings(key => config[key]));
+        services.AddSingleton<CaseStore>();
+        services.AddSingleton<MessageStore>();
+        services.AddSingleton<TimerStore>();
+        services.AddSingleton<ResidentStore>();
+        services.AddSingleton<DevSink>();
+        services.AddSingleton<CaseEngine>();
+        services.AddSingleton<SendWorker>();
+        services.AddSingleton<ICaseActivities>(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), _ => CaseSettings.Default));
+        services.AddSingleton<ISenderSelector, SinkOnlySelector>();
+        services.AddSingleton(sp => new ApiKeyStore(
+            sp.GetRequiredService<StorageClients>(),
+            config["PushGov:ApiKeyPepper"] is { Length: >= 16 } pepper ? pepper : throw new InvalidOperationException("PushGov:ApiKeyPepper must be set (at least 16 characters; in Azure a Key Vault reference)."),
+            sp.GetRequiredService<TimeProvider>()));
+
+        services.AddSingleton<IFunction, AdvanceCaseFunction>();
+        services.AddSingleton<IFunction, SendMessageFunction>();
+        services.AddSingleton<IFunction, SweepFunction>();
+        services.AddSingleton<FunctionDispatcher>();
+
+        var triggerHost = new TriggerHostOptions();
+        config.GetSection("PushGov:TriggerHost").Bind(triggerHost);
+        services.AddSingleton(triggerHost);
+        var development = string.Equals(config["AzureWebJobsStorage"], "UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase);
+        var underFunctionsHost = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 };
+        if (triggerHost.Enabled ?? (development && !underFunctionsHost))
+        {
+            services.AddHostedService<LocalTriggerHost>();
+        }
+
+        services.AddProblemDetails();
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+        return services;
+    }
+
+    /// <summary>Logs with the tenant and case id as scope; traces and metrics to the console locally (OTLP where configured).</summary>
+    public static WebApplicationBuilder AddPushGovTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        var console = builder.Configuration.GetValue("PushGov:Telemetry:Console", false);
+        var otel = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("pushgov"));
+        otel.WithTracing(t =>
+        {
+            t.AddSource(FunctionDispatcher.Activity.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+            if (console)
+            {
+                t.AddConsoleExporter();
+            }
+        });
+        otel.WithMetrics(m =>
+        {
+            m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+            if (console)
+            {
+                m.AddConsoleExporter();
+            }
+        });
+        if (console)
+        {
+            builder.Logging.AddOpenTelemetry(o => o.AddConsoleExporter());
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapPushGov(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        var api = app.MapGroup("/api");
+        api.MapHealthApi();
+        var tenants = api.MapGroup("/tenants");
+        tenants.MapCasesApi();
+        tenants.MapNotificationsApi();
+        app.MapCustomHandler();
+        return app;
+    }
+}

@@ -1,0 +1,41 @@
+using PushGov.Domain.Cases;
+using PushGov.Domain.Eligibility;
+using PushGov.Infrastructure.Residents;
+
+namespace PushGov.Infrastructure.Cases;
+
+/// <summary>
+/// The I/O steps of a case: <c>match</c> reads the household from the resident view and asks eligibility;
+/// <c>resolve</c> reads the recipients' contacts and consent and picks channel and language.
+/// </summary>
+public sealed class CaseActivities(ResidentStore residents, IEligibility eligibility, Func<string, CaseSettings>? settings = null) : ICaseActivities
+{
+    public CaseSettings SettingsFor(string tenant) => settings?.Invoke(tenant) ?? CaseSettings.Default;
+
+    public async Task<CaseInput> RunAsync(string step, CaseData c, CancellationToken ct)
+    {
+        switch (step)
+        {
+            case RunStep.Match:
+                var (snapshot, _) = await residents.SnapshotAsync(c.Tenant, c.Event.HouseholdId, c.Event.RelatedResidentIds, ct);
+                return new MatchCompleted(eligibility.Match(c.Tenant, c.Event, snapshot));
+            case RunStep.Resolve:
+                var recipients = c.Matches.SelectMany(m => m.RecipientIds).Distinct(StringComparer.Ordinal).ToList();
+                var (household, contacts) = await residents.SnapshotAsync(c.Tenant, c.Event.HouseholdId, recipients, ct);
+                var others = recipients.Where(r => household.Find(r) is null).ToList();
+                var members = household.Members.ToList();
+                foreach (var other in others)
+                {
+                    // A recipient in another household (e.g. a parent living apart): read their household too.
+                    if (await residents.HouseholdOfAsync(c.Tenant, other, ct) is { } hh)
+                    {
+                        members.AddRange((await residents.HouseholdAsync(c.Tenant, hh, ct)).Where(p => p.ResidentId == other));
+                    }
+                }
+
+                return new RecipientsResolved(RecipientResolver.Resolve(c, household with { Members = members }, contacts));
+            default:
+                throw new InvalidOperationException($"Unknown step '{step}'.");
+        }
+    }
+}
