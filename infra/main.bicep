@@ -108,7 +108,7 @@ param apiKeyPepper string = ''
 @description('Create the Event Grid subscription for drops. Needs the code deployed first (docs/deploy.md, step 2).')
 param deployDropsSubscription bool = false
 
-@description('Object id of a user or group that uploads drops (Storage Blob Data Contributor). Empty: none.')
+@description('Object id of a user or group that uploads drops, runs the CLI and rotates secrets. Empty: none.')
 param operatorPrincipalId string = ''
 
 @description('Principal type of operatorPrincipalId.')

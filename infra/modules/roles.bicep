@@ -5,7 +5,9 @@
 //   Key Vault       : Key Vault Secrets User (read secrets for Key Vault references)
 //   App Insights    : Monitoring Metrics Publisher (Entra ID telemetry ingestion; local auth is off)
 //   ACS             : a custom role with just the send actions, only when ACS is called with Entra ID
-//   operator        : Storage Blob Data Contributor, to upload drops with `az storage blob upload --auth-mode login`
+//   operator        : Storage Blob Data Contributor (upload drops with `az storage blob upload --auth-mode login`),
+//                     Storage Table Data Contributor (`pushgov tenant ...` writes the tenants and apikeys tables),
+//                     Key Vault Secrets Officer (set and rotate the secrets)
 
 @description('Name of the app\'s user-assigned identity.')
 param identityName string
@@ -25,7 +27,7 @@ param communicationServiceName string
 @description('True when the app calls ACS with its managed identity.')
 param acsUseManagedIdentity bool
 
-@description('Object id of a user or group that uploads drops and runs the CLI. Empty: none.')
+@description('Object id of a user or group that uploads drops, runs the CLI and rotates secrets. Empty: none.')
 param operatorPrincipalId string
 
 @description('Principal type of operatorPrincipalId.')
@@ -43,6 +45,7 @@ var roles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
@@ -134,12 +137,24 @@ resource acsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (ac
   }
 }
 
-resource operatorBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
-  name: guid(storageAccount.id, operatorPrincipalId, roles.storageBlobDataContributor)
-  scope: storageAccount
+resource operatorStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in [roles.storageBlobDataContributor, roles.storageTableDataContributor]: if (!empty(operatorPrincipalId)) {
+    name: guid(storageAccount.id, operatorPrincipalId, role)
+    scope: storageAccount
+    properties: {
+      principalId: operatorPrincipalId
+      principalType: operatorPrincipalType
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    }
+  }
+]
+
+resource operatorSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(vault.id, operatorPrincipalId, roles.keyVaultSecretsOfficer)
+  scope: vault
   properties: {
     principalId: operatorPrincipalId
     principalType: operatorPrincipalType
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
   }
 }
