@@ -94,6 +94,7 @@ internal static class Bicep
 {
     public static string Run(params string[] arguments)
     {
+        EnsureExecutable(Repo.BicepExe);
         var start = new ProcessStartInfo(Repo.BicepExe)
         {
             RedirectStandardOutput = true,
@@ -121,6 +122,20 @@ internal static class Bicep
         }
 
         return stdout.GetAwaiter().GetResult();
+    }
+
+    // A package extracted by some NuGet clients loses the executable bit.
+    private static void EnsureExecutable(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The Bicep CLI is not at {path}: run `dotnet restore tests/PushGov.Infra.Tests`.", path);
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0)
+        {
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute);
+        }
     }
 }
 
