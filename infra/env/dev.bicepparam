@@ -1,0 +1,29 @@
+// Development: small, public endpoints, scale to zero. Secrets come from the environment of the shell that
+// runs `az deployment group create` and are written to Key Vault only when set (docs/deploy.md).
+using '../main.bicep'
+
+param environmentName = 'dev'
+param owner = readEnvironmentVariable('PUSHGOV_OWNER', 'pushgov-dev-team')
+param costCentre = readEnvironmentVariable('PUSHGOV_COST_CENTRE', 'dev-0000')
+
+param instanceMemoryMB = 2048
+param maximumInstanceCount = 40
+param alwaysReady = []
+
+param storageSku = 'Standard_LRS'
+param blobSoftDeleteDays = 7
+param logRetentionDays = 30
+param enablePurgeProtection = false
+param enablePrivateNetworking = false
+
+param acsDataLocation = 'Japan'
+param acsUseManagedIdentity = true
+param senderDisplayName = 'PushGov (dev)'
+
+param domesticSmsEndpoint = readEnvironmentVariable('PUSHGOV_DOMESTIC_SMS_ENDPOINT', '')
+param domesticSmsSecret = readEnvironmentVariable('PUSHGOV_DOMESTIC_SMS_SECRET', '')
+param apiKeyPepper = readEnvironmentVariable('PUSHGOV_API_KEY_PEPPER', '')
+
+param deployDropsSubscription = bool(readEnvironmentVariable('PUSHGOV_DEPLOY_DROPS_SUBSCRIPTION', 'false'))
+param operatorPrincipalId = readEnvironmentVariable('PUSHGOV_OPERATOR_OBJECT_ID', '')
+param operatorPrincipalType = 'User'

@@ -1,0 +1,40 @@
+// Production: zone-redundant storage, purge protection, private networking, one always-ready instance for
+// the portals' HTTP API. Secrets come from the environment of the deploying shell (docs/deploy.md).
+using '../main.bicep'
+
+param environmentName = 'prod'
+param owner = readEnvironmentVariable('PUSHGOV_OWNER')
+param costCentre = readEnvironmentVariable('PUSHGOV_COST_CENTRE')
+
+param instanceMemoryMB = 2048
+param maximumInstanceCount = 100
+param alwaysReady = [
+  {
+    name: 'http'
+    instanceCount: 1
+  }
+]
+
+param storageSku = 'Standard_ZRS'
+param blobSoftDeleteDays = 30
+param logRetentionDays = 90
+param enablePurgeProtection = true
+
+param enablePrivateNetworking = true
+param vnetAddressPrefix = readEnvironmentVariable('PUSHGOV_VNET_PREFIX', '10.60.0.0/16')
+param appSubnetPrefix = readEnvironmentVariable('PUSHGOV_APP_SUBNET_PREFIX', '10.60.1.0/24')
+param privateEndpointSubnetPrefix = readEnvironmentVariable('PUSHGOV_PE_SUBNET_PREFIX', '10.60.2.0/24')
+
+param acsDataLocation = 'Japan'
+param acsUseManagedIdentity = true
+param customEmailDomain = readEnvironmentVariable('PUSHGOV_EMAIL_DOMAIN', '')
+param customEmailDomainVerified = bool(readEnvironmentVariable('PUSHGOV_EMAIL_DOMAIN_VERIFIED', 'false'))
+param senderDisplayName = readEnvironmentVariable('PUSHGOV_SENDER_DISPLAY_NAME', 'PushGov')
+
+param domesticSmsEndpoint = readEnvironmentVariable('PUSHGOV_DOMESTIC_SMS_ENDPOINT', '')
+param domesticSmsSecret = readEnvironmentVariable('PUSHGOV_DOMESTIC_SMS_SECRET', '')
+param apiKeyPepper = readEnvironmentVariable('PUSHGOV_API_KEY_PEPPER', '')
+
+param deployDropsSubscription = bool(readEnvironmentVariable('PUSHGOV_DEPLOY_DROPS_SUBSCRIPTION', 'false'))
+param operatorPrincipalId = readEnvironmentVariable('PUSHGOV_OPERATOR_OBJECT_ID', '')
+param operatorPrincipalType = 'Group'
