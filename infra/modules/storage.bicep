@@ -42,16 +42,16 @@ var containerNames = [
   'drop-reports'
   'letters'
   'azure-webjobs-hosts'
+  'pushgov-state'
 ]
 
-// StorageNames.Queues.All and StorageNames.Queues.Poison(q) for each
+// StorageNames.Queues.All, StorageNames.Queues.Poison(q) for each, and StorageNames.Queues.BlobPoison
 var queueNames = [
   'case-steps'
   'case-steps-poison'
   'send'
   'send-poison'
-  'drops'
-  'drops-poison'
+  'webjobs-blobtrigger-poison'
 ]
 
 // StorageNames.Tables.All
@@ -59,9 +59,9 @@ var tableNames = [
   'tenants'
   'apikeys'
   'residents'
-  'households'
+  'residentindex'
+  'birthdays'
   'facts'
-  'contacts'
   'drops'
   'events'
   'cases'

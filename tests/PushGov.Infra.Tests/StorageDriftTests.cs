@@ -33,7 +33,7 @@ public sealed class StorageDriftTests(CompiledTemplate compiled)
     [Fact]
     public void Template_creates_every_queue_and_its_poison_queue_and_nothing_else()
     {
-        var expected = StorageNames.Queues.All.SelectMany(q => new[] { q, StorageNames.Queues.Poison(q) });
+        var expected = StorageNames.Queues.All.SelectMany(q => new[] { q, StorageNames.Queues.Poison(q) }).Append(StorageNames.Queues.BlobPoison);
 
         var created = CompiledTemplate.CreatedNames(compiled.ModuleTemplate("storage"), QueueType);
 
