@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using PushGov.Domain.Serialization;
+using Spectre.Console;
+
+namespace PushGov.Cli.Commands;
+
+/// <summary><c>./pushgov notifications</c>: the messages PushGov would send, as a table (from the running app's API).</summary>
+public static class NotificationsCommand
+{
+    private sealed record Notification(string MessageId, string Channel, string To, string? Subject, string Text, string Language, string? TemplateVersion, DateTimeOffset RecordedAt);
+
+    public static Command Build()
+    {
+        var url = new Option<string>("--url") { Description = "The app's base URL.", DefaultValueFactory = _ => "http://127.0.0.1:7071" };
+        var tenant = new Option<string>("--tenant") { Description = "Tenant code.", Required = true };
+        var key = new Option<string>("--key") { Description = "A staff or admin API key of the tenant (default: PUSHGOV_API_KEY).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PUSHGOV_API_KEY") ?? string.Empty };
+        var waitFor = new Option<int>("--wait-for") { Description = "Wait until at least this many messages are there.", DefaultValueFactory = _ => 0 };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait at most.", DefaultValueFactory = _ => 60 };
+        var command = new Command("notifications", "Show the messages PushGov would send (the development sink).") { url, tenant, key, waitFor, timeout };
+        command.SetAction(async (r, ct) =>
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(r.GetValue(url)!), Timeout = TimeSpan.FromSeconds(10) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", r.GetValue(key));
+            var deadline = DateTime.UtcNow.AddSeconds(r.GetValue(timeout));
+            List<Notification> list;
+            var last = -1;
+            var stableSince = DateTime.UtcNow;
+            while (true)
+            {
+                var response = await http.GetAsync(new Uri($"/api/tenants/{r.GetValue(tenant)}/notifications", UriKind.Relative), ct);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Console.Error.WriteLine($"The API answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+                    return 1;
+                }
+
+                list = await response.Content.ReadFromJsonAsync<List<Notification>>(PushGovJson.Options, ct) ?? [];
+                if (list.Count != last)
+                {
+                    last = list.Count;
+                    stableSince = DateTime.UtcNow;
+                }
+
+                // Enough, and no new message for 3 seconds (the rest of a drop may still be on its way).
+                var settled = list.Count >= r.GetValue(waitFor) && DateTime.UtcNow - stableSince > TimeSpan.FromSeconds(3);
+                if (settled || DateTime.UtcNow > deadline)
+                {
+                    break;
+                }
+
+                await Task.Delay(500, ct);
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{list.Count} message(s) PushGov would send[/]");
+            table.AddColumns("#", "channel", "to (masked)", "lang", "message");
+            var i = 0;
+            foreach (var n in list)
+            {
+                var text = (n.Subject is null ? string.Empty : n.Subject + "\n") + n.Text;
+                table.AddRow(Markup.Escape((++i).ToString()), Markup.Escape(n.Channel), Markup.Escape(n.To), Markup.Escape(n.Language), Markup.Escape(text.Length > 400 ? text[..400] + "…" : text));
+            }
+
+            AnsiConsole.Write(table);
+            return list.Count >= r.GetValue(waitFor) ? 0 : 1;
+        });
+        return command;
+    }
+}
