@@ -137,7 +137,7 @@ public sealed class AcsEmailClient : IMessageSender
             headers,
             options.EmailEngagementTrackingDisabled);
 
-        var uri = new Uri(endpoint, $"emails:send?api-version={Uri.EscapeDataString(options.EmailApiVersion)}");
+        var uri = new Uri(endpoint, $"./emails:send?api-version={Uri.EscapeDataString(options.EmailApiVersion)}");
         using var httpRequest = new HttpRequestMessage(HttpMethod.Post, uri)
         {
             Content = JsonContent.Create(request, options: AcsJson.Options),
