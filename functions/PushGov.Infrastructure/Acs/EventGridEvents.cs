@@ -82,7 +82,7 @@ public sealed record SmsReceived(
 
     private static readonly HashSet<string> OptInWords = new(StringComparer.Ordinal)
     {
-        "START", "UNSTOP", "YES", "配信再開", "再開",
+        "START", "UNSTOP", "配信再開", "再開",
     };
 
     /// <summary>The whole message is an opt-out word (width, case, spaces and trailing punctuation ignored: "ｓｔｏｐ。" counts).</summary>

@@ -25,7 +25,7 @@ public sealed record RetryPolicy
     /// <summary>The backoff of the second retry; doubles each retry after it.</summary>
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>No wait longer than this (also caps a provider's Retry-After).</summary>
+    /// <summary>No backoff longer than this. A provider's Retry-After is honoured even when longer: we never come back earlier than asked.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>A 429 without Retry-After waits this long.</summary>
