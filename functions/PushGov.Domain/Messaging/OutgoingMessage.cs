@@ -30,6 +30,19 @@ public sealed record OutgoingMessage
 
     /// <summary>Template id and version, recorded on each message (as GOV.UK Notify does).</summary>
     public string? TemplateVersion { get; init; }
+
+    /// <summary>
+    /// The one-click unsubscribe URL for this recipient (e-mail only). When set, the e-mail sender adds the RFC 8058
+    /// headers <c>List-Unsubscribe</c> and <c>List-Unsubscribe-Post: List-Unsubscribe=One-Click</c>.
+    /// </summary>
+    public string? UnsubscribeUrl { get; init; }
+
+    /// <summary>
+    /// When the first attempt to send this message was made, kept by the caller on the message row. Providers with
+    /// repeatable requests (ACS: <c>repeatabilityFirstSent</c>) need the same value on every retry; null means
+    /// "this is the first attempt" and the sender uses its clock.
+    /// </summary>
+    public DateTimeOffset? FirstAttemptAt { get; init; }
 }
 
 /// <summary>What a provider said to one send attempt.</summary>

@@ -1,0 +1,90 @@
+namespace PushGov.Domain.Messaging.Statuses;
+
+/// <summary>
+/// The status of one outgoing message, as GOV.UK Notify names them. A message starts <see cref="Created"/>, becomes
+/// <see cref="Sending"/> once a provider has accepted it, and ends in one of the completed statuses.
+/// </summary>
+public enum NotificationStatus
+{
+    /// <summary>Rendered and stored; not yet accepted by a provider (also: waiting for a retry).</summary>
+    Created,
+
+    /// <summary>A provider has accepted it; the delivery report has not come yet.</summary>
+    Sending,
+
+    /// <summary>The provider reports it delivered to the handset or the recipient's mail server.</summary>
+    Delivered,
+
+    /// <summary>The recipient could not be reached for now (phone off, inbox full, message expired at the carrier).</summary>
+    TemporaryFailure,
+
+    /// <summary>The address will never work (no such number or mailbox, bounced, suppressed, blocked as spam).</summary>
+    PermanentFailure,
+
+    /// <summary>Our side or the provider's failed (configuration, credentials, retries exhausted); not the recipient's fault.</summary>
+    TechnicalFailure,
+
+    /// <summary>Withdrawn before it was sent (the case closed, consent withdrawn).</summary>
+    Cancelled,
+}
+
+/// <summary>Named groups of statuses and their wire names ("temporary-failure", …).</summary>
+public static class NotificationStatuses
+{
+    /// <summary>Failed, in any way: what a fallback to another channel or to staff looks at.</summary>
+    public static readonly IReadOnlySet<NotificationStatus> Failed = new HashSet<NotificationStatus>
+    {
+        NotificationStatus.TemporaryFailure,
+        NotificationStatus.PermanentFailure,
+        NotificationStatus.TechnicalFailure,
+    };
+
+    /// <summary>Nothing more will happen to the message: a report arriving later for it is recorded but changes nothing.</summary>
+    public static readonly IReadOnlySet<NotificationStatus> Completed = new HashSet<NotificationStatus>
+    {
+        NotificationStatus.Delivered,
+        NotificationStatus.TemporaryFailure,
+        NotificationStatus.PermanentFailure,
+        NotificationStatus.TechnicalFailure,
+        NotificationStatus.Cancelled,
+    };
+
+    /// <summary>Still on its way: a sweep looks for messages left here too long.</summary>
+    public static readonly IReadOnlySet<NotificationStatus> InFlight = new HashSet<NotificationStatus>
+    {
+        NotificationStatus.Created,
+        NotificationStatus.Sending,
+    };
+
+    public static bool IsFailed(this NotificationStatus status) => Failed.Contains(status);
+
+    public static bool IsCompleted(this NotificationStatus status) => Completed.Contains(status);
+
+    /// <summary>The wire name: <c>created</c>, <c>sending</c>, <c>delivered</c>, <c>temporary-failure</c>, <c>permanent-failure</c>, <c>technical-failure</c>, <c>cancelled</c>.</summary>
+    public static string ToWireName(this NotificationStatus status) => status switch
+    {
+        NotificationStatus.Created => "created",
+        NotificationStatus.Sending => "sending",
+        NotificationStatus.Delivered => "delivered",
+        NotificationStatus.TemporaryFailure => "temporary-failure",
+        NotificationStatus.PermanentFailure => "permanent-failure",
+        NotificationStatus.TechnicalFailure => "technical-failure",
+        NotificationStatus.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown status."),
+    };
+
+    public static bool TryParseWireName(string? value, out NotificationStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<NotificationStatus>())
+        {
+            if (string.Equals(candidate.ToWireName(), value, StringComparison.OrdinalIgnoreCase))
+            {
+                status = candidate;
+                return true;
+            }
+        }
+
+        status = default;
+        return false;
+    }
+}
