@@ -119,6 +119,7 @@ public static class PushGovServices
         var tenants = api.MapGroup("/tenants");
         tenants.MapCasesApi();
         tenants.MapNotificationsApi();
+        tenants.MapDropsApi();
         app.MapCustomHandler();
         return app;
     }

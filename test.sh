@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every PushGov test on a fresh machine: installs what it needs (Azurite from the committed npm lockfile,
+# NuGet packages, the Bicep CLI package), builds with warnings as errors, checks formatting and the Bicep templates,
+# then runs every test project. Tests start their own Azurite (free loopback ports, in memory) and stop it.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Installing Azurite (npm ci) and NuGet packages"
+npm ci --no-audit --no-fund --loglevel=error
+dotnet restore PushGov.Functions.sln -v q
+
+step "Building (warnings are errors, nullable on)"
+dotnet build PushGov.Functions.sln --no-restore -v q -nologo -clp:ErrorsOnly
+
+step "Checking formatting (dotnet format --verify-no-changes)"
+dotnet format PushGov.Functions.sln --verify-no-changes --no-restore
+
+step "Checking the Bicep templates (build, lint, build-params)"
+infra/check.sh
+
+step "Running the tests"
+results=$(mktemp -d)
+passed=0 failed=0 status=0
+for project in tests/*/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  log="$results/$name.log"
+  if dotnet test "$project" --no-build -v q --nologo 2>&1 | tee "$log" | grep -E '^(Passed!|Failed!)|^\s+Failed |error' ; then :; fi
+  if grep -q '^Failed!' "$log" || ! grep -q '^Passed!' "$log"; then status=1; fi
+  p=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+  f=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+  passed=$((passed + p)); failed=$((failed + f))
+done
+rm -rf "$results"
+
+echo
+echo "${passed} passed, ${failed} failed"
+if [ "$failed" -ne 0 ] || [ "$status" -ne 0 ]; then
+  exit 1
+fi
