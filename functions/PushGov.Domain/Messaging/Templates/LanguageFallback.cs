@@ -33,8 +33,16 @@ public static class LanguageFallback
         }
 
         var tag = requested.Trim().Replace('_', '-');
+        var traditional = false;
         while (tag.Length > 0)
         {
+            // CLDR: Traditional Chinese does not fall back to zh (Simplified).
+            traditional |= tag.Contains("-Hant", StringComparison.OrdinalIgnoreCase) || ChineseScripts.GetValueOrDefault(tag) == "zh-Hant";
+            if (traditional && tag.Equals("zh", StringComparison.OrdinalIgnoreCase))
+            {
+                break;
+            }
+
             Add(chain, tag);
             if (ChineseScripts.TryGetValue(tag, out var script))
             {
