@@ -15,6 +15,9 @@ internal static class ScribanSandbox
 {
     private static readonly string[] AllowedBuiltins = ["string", "math", "array"];
 
+    // Built once and shared read-only by every render, as Scriban shares its own default builtins.
+    private static readonly ScriptObject Builtins = CreateBuiltins();
+
     public static Template Parse(string source, string templateId)
     {
         var template = Template.Parse(source, templateId);
@@ -36,14 +39,7 @@ internal static class ScribanSandbox
 
     public static string Render(Template template, string templateId, IReadOnlyDictionary<string, string> values)
     {
-        var defaults = new TemplateContext().BuiltinObject;
-        var builtins = new ScriptObject();
-        foreach (var name in AllowedBuiltins)
-        {
-            builtins.SetValue(name, defaults[name], readOnly: true);
-        }
-
-        var context = new TemplateContext(builtins)
+        var context = new TemplateContext(Builtins)
         {
             StrictVariables = true,
             EnableRelaxedMemberAccess = false,
@@ -67,6 +63,18 @@ internal static class ScribanSandbox
         {
             throw new TemplateRenderException(templateId, e.OriginalMessage, e);
         }
+    }
+
+    private static ScriptObject CreateBuiltins()
+    {
+        var defaults = new TemplateContext().BuiltinObject;
+        var builtins = new ScriptObject();
+        foreach (var name in AllowedBuiltins)
+        {
+            builtins.SetValue(name, defaults[name], readOnly: true);
+        }
+
+        return builtins;
     }
 
     private sealed class GlobalCollector : ScriptVisitor

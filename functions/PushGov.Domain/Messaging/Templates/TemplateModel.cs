@@ -92,3 +92,31 @@ public sealed class TemplateRenderException(string templateId, string message, E
 {
     public string TemplateId { get; } = templateId;
 }
+
+/// <summary>Turns a rendered message into the outbox's <see cref="OutgoingMessage"/>.</summary>
+public static class RenderedMessageExtensions
+{
+    public static OutgoingMessage ToOutgoingMessage(
+        this RenderedMessage rendered,
+        string tenant,
+        string messageId,
+        string idempotencyKey,
+        Residents.Channel channel,
+        string to)
+    {
+        ArgumentNullException.ThrowIfNull(rendered);
+        return new OutgoingMessage
+        {
+            Tenant = tenant,
+            MessageId = messageId,
+            IdempotencyKey = idempotencyKey,
+            Channel = channel,
+            To = to,
+            Subject = rendered.Subject,
+            TextBody = rendered.Text,
+            HtmlBody = rendered.Html,
+            Language = rendered.Language,
+            TemplateVersion = rendered.TemplateVersion,
+        };
+    }
+}

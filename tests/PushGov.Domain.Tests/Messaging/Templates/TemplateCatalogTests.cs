@@ -245,4 +245,30 @@ public class TemplateCatalogTests
 
         Assert.Contains("no-such-service", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Renders_on_many_threads_at_once_give_the_same_result()
+    {
+        var catalog = TemplateCatalog.LoadDefault();
+        var expected = catalog.Render("jidou-teate", Channel.Email, "ja", FullModel());
+
+        var results = new RenderedMessage[200];
+        Parallel.For(0, results.Length, i => results[i] = catalog.Render("jidou-teate", Channel.Email, "ja", FullModel()));
+
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    [Fact]
+    public void A_rendered_message_becomes_an_outgoing_message_carrying_language_and_template_version()
+    {
+        var rendered = TemplateCatalog.LoadDefault().Render("tennyu-guide", Channel.Email, "pt-BR", FullModel("Ana"));
+
+        var message = rendered.ToOutgoingMessage("401307", "msg-1", "case-1/welcome", Channel.Email, "ana@example.jp");
+
+        Assert.Equal("pt", message.Language);
+        Assert.Equal(rendered.TemplateVersion, message.TemplateVersion);
+        Assert.Equal("Bem-vindo a 福岡市", message.Subject);
+        Assert.Equal(rendered.Html, message.HtmlBody);
+        Assert.StartsWith("Olá, Ana,", message.TextBody, StringComparison.Ordinal);
+    }
 }
