@@ -46,7 +46,8 @@ public sealed class TemplateCatalog
     /// <summary>Every <c>*.yaml</c>/<c>*.yml</c> file of a directory (a tenant's templates).</summary>
     public static TemplateCatalog LoadFrom(string directory, TemplateLimits? limits = null)
     {
-        var files = Directory.EnumerateFiles(directory, "*.y*ml")
+        var files = Directory.EnumerateFiles(directory)
+            .Where(path => path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
             .Select(path => (Path.GetFileName(path), File.ReadAllText(path, Encoding.UTF8)));
         return LoadFrom(files, limits);
@@ -413,7 +414,17 @@ public sealed class TemplateCatalog
                     return new RenderedMessage(subjectText, body, HtmlEmail.Document(language, subjectText, HtmlBody(values)), language, Version);
 
                 default:
-                    var letter = PostalAddressBlock.Format(model.PostalAddress!) + "\n\n" + (subjectText is null ? string.Empty : subjectText + "\n\n") + body;
+                    string addressBlock;
+                    try
+                    {
+                        addressBlock = PostalAddressBlock.Format(model.PostalAddress!);
+                    }
+                    catch (Exception e) when (e is FormatException or ArgumentException)
+                    {
+                        throw new TemplateRenderException(Id, $"postal_address: {e.Message}", e);
+                    }
+
+                    var letter = addressBlock + "\n\n" + (subjectText is null ? string.Empty : subjectText + "\n\n") + body;
                     return new RenderedMessage(subjectText, letter, null, language, Version);
             }
         }

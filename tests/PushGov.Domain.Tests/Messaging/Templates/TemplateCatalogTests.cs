@@ -271,4 +271,14 @@ public class TemplateCatalogTests
         Assert.Equal(rendered.Html, message.HtmlBody);
         Assert.StartsWith("Olá, Ana,", message.TextBody, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_letter_with_a_bad_postal_code_is_an_error_naming_the_template_not_the_value()
+    {
+        var model = FullModel() with { PostalAddress = new PostalAddress("81086", "福岡県福岡市中央区天神1-8-1", "山田", "花子") };
+
+        var error = Assert.Throws<TemplateRenderException>(() => TemplateCatalog.LoadDefault().Render("jidou-teate", Channel.Post, "ja", model));
+
+        Assert.Equal("Template jidou-teate/post/ja: postal_address: A Japanese postal code has 7 digits; got 5.", error.Message);
+    }
 }
