@@ -1,4 +1,7 @@
 using PushGov.Domain.Cases;
+using PushGov.Domain.Messaging.Templates;
+using PushGov.Domain.Residents;
+using PushGov.Domain.Tenants;
 
 namespace PushGov.Domain.Messaging;
 
@@ -8,5 +11,72 @@ public sealed record ComposedMessage(string? Subject, string Text, string? Html,
 /// <summary>Renders the message a delivery of a case sends (templates per service, channel and language).</summary>
 public interface IMessageComposer
 {
-    ComposedMessage Compose(string tenant, CaseData c, Delivery delivery);
+    ComposedMessage Compose(TenantConfig tenant, CaseData c, Delivery delivery);
+}
+
+/// <summary>
+/// Composes a delivery's message from the template catalog. One delivery covers every service the case offers that
+/// recipient: an SMS is the template of the most urgent service (earliest deadline; it links to the case page where all
+/// are listed), an e-mail or letter has a section per service. Counter and portal come from the tenant.
+/// </summary>
+public sealed class TemplateComposer(Func<string, TemplateCatalog> catalogFor, Func<string, string?>? counterFor = null) : IMessageComposer
+{
+    public ComposedMessage Compose(TenantConfig tenant, CaseData c, Delivery delivery)
+    {
+        var catalog = catalogFor(tenant.Code);
+        var matches = c.Matches
+            .Where(m => delivery.ServiceIds.Contains(m.ServiceId) && catalog.ServiceIds.Contains(m.ServiceId))
+            .OrderBy(m => m.Deadline ?? DateOnly.MaxValue)
+            .ThenBy(m => m.ServiceId, StringComparer.Ordinal)
+            .ToList();
+        if (matches.Count == 0)
+        {
+            throw new InvalidOperationException($"No template for any of the services {string.Join(", ", delivery.ServiceIds)} of case {c.CaseId}.");
+        }
+
+        var portal = new Uri(tenant.PortalBaseUrl.TrimEnd('/') + "/");
+        var caseUrl = new Uri(portal, $"cases/{Uri.EscapeDataString(c.CaseId)}");
+        var unsubscribe = new Uri(portal, $"unsubscribe/{Uri.EscapeDataString(delivery.MessageId)}");
+        var postal = delivery.Channel == Channel.Post ? Postal(delivery) : null;
+
+        var parts = (delivery.Channel == Channel.Sms ? matches.Take(1) : matches).Select(m =>
+        {
+            var model = new TemplateModel
+            {
+                FirstName = delivery.GivenName,
+                FamilyName = delivery.FamilyName,
+                ServiceName = catalog.ServiceName(m.ServiceId, delivery.Language),
+                Municipality = tenant.Name,
+                Deadline = m.Deadline,
+                AmountYen = m.AmountYen,
+                PortalUrl = portal,
+                CaseUrl = caseUrl,
+                UnsubscribeUrl = unsubscribe,
+                Counter = counterFor?.Invoke(m.ServiceId) ?? $"{tenant.Name}役所の窓口",
+                PostalAddress = postal,
+            };
+            return catalog.Render(m.ServiceId, delivery.Channel, delivery.Language, model);
+        }).ToList();
+
+        var first = parts[0];
+        if (parts.Count == 1)
+        {
+            return new ComposedMessage(first.Subject, first.Text, first.Html, first.Language, first.TemplateVersion);
+        }
+
+        const string Rule = "\n\n――――――――――\n\n";
+        return new ComposedMessage(
+            first.Subject,
+            string.Join(Rule, parts.Select(p => p.Text)),
+            parts.All(p => p.Html is not null) ? string.Join("<hr>", parts.Select(p => p.Html)) : null,
+            first.Language,
+            string.Join('+', parts.Select(p => p.TemplateVersion)));
+    }
+
+    /// <summary>The postal address of a letter delivery: "{postal code}\n{address}" as the resolver writes it.</summary>
+    private static PostalAddress Postal(Delivery d)
+    {
+        var lines = d.Address.Split('\n', 2);
+        return new PostalAddress(lines.Length == 2 ? lines[0] : string.Empty, lines[^1], d.FamilyName ?? string.Empty, d.GivenName ?? string.Empty);
+    }
 }

@@ -29,6 +29,7 @@ public sealed class CaseEngine(
     StorageClients storage,
     ICaseActivities activities,
     IMessageComposer composer,
+    Tenants.TenantDirectory tenants,
     TimeProvider clock,
     ILogger<CaseEngine> logger)
 {
@@ -240,7 +241,7 @@ public sealed class CaseEngine(
 
     private async Task CreateMessageAsync(CaseData c, Delivery d, CancellationToken ct)
     {
-        var composed = composer.Compose(c.Tenant, c, d);
+        var composed = composer.Compose(await tenants.GetAsync(c.Tenant, ct), c, d);
         var now = clock.GetUtcNow();
         await messages.TryAddAsync(
             new MessageRecord

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs PushGov locally: installs what it needs, starts Azurite on loopback, builds and starts the app (its own trigger
+# host plays the Azure Functions host), creates the sample tenant, uploads the sample drops and prints the messages
+# PushGov would send. Keeps running until Ctrl-C; with --once it prints the table and exits. Stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+once=false
+case "${1:-}" in
+  --once) once=true ;;
+  "") ;;
+  *) echo "usage: ./run.sh [--once]" >&2; exit 2 ;;
+esac
+
+tenant=401307   # 福岡市, the tenant of the sample drops
+run=$root/.run
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+wait_port() { for _ in $(seq 1 "$2"); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
+
+echo "Installing Azurite (npm ci) and building PushGov…"
+if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+dotnet build functions/PushGov.Functions/PushGov.Functions.csproj -c Release -v q -nologo -clp:ErrorsOnly
+dotnet build functions/PushGov.Cli/PushGov.Cli.csproj -c Release -v q -nologo -clp:ErrorsOnly
+
+rm -rf "$run" && mkdir -p "$run/azurite"
+blob=$(free_port); queue=$(free_port); table=$(free_port); app=$(free_port)
+node_modules/.bin/azurite --silent --skipApiVersionCheck --loose --location "$run/azurite" \
+  --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" --tableHost 127.0.0.1 --tablePort "$table" \
+  > "$run/azurite.log" 2>&1 &
+pids+=($!)
+if ! wait_port "$blob" 40 || ! wait_port "$queue" 10 || ! wait_port "$table" 10; then
+  echo "Azurite did not start on 127.0.0.1 (see $run/azurite.log)." >&2
+  exit 1
+fi
+
+account=devstoreaccount1
+key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFq2ItBBfLW/CnbFNjvdqA==
+export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
+export PushGov__ApiKeyPepper="local-run-pepper-not-a-secret"
+export PushGov__TriggerHost__Enabled=true
+export PushGov__TriggerHost__BlobPollingInterval=00:00:01
+
+apikey=$(./pushgov tenant create --code "$tenant" --name 福岡市 --portal-url https://portal.example.jp 2>/dev/null)
+
+functions/PushGov.Functions/bin/Release/net10.0/PushGov.Functions --urls "http://127.0.0.1:$app" > "$run/app.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$app/api/health" > /dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$app/api/health" > /dev/null || { echo "PushGov did not start (see $run/app.log)." >&2; exit 1; }
+
+upload() { # dataset file
+  local name; name=$(basename "$2")
+  curl -fsS -X POST -H "Authorization: Bearer $apikey" -H "Content-Type: text/csv" --data-binary "@$2" \
+    "http://127.0.0.1:$app/api/tenants/$tenant/drops/$1?name=$name" > /dev/null
+  for _ in $(seq 1 120); do
+    if curl -fsS -H "Authorization: Bearer $apikey" "http://127.0.0.1:$app/api/tenants/$tenant/drops/$1/$name/report" > "$run/$1-$name.report.json" 2>/dev/null; then
+      echo "  $1/$name: $(node -e 'const r=require(process.argv[1]);console.log(`${r.accepted} of ${r.rowsRead} rows accepted${r.rejectedCount?`, ${r.rejectedCount} rejected`:""}${r.rejectedWhole?` — rejected: ${r.rejectedWhole}`:""}`)' "$run/$1-$name.report.json")"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "  $1/$name: no report after 60 s (see $run/app.log)" >&2
+  return 1
+}
+
+echo "Uploading the sample drops of $tenant (reports in $run/):"
+# The registry snapshot and contacts first, so the cases that the changes start find who to tell and how.
+for dataset in residents contacts tax pregnancy disaster resident-changes; do
+  for file in samples/"$tenant"/"$dataset"/*.csv; do
+    [ -e "$file" ] && upload "$dataset" "$file"
+  done
+done
+
+echo
+./pushgov notifications --url "http://127.0.0.1:$app" --tenant "$tenant" --key "$apikey" --wait-for 1 --timeout 60
+
+if [ "$once" = true ]; then
+  exit 0
+fi
+echo
+echo "PushGov is running at http://127.0.0.1:$app (API key for $tenant: $apikey)."
+echo "Logs: $run/app.log. Drop more files with: curl -X POST -H 'Authorization: Bearer …' -H 'Content-Type: text/csv' --data-binary @file.csv http://127.0.0.1:$app/api/tenants/$tenant/drops/<dataset>"
+echo "Ctrl-C stops PushGov and Azurite."
+wait "${pids[1]}"
