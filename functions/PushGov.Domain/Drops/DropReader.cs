@@ -207,7 +207,10 @@ public static class DropReader
                 _report.RowsRead++;
                 if (_csv.RowFieldCount != _csv.FieldCount)
                 {
-                    _report.Reject(_line, null, $"the row has {_csv.RowFieldCount} fields; the header has {_csv.FieldCount}");
+                    // Undecodable bytes can swallow a delimiter: say so rather than blame the field count.
+                    _report.Reject(_line, null, _csv.GetRawRecordSpan().Contains('\uFFFD')
+                        ? $"the row is not valid {_encodingName} text (wrong encoding?)"
+                        : $"the row has {_csv.RowFieldCount} fields; the header has {_csv.FieldCount}");
                     continue;
                 }
 
@@ -278,6 +281,22 @@ public static class DropReader
             }
 
             var known = DropColumns.Of(_dataset);
+            if (csv.FieldCount == 1)
+            {
+                var only = csv.GetName(0);
+                if (string.IsNullOrWhiteSpace(only))
+                {
+                    Whole("the drop has no header row (the first line is blank)");
+                    return;
+                }
+
+                if (only.Contains(';', StringComparison.Ordinal) || only.Contains('\t', StringComparison.Ordinal))
+                {
+                    Whole("the header has a single column: the drop is not comma-separated (semicolons or tabs found)");
+                    return;
+                }
+            }
+
             var headerLines = 1L;
             for (var i = 0; i < csv.FieldCount; i++)
             {
@@ -368,7 +387,7 @@ public static class DropReader
             var yearText = Text(C.FiscalYear, required: true);
             if (yearText is not null && !JapaneseDate.TryParseFiscalYear(yearText, out fiscalYear, out var yearError))
             {
-                Fail(C.FiscalYear, yearError!);
+                Fail(C.FiscalYear, "fiscal_year: " + yearError);
             }
 
             var income = 0L;

@@ -127,7 +127,7 @@ public static class JapaneseDate
         // 年度 n of an era runs from 1 April; the era must have been in force during that fiscal year.
         if (number < 1 || (era.Last is { } last && new DateOnly(year, 4, 1) > last))
         {
-            error = $"year {number} is outside {era.Name}";
+            error = $"{EraYear(era, number)}年度 is outside the {era.Name} era";
             return false;
         }
 
@@ -350,7 +350,10 @@ public static class JapaneseDate
     }
 
     private static string OutOfEra(Era era, int eraYear) =>
-        $"{era.Name}{eraYear}年 is outside the {era.Name} era ({era.First:yyyy-MM-dd} to {(era.Last is { } last ? last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "today")})";
+        $"{EraYear(era, eraYear)}年 is outside the {era.Name} era ({era.First:yyyy-MM-dd} to {(era.Last is { } last ? last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "today")})";
+
+    private static string EraYear(Era era, int year) =>
+        era.Name + (year == 1 ? "元" : year.ToString(CultureInfo.InvariantCulture));
 
     private static Era? ReadEra(ReadOnlySpan<char> text, ref int pos)
     {

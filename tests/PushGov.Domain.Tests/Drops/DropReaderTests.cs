@@ -116,7 +116,7 @@ public class DropReaderTests
         Assert.Equal(
         [
             new RowIssue(4, "taxable_income", "taxable_income is not a whole number of yen"),
-            new RowIssue(5, "fiscal_year", "year 32 is outside 平成"),
+            new RowIssue(5, "fiscal_year", "fiscal_year: 平成32年度 is outside the 平成 era"),
             new RowIssue(6, "non_taxable", "non_taxable must be 1 or 0, not '2'"),
         ], report.Rejected);
     }
