@@ -68,8 +68,9 @@ public static class DropReader
         private readonly CancellationToken _ct;
         private readonly DropStream _stream;
         private readonly CsvDataReader? _csv;
-        private readonly Dictionary<string, int> _at = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _codes = new(StringComparer.Ordinal);
+        // Keyed by the DropColumns constants themselves (reference identity: no string hashing per field).
+        private readonly Dictionary<string, int> _at = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _codes = new(ReferenceEqualityComparer.Instance);
         private readonly List<RowIssue> _rowWarnings = [];
         private readonly string _encodingName = string.Empty;
         private long _nextLine;
@@ -119,7 +120,12 @@ public static class DropReader
                     normalized[TextNormalizer.Normalize(from)] = TextNormalizer.Normalize(to);
                 }
 
-                _codes[column.Trim().ToLowerInvariant()] = normalized;
+                var columnName = column.Trim().ToLowerInvariant();
+                var constant = DropColumns.Of(dataset).Select(k => k.Name).FirstOrDefault(k => k == columnName);
+                if (constant is not null)
+                {
+                    _codes[constant] = normalized;
+                }
             }
 
             var reader = new StreamReader(_stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
@@ -309,8 +315,9 @@ public static class DropReader
                 }
 
                 var name = TextNormalizer.Normalize(raw.TrimStart('\uFEFF'));
-                var canonical = headerMap.TryGetValue(name, out var mapped) ? mapped : name.ToLowerInvariant();
-                if (!known.Any(k => k.Name == canonical))
+                var mappedName = headerMap.TryGetValue(name, out var mapped) ? mapped : name.ToLowerInvariant();
+                var canonical = known.Select(k => k.Name).FirstOrDefault(k => k == mappedName);
+                if (canonical is null)
                 {
                     continue; // unknown extra columns are ignored
                 }

@@ -60,26 +60,25 @@ public static class JapaneseDate
     /// </summary>
     public static bool TryParseRegistry(ReadOnlySpan<char> text, out RegistryDate date, out string? warning, out string? error)
     {
-        var original = TextNormalizer.Normalize(text);
-        var parsed = ParseCore(original);
+        var parsed = ParseCore(text);
         warning = null;
         error = null;
         date = default;
         switch (parsed.Kind)
         {
             case Kind.Exact:
-                date = new RegistryDate(DatePrecision.Exact, parsed.Date, parsed.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                date = RegistryDate.Of(parsed.Date);
                 return true;
             case Kind.Unknown:
-                date = new RegistryDate(DatePrecision.Unknown, null, original);
+                date = new RegistryDate(DatePrecision.Unknown, null, TextNormalizer.Normalize(text));
                 warning = "date is unknown (" + parsed.Message + "); nothing date-dependent is derived from it";
                 return true;
             case Kind.ImpossibleDay:
-                date = new RegistryDate(DatePrecision.Unknown, null, original);
+                date = new RegistryDate(DatePrecision.Unknown, null, TextNormalizer.Normalize(text));
                 warning = parsed.Message + "; kept as unknown, nothing date-dependent is derived from it";
                 return true;
             case Kind.Approximate:
-                date = new RegistryDate(DatePrecision.Approximate, parsed.Date, original);
+                date = new RegistryDate(DatePrecision.Approximate, parsed.Date, TextNormalizer.Normalize(text));
                 warning = "date is approximate (" + parsed.Message + "); nothing date-dependent is derived from it";
                 return true;
             default:
@@ -168,7 +167,8 @@ public static class JapaneseDate
 
     private static Parsed ParseCore(ReadOnlySpan<char> raw)
     {
-        var text = TextNormalizer.Normalize(raw).AsSpan();
+        // Drop fields arrive normalised already: only allocate when something needs changing.
+        var text = TextNormalizer.NeedsWork(raw) ? TextNormalizer.Normalize(raw).AsSpan() : raw;
         if (text.IsEmpty)
         {
             return Parsed.Fail("empty date");
@@ -177,6 +177,17 @@ public static class JapaneseDate
         if (text is "年月日不詳" or "生年月日不詳" or "不詳" or "不明")
         {
             return new Parsed(Kind.Unknown, default, "年月日不詳");
+        }
+
+        // Fast path for the most common form, yyyy-MM-dd.
+        if (text.Length == 10 && text[4] == '-' && text[7] == '-'
+            && TextNormalizer.IsAsciiDigits(text[..4]) && TextNormalizer.IsAsciiDigits(text.Slice(5, 2)) && TextNormalizer.IsAsciiDigits(text[8..]))
+        {
+            return Build(
+                null,
+                ((text[0] - '0') * 1000) + ((text[1] - '0') * 100) + ((text[2] - '0') * 10) + (text[3] - '0'),
+                ((text[5] - '0') * 10) + (text[6] - '0'),
+                ((text[8] - '0') * 10) + (text[9] - '0'));
         }
 
         var pos = 0;
