@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PushGov.Domain.Drops;
+
+/// <summary>One row-level finding: the 1-based physical line where the row starts, the canonical column (if any) and why.</summary>
+public sealed record RowIssue(long Line, string? Column, string Message);
+
+/// <summary>
+/// What reading one drop found; written next to the drop as <c>{path}.report.json</c>. Counts are exact; the lists
+/// hold at most <see cref="MaxListed"/> entries each, so a million bad rows do not make a huge report. Reasons never
+/// contain names, addresses, phone numbers or e-mail addresses.
+/// </summary>
+public sealed class DropReport
+{
+    public const int MaxListed = 1000;
+
+    [JsonConverter(typeof(DatasetNameConverter))]
+    public Dataset Dataset { get; set; }
+
+    /// <summary>Data rows read (blank lines not counted).</summary>
+    public long RowsRead { get; set; }
+
+    public long Accepted { get; set; }
+
+    /// <summary>Number of rejected rows (exact, even when the list is capped).</summary>
+    public long RejectedCount { get; set; }
+
+    /// <summary>Number of warnings (exact, even when the list is capped).</summary>
+    public long WarningCount { get; set; }
+
+    public List<RowIssue> Rejected { get; init; } = [];
+
+    public List<RowIssue> Warnings { get; init; } = [];
+
+    /// <summary>Why the drop as a whole was not read, or null when it was. When set, nothing of the drop may be applied.</summary>
+    public string? RejectedWhole { get; set; }
+
+    /// <summary><c>utf-8</c>, <c>utf-8-bom</c> or <c>cp932</c>; with <c>(pinned)</c> when the tenant pinned it.</summary>
+    public string? Encoding { get; set; }
+
+    /// <summary>Lowercase hex SHA-256 of the drop's bytes, computed while streaming (identifies the drop for idempotency).</summary>
+    public string? ContentHash { get; set; }
+
+    public long Bytes { get; set; }
+
+    /// <summary>True when not every rejected row or warning is listed.</summary>
+    public bool Truncated => RejectedCount > Rejected.Count || WarningCount > Warnings.Count;
+
+    public void Reject(long line, string? column, string message)
+    {
+        RejectedCount++;
+        if (Rejected.Count < MaxListed)
+        {
+            Rejected.Add(new RowIssue(line, column, message));
+        }
+    }
+
+    public void Warn(long line, string? column, string message)
+    {
+        WarningCount++;
+        if (Warnings.Count < MaxListed)
+        {
+            Warnings.Add(new RowIssue(line, column, message));
+        }
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, DropOptions.JsonOptions);
+
+    public static DropReport FromJson(string json) =>
+        JsonSerializer.Deserialize<DropReport>(json, DropOptions.JsonOptions) ?? throw new JsonException("Drop report is null.");
+
+    private sealed class DatasetNameConverter : JsonConverter<Dataset>
+    {
+        public override Dataset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Datasets.TryParse(reader.GetString(), out var dataset) ? dataset : throw new JsonException("Unknown dataset.");
+
+        public override void Write(Utf8JsonWriter writer, Dataset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.Name());
+    }
+}
