@@ -533,8 +533,8 @@ public sealed class LifeEventDetector
         person.IsHead ? new Dictionary<string, string>(1, StringComparer.Ordinal) { ["wasHead"] = "true" } : null;
 
     /// <summary>
-    /// The legal spouse pair the person is part of in their household: the head when they are 夫/妻, or
-    /// the registered 夫/妻 when they are the head. Common-law 夫(未届)/妻(未届) do not count.
+    /// The legal spouse pair the person is part of in their household: the head when they are 夫/妻 (or, with
+    /// no head, the other 夫/妻), or the registered 夫/妻 when they are the head. Common-law 夫(未届)/妻(未届) do not count.
     /// </summary>
     private Person? FindPartner(Person person)
     {
@@ -549,6 +549,9 @@ public sealed class LifeEventDetector
             return null;
         }
 
+        // A 夫/妻 pairs with the head; while a correction swaps head and spouse over two rows, the household
+        // briefly has no head and a 夫 and a 妻, who are the same couple.
+        Person? otherSpouse = null;
         foreach (var id in View.MembersOf(person.HouseholdId))
         {
             if (id == person.ResidentId || View.GetPerson(id) is not { Status: RegistryStatus.Registered } member)
@@ -556,13 +559,23 @@ public sealed class LifeEventDetector
                 continue;
             }
 
-            if (isSpouse ? member.IsHead : member.Relationship is Relationships.Wife or Relationships.Husband)
+            if (isSpouse && member.IsHead)
             {
                 return member;
             }
+
+            if (member.Relationship is Relationships.Wife or Relationships.Husband)
+            {
+                if (!isSpouse)
+                {
+                    return member;
+                }
+
+                otherSpouse ??= member;
+            }
         }
 
-        return null;
+        return otherSpouse;
     }
 
     /// <summary>The newborn's parents as the household shows them: its registered head and the head's spouse.</summary>
