@@ -43,6 +43,8 @@ public sealed record LifeEventDetectorOptions
 /// </summary>
 public sealed class LifeEventDetector
 {
+    private static readonly IReadOnlyDictionary<string, string> EmptyDetails = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
     private readonly string tenant;
     private readonly LifeEventDetectorOptions options;
     private readonly EmittedEvents emitted;
@@ -122,7 +124,10 @@ public sealed class LifeEventDetector
         ArgumentNullException.ThrowIfNull(events);
         var id = row.Person.ResidentId;
         var before = View.GetPerson(id);
-        var beforePartner = before is null ? null : FindPartner(before);
+        // The couple a row may make or break: only looked for where a marriage or divorce can show.
+        var beforePartner = before is not null && row.ChangeCode is ChangeCode.MARRIAGE or ChangeCode.DIVORCE or ChangeCode.CORRECTION
+            ? FindPartner(before)
+            : null;
         var after = WithStatus(row, before);
         View.Upsert(after);
         Sweep?.Track(after);
@@ -384,6 +389,16 @@ public sealed class LifeEventDetector
     private static Person WithStatus(ResidentChangeRow row, Person? before)
     {
         var person = row.Person;
+
+        // Most rows (転居, 修正 of a registered resident) leave the standing as the row has it: no copy.
+        if (row.ChangeCode is not (ChangeCode.DEATH or ChangeCode.MOVE_OUT or ChangeCode.MOVE_OUT_ABROAD or ChangeCode.MOVE_IN or ChangeCode.MOVE_IN_ABROAD)
+            && person.Status == (before?.Status ?? RegistryStatus.Registered)
+            && person.StatusDate == before?.StatusDate
+            && (person.MovedInDate is not null || before?.MovedInDate is null))
+        {
+            return person;
+        }
+
         return row.ChangeCode switch
         {
             ChangeCode.DEATH => person with { Status = RegistryStatus.Deceased, StatusDate = row.ChangeDate, MovedInDate = person.MovedInDate ?? before?.MovedInDate },
@@ -490,7 +505,7 @@ public sealed class LifeEventDetector
             Inferred = inferred,
             Source = source,
             RelatedResidentIds = related,
-            Details = details ?? [],
+            Details = details ?? EmptyDetails,
         });
     }
 
@@ -512,7 +527,7 @@ public sealed class LifeEventDetector
             EventDate = row.ChangeDate,
             Source = source,
             RelatedResidentIds = related,
-            Details = details ?? [],
+            Details = details ?? EmptyDetails,
         });
     }
 
@@ -552,9 +567,10 @@ public sealed class LifeEventDetector
         // A 夫/妻 pairs with the head; while a correction swaps head and spouse over two rows, the household
         // briefly has no head and a 夫 and a 妻, who are the same couple.
         Person? otherSpouse = null;
-        foreach (var id in View.MembersOf(person.HouseholdId))
+        foreach (var slot in View.MemberSlots(person.HouseholdId))
         {
-            if (id == person.ResidentId || View.GetPerson(id) is not { Status: RegistryStatus.Registered } member)
+            var member = slot.Person;
+            if (member.ResidentId == person.ResidentId || member.Status != RegistryStatus.Registered)
             {
                 continue;
             }
@@ -582,12 +598,13 @@ public sealed class LifeEventDetector
     private List<string> Parents(Person child)
     {
         var parents = new List<string>(2);
-        foreach (var id in View.MembersOf(child.HouseholdId))
+        foreach (var slot in View.MemberSlots(child.HouseholdId))
         {
-            if (id != child.ResidentId && View.GetPerson(id) is { Status: RegistryStatus.Registered } member
+            var member = slot.Person;
+            if (member.ResidentId != child.ResidentId && member.Status == RegistryStatus.Registered
                 && (member.IsHead || member.Relationship is Relationships.Wife or Relationships.Husband or "妻(未届)" or "夫(未届)"))
             {
-                parents.Add(id);
+                parents.Add(member.ResidentId);
             }
         }
 
@@ -596,13 +613,14 @@ public sealed class LifeEventDetector
 
     private List<string> OtherRegisteredMembers(Person person)
     {
-        var members = View.MembersOf(person.HouseholdId);
+        var members = View.MemberSlots(person.HouseholdId);
         var others = new List<string>(members.Count);
-        foreach (var id in members)
+        foreach (var slot in members)
         {
-            if (id != person.ResidentId && View.GetPerson(id) is { Status: RegistryStatus.Registered })
+            var member = slot.Person;
+            if (member.ResidentId != person.ResidentId && member.Status == RegistryStatus.Registered)
             {
-                others.Add(id);
+                others.Add(member.ResidentId);
             }
         }
 
@@ -611,13 +629,13 @@ public sealed class LifeEventDetector
 
     private List<Person> RegisteredMembers(string householdId)
     {
-        var ids = View.MembersOf(householdId);
-        var members = new List<Person>(ids.Count);
-        foreach (var id in ids)
+        var slots = View.MemberSlots(householdId);
+        var members = new List<Person>(slots.Count);
+        foreach (var slot in slots)
         {
-            if (View.GetPerson(id) is { Status: RegistryStatus.Registered } member)
+            if (slot.Person.Status == RegistryStatus.Registered)
             {
-                members.Add(member);
+                members.Add(slot.Person);
             }
         }
 

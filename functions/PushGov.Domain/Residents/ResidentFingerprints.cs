@@ -114,9 +114,10 @@ public sealed class ResidentFingerprints
     public ulong FingerprintAt(int index) => fingerprints[index];
 
     /// <summary>The index of the resident, or -1.</summary>
-    public int IndexOf(string residentId)
+    public int IndexOf(string residentId) => IndexOf(residentId, ResidentFingerprint.IdHash(residentId));
+
+    internal int IndexOf(string residentId, ulong hash)
     {
-        var hash = ResidentFingerprint.IdHash(residentId);
         var i = Array.BinarySearch(idHashes, hash);
         if (i < 0)
         {

@@ -26,13 +26,16 @@ public interface IResidentViewReader
 /// </summary>
 public sealed class ResidentView : IResidentViewReader
 {
-    private readonly Dictionary<string, Person> persons = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<string>> households = new(StringComparer.Ordinal);
+    // A person's slot is shared by the person map and their household's member list, so walking a household
+    // follows references instead of looking every member up again.
+    private readonly Dictionary<string, Slot> persons = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Slot>> households = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TaxRecord>> tax = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<PregnancyRecord>> pregnancies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<DisasterCertificate>> disasters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<ContactRecord>> contacts = new(StringComparer.Ordinal);
     private readonly HashSet<string> taxDataConsent = new(StringComparer.Ordinal);
+    private readonly List<Slot> changedSlots = [];
     private readonly HashSet<string> changedResidents = new(StringComparer.Ordinal);
     private readonly HashSet<string> changedHouseholds = new(StringComparer.Ordinal);
 
@@ -40,24 +43,62 @@ public sealed class ResidentView : IResidentViewReader
     public int Count => persons.Count;
 
     /// <summary>Residents whose person, tax, pregnancy or contact data changed since <see cref="ClearChanges"/>.</summary>
-    public IReadOnlyCollection<string> ChangedResidents => changedResidents;
+    public IReadOnlyCollection<string> ChangedResidents
+    {
+        get
+        {
+            foreach (var slot in changedSlots)
+            {
+                changedResidents.Add(slot.Person.ResidentId);
+                slot.Changed = false;
+            }
+
+            changedSlots.Clear();
+            return changedResidents;
+        }
+    }
 
     /// <summary>Households whose membership or 罹災証明 changed since <see cref="ClearChanges"/>.</summary>
     public IReadOnlyCollection<string> ChangedHouseholds => changedHouseholds;
 
-    public IEnumerable<Person> Persons => persons.Values;
+    public IEnumerable<Person> Persons => persons.Values.Select(s => s.Person);
 
     public void ClearChanges()
     {
+        foreach (var slot in changedSlots)
+        {
+            slot.Changed = false;
+        }
+
+        changedSlots.Clear();
         changedResidents.Clear();
         changedHouseholds.Clear();
     }
 
-    public Person? GetPerson(string residentId) => persons.GetValueOrDefault(residentId);
+    public Person? GetPerson(string residentId) => persons.TryGetValue(residentId, out var slot) ? slot.Person : null;
 
     /// <summary>The 宛名番号 of everyone the household holds, including members who died or left it.</summary>
-    public IReadOnlyList<string> MembersOf(string householdId) =>
-        households.TryGetValue(householdId, out var members) ? members : [];
+    public IReadOnlyList<string> MembersOf(string householdId)
+    {
+        if (!households.TryGetValue(householdId, out var members))
+        {
+            return [];
+        }
+
+        var ids = new string[members.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = members[i].Person.ResidentId;
+        }
+
+        return ids;
+    }
+
+    /// <summary>The household's member slots (including members who died or left), or an empty list; for walking a household without lookups.</summary>
+    internal List<Slot> MemberSlots(string householdId) =>
+        households.TryGetValue(householdId, out var members) ? members : EmptySlots;
+
+    private static readonly List<Slot> EmptySlots = [];
 
     /// <summary>
     /// Puts the person as given into the view. When their household changed, they leave the old
@@ -67,16 +108,18 @@ public sealed class ResidentView : IResidentViewReader
     public Person? Upsert(Person person)
     {
         ArgumentNullException.ThrowIfNull(person);
-        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(persons, person.ResidentId, out var existed);
-        var before = existed ? slot : null;
-        slot = person;
-        changedResidents.Add(person.ResidentId);
+        ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(persons, person.ResidentId, out var existed);
+        entry ??= new Slot(person);
+        var slot = entry;
+        var before = existed ? slot.Person : null;
+        slot.Person = person;
+        MarkChanged(slot);
 
         if (before is null || before.HouseholdId != person.HouseholdId)
         {
             if (before is not null && households.TryGetValue(before.HouseholdId, out var old))
             {
-                old.Remove(person.ResidentId);
+                old.Remove(slot);
                 if (old.Count == 0)
                 {
                     households.Remove(before.HouseholdId);
@@ -86,8 +129,8 @@ public sealed class ResidentView : IResidentViewReader
             }
 
             ref var members = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(households, person.HouseholdId, out _);
-            members ??= new List<string>(4);
-            members.Add(person.ResidentId);
+            members ??= new List<Slot>(4);
+            members.Add(slot);
             changedHouseholds.Add(person.HouseholdId);
         }
 
@@ -97,15 +140,15 @@ public sealed class ResidentView : IResidentViewReader
     /// <summary>Sets a known person's registry status (death, move-out); false when the view does not hold them.</summary>
     public bool SetStatus(string residentId, RegistryStatus status, DateOnly? statusDate)
     {
-        if (!persons.TryGetValue(residentId, out var person))
+        if (!persons.TryGetValue(residentId, out var slot))
         {
             return false;
         }
 
-        if (person.Status != status || person.StatusDate != statusDate)
+        if (slot.Person.Status != status || slot.Person.StatusDate != statusDate)
         {
-            persons[residentId] = person with { Status = status, StatusDate = statusDate };
-            changedResidents.Add(residentId);
+            slot.Person = slot.Person with { Status = status, StatusDate = statusDate };
+            MarkChanged(slot);
         }
 
         return true;
@@ -246,14 +289,15 @@ public sealed class ResidentView : IResidentViewReader
 
     public HouseholdSnapshot Snapshot(string householdId)
     {
-        var ids = MembersOf(householdId);
-        var members = new List<Person>(ids.Count);
+        var slots = MemberSlots(householdId);
+        var members = new List<Person>(slots.Count);
         var taxRecords = new List<TaxRecord>();
         var pregnancyRecords = new List<PregnancyRecord>();
         var consent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var id in ids)
+        foreach (var slot in slots)
         {
-            members.Add(persons[id]);
+            var id = slot.Person.ResidentId;
+            members.Add(slot.Person);
             if (tax.TryGetValue(id, out var t))
             {
                 taxRecords.AddRange(t);
@@ -281,9 +325,26 @@ public sealed class ResidentView : IResidentViewReader
         };
     }
 
+    private void MarkChanged(Slot slot)
+    {
+        if (!slot.Changed)
+        {
+            slot.Changed = true;
+            changedSlots.Add(slot);
+        }
+    }
+
     private static List<T> ListFor<T>(Dictionary<string, List<T>> map, string key)
     {
         ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(map, key, out _);
         return list ??= new List<T>(2);
+    }
+
+    /// <summary>Where the view keeps one person; shared by the person map and the household's member list.</summary>
+    internal sealed class Slot(Person person)
+    {
+        public Person Person { get; set; } = person;
+
+        public bool Changed { get; set; }
     }
 }

@@ -51,8 +51,9 @@ public sealed class SnapshotDiff(ResidentFingerprints previous)
         {
             var id = row.Person.ResidentId;
             var fingerprint = ResidentFingerprint.Of(row.Person);
-            builder.Add(id, fingerprint);
-            var i = previous.IndexOf(id);
+            var idHash = ResidentFingerprint.IdHash(id);
+            builder.Add(id, idHash, fingerprint);
+            var i = previous.IndexOf(id, idHash);
             if (i < 0)
             {
                 New++;
