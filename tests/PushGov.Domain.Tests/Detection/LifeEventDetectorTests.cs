@@ -380,4 +380,90 @@ public sealed class LifeEventDetectorTests
         Assert.Equal(D("2026-11-21"), events[1].EventDate);
         Assert.Empty(kit.Sweep.Sweep(D("2026-10-22"), D("2026-10-22")));
     }
+
+    [Theory]
+    [InlineData(ChangeCode.BIRTH, LifeEventKind.BIRTH)]
+    [InlineData(ChangeCode.MOVE_IN, LifeEventKind.MOVE_IN)]
+    [InlineData(ChangeCode.MOVE_IN_ABROAD, LifeEventKind.MOVE_IN_ABROAD)]
+    [InlineData(ChangeCode.DEATH, LifeEventKind.DEATH)]
+    [InlineData(ChangeCode.MOVE_OUT, LifeEventKind.MOVE_OUT)]
+    [InlineData(ChangeCode.MOVE_OUT_ABROAD, LifeEventKind.MOVE_OUT_ABROAD)]
+    [InlineData(ChangeCode.RELOCATION, LifeEventKind.RELOCATION)]
+    [InlineData(ChangeCode.HOUSEHOLD_SPLIT, LifeEventKind.HOUSEHOLD_SPLIT)]
+    [InlineData(ChangeCode.HOUSEHOLD_MERGE, LifeEventKind.HOUSEHOLD_MERGE)]
+    [InlineData(ChangeCode.HOUSEHOLD_CHANGE, LifeEventKind.HOUSEHOLD_CHANGE)]
+    [InlineData(ChangeCode.HEAD_CHANGE, LifeEventKind.HEAD_CHANGE)]
+    public void A_coded_row_yields_exactly_the_event_of_its_own_code(ChangeCode code, LifeEventKind kind)
+    {
+        var kit = new DetectorTestKit();
+        kit.Seed(Head, Wife, Child);
+
+        var events = kit.Apply(kit.Change(code, Child with { Address = "横浜市港北区2-2" }));
+
+        Assert.Equal([kind], events.Select(e => e.Kind));
+    }
+
+    [Fact]
+    public void A_plain_correction_yields_no_event_at_all()
+    {
+        var kit = new DetectorTestKit();
+        kit.Seed(Head, Wife, Child);
+
+        Assert.Empty(kit.Apply(kit.Change(ChangeCode.CORRECTION, Child with { GivenNameKana = "ハナコ" })));
+        Assert.Equal("ハナコ", kit.View.GetPerson("102")!.GivenNameKana);
+    }
+
+    [Fact]
+    public void A_correction_of_a_deceased_persons_record_keeps_them_deceased()
+    {
+        var kit = new DetectorTestKit();
+        kit.Seed(Head, Wife);
+        kit.Apply(kit.Change(ChangeCode.DEATH, Head, "2026-10-30"));
+
+        kit.Apply(kit.Change(ChangeCode.CORRECTION, Head with { FamilyName = "山本" }));
+
+        var person = kit.View.GetPerson("100")!;
+        Assert.Equal((RegistryStatus.Deceased, (DateOnly?)D("2026-10-30"), "山本"), (person.Status, person.StatusDate, person.FamilyName));
+    }
+
+    [Fact]
+    public void A_pregnancy_or_disaster_row_seen_again_yields_nothing_new()
+    {
+        var kit = new DetectorTestKit();
+        kit.Seed(Head, Wife);
+        var pregnancy = new PregnancyRow(2, new PregnancyRecord("P1", "101", D("2026-10-01"), D("2027-04-20")));
+        var disaster = new DisasterRow(3, new DisasterCertificate("R1", "H1", "令和8年台風第10号", DamageLevel.Total, D("2026-09-30")));
+
+        Assert.Equal(2, kit.Apply(pregnancy, disaster).Count);
+        Assert.Empty(kit.Apply(pregnancy, disaster));
+    }
+
+    [Fact]
+    public void A_newcomer_with_an_approximate_birth_date_gets_no_age_event()
+    {
+        var kit = new DetectorTestKit(new LifeEventDetectorOptions { AsOf = D("2026-11-10") });
+        var person = WithBirth(Make("700", "H7"), DatePrecision.Approximate, "昭和36年頃");
+
+        var events = kit.Apply(kit.Change(ChangeCode.MOVE_IN, person, "2026-11-10"));
+
+        Assert.Equal([LifeEventKind.MOVE_IN], events.Select(e => e.Kind));
+        Assert.Equal(0, kit.Sweep.Count);
+    }
+
+    [Fact]
+    public void Snapshot_rows_update_the_view_and_index_ages_without_change_events()
+    {
+        var kit = new DetectorTestKit();
+        var diff = new SnapshotDiff(ResidentFingerprints.Empty);
+        var events = new List<LifeEvent>();
+
+        foreach (var change in diff.Compare([new ResidentRow(2, Make("1", "H1", birth: "1961-11-22")), new ResidentRow(3, Make("2", "H1", Relationships.Wife))]))
+        {
+            kit.Detector.Apply(change, events);
+        }
+
+        Assert.Empty(events);
+        Assert.Equal(2, kit.View.Count);
+        Assert.Equal("1", Assert.Single(kit.Sweep.Sweep(D("2026-10-22"), D("2026-10-22"))).ResidentId);
+    }
 }
