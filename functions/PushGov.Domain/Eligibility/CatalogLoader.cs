@@ -136,7 +136,7 @@ public static class CatalogLoader
                 }
             }
 
-            if (triggers.Count == 0)
+            if (triggers.Count == 0 && (trig is null || Strings(trig, "triggers").Count == 0))
             {
                 Error(f.GetValueOrDefault("triggers") ?? map, "triggers", "at least one life event is required");
             }

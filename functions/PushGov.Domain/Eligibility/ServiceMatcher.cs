@@ -105,7 +105,7 @@ public sealed class ServiceMatcher
             }
         }
 
-        var recipients = Recipients(ctx, part.Recipients, out var recipientDetail);
+        var recipients = Recipients(ctx, part.Recipients, service.WhenUnknown, out var recipientDetail);
         trace.Add(new ReasonStep($"recipients from [{string.Join(", ", part.Recipients.From)}]{(part.Recipients.First ? " (first found)" : "")}", recipients.Count > 0, recipientDetail));
         if (recipients.Count == 0)
         {
@@ -151,7 +151,7 @@ public sealed class ServiceMatcher
         };
     }
 
-    private static List<Person> Recipients(EvaluationContext ctx, RecipientRule rule, out string detail)
+    private static List<Person> Recipients(EvaluationContext ctx, RecipientRule rule, UnknownPolicy whenUnknown, out string detail)
     {
         var chosen = new List<Person>(2);
         var notes = new List<string>();
@@ -172,7 +172,7 @@ public sealed class ServiceMatcher
                     ctx.Trace = saved;
                     var t = rule.Where.Evaluate(ctx);
                     ctx.Candidate = null;
-                    if (t != Truth.True)
+                    if (t == Truth.False || (t == Truth.Unknown && whenUnknown == UnknownPolicy.Skip))
                     {
                         excluded = t == Truth.Unknown ? "condition unknown" : "condition does not hold";
                     }
