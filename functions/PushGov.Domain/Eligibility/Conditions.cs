@@ -88,8 +88,9 @@ public sealed record AllCondition(IReadOnlyList<Condition> Conditions) : Conditi
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var result = Truth.True;
-        foreach (var c in Conditions)
+        for (var cIndex = 0; cIndex < Conditions.Count; cIndex++)
         {
+            var c = Conditions[cIndex];
             var t = c.Evaluate(ctx);
             if (t == Truth.False)
             {
@@ -109,18 +110,19 @@ public sealed record AllCondition(IReadOnlyList<Condition> Conditions) : Conditi
 /// <summary>any: at least one condition holds (Unknown if none holds and one is unknown).</summary>
 public sealed record AnyCondition(IReadOnlyList<Condition> Conditions) : Condition
 {
+    private readonly string label = $"any of {Conditions.Count}";
+
     public override bool NeedsTaxData => Conditions.Any(c => c.NeedsTaxData);
 
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var result = Truth.False;
-        var held = 0;
-        foreach (var c in Conditions)
+        for (var cIndex = 0; cIndex < Conditions.Count; cIndex++)
         {
+            var c = Conditions[cIndex];
             var t = c.Evaluate(ctx);
             if (t == Truth.True)
             {
-                held++;
                 result = Truth.True;
                 break;
             }
@@ -131,7 +133,7 @@ public sealed record AnyCondition(IReadOnlyList<Condition> Conditions) : Conditi
             }
         }
 
-        ctx.Step($"any of {Conditions.Count}", result, held > 0 ? "one holds" : "none holds");
+        ctx.Step(label, result, result == Truth.True ? "one holds" : "none holds");
         return result;
     }
 }
@@ -157,59 +159,78 @@ public sealed record NotCondition(Condition Inner) : Condition
 /// <summary>age: the age in law on the event date is within [min, max], for each person <see cref="Who"/> names.</summary>
 public sealed record AgeCondition(Who Who, int? Min, int? Max) : Condition
 {
+    private readonly string label = $"age({Name(Who)}) {Range(Min, Max)}";
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var result = Truth.True;
-        var detail = new System.Text.StringBuilder();
-        foreach (var p in People(ctx, Who))
+        if (Who is Who.Couple or Who.Household)
         {
-            if (detail.Length > 0)
+            foreach (var p in People(ctx, Who))
             {
-                detail.Append("; ");
-            }
-
-            if (p is null)
-            {
-                detail.Append("person not in the household snapshot");
-                result = result == Truth.False ? Truth.False : Truth.Unknown;
-                continue;
-            }
-
-            var age = ctx.AgeOf(p);
-            if (age is null)
-            {
-                detail.Append(p.ResidentId).Append(": birth date not an exact day");
-                result = result == Truth.False ? Truth.False : Truth.Unknown;
-                continue;
-            }
-
-            detail.Append(p.ResidentId).Append(" is ").Append(age.Value).Append(" on ").Append(EvaluationContext.Day(ctx.Date));
-            if (!InRange(age.Value, Min, Max))
-            {
-                result = Truth.False;
+                result = And(result, One(ctx, p));
             }
         }
+        else
+        {
+            result = One(ctx, One(ctx, Who));
+        }
 
-        ctx.Step($"age({Name(Who)}) {Range(Min, Max)}", result, detail.ToString());
+        if (ctx.Tracing)
+        {
+            var detail = new System.Text.StringBuilder();
+            foreach (var p in Who is Who.Couple or Who.Household ? People(ctx, Who) : [One(ctx, Who)])
+            {
+                if (detail.Length > 0)
+                {
+                    detail.Append("; ");
+                }
+
+                if (p is null)
+                {
+                    detail.Append("person not in the household snapshot");
+                }
+                else if (ctx.AgeOf(p) is { } age)
+                {
+                    detail.Append(p.ResidentId).Append(" is ").Append(age).Append(" on ").Append(EvaluationContext.Day(ctx.Date));
+                }
+                else
+                {
+                    detail.Append(p.ResidentId).Append(": birth date not an exact day");
+                }
+            }
+
+            ctx.Step(label, result, detail.ToString());
+        }
+
         return result;
     }
+
+    private Truth One(EvaluationContext ctx, Person? p) =>
+        p is null || ctx.AgeOf(p) is not { } age ? Truth.Unknown : TruthOf(InRange(age, Min, Max));
+
+    private static Truth And(Truth a, Truth b) =>
+        a == Truth.False || b == Truth.False ? Truth.False : a == Truth.Unknown || b == Truth.Unknown ? Truth.Unknown : Truth.True;
 }
 
 /// <summary>relationship: 続柄 is one of the values (<c>spouse</c> and <c>child</c> stand for every spouse or child 続柄).</summary>
 public sealed record RelationshipCondition(Who Who, IReadOnlyList<string> In) : Condition
 {
+    private readonly string label = $"relationship({Name(Who)}) in [{string.Join(", ", In)}]";
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var p = One(ctx, Who);
         if (p is null)
         {
-            ctx.Step($"relationship({Name(Who)}) in [{string.Join(", ", In)}]", Truth.Unknown, "person not in the household snapshot");
+            ctx.Step(label, Truth.Unknown, "person not in the household snapshot");
             return Truth.Unknown;
         }
 
         var holds = false;
-        foreach (var r in In)
+        for (var rIndex = 0; rIndex < In.Count; rIndex++)
         {
+            var r = In[rIndex];
             if (r == p.Relationship || (r == "spouse" && Relationships.IsSpouse(p.Relationship)) || (r == "child" && Relationships.IsChild(p.Relationship)))
             {
                 holds = true;
@@ -218,7 +239,7 @@ public sealed record RelationshipCondition(Who Who, IReadOnlyList<string> In) : 
         }
 
         var t = TruthOf(holds);
-        ctx.Step($"relationship({Name(Who)}) in [{string.Join(", ", In)}]", t, $"{p.ResidentId} is {p.Relationship}");
+        ctx.Step(label, t, $"{p.ResidentId} is {p.Relationship}");
         return t;
     }
 }
@@ -226,15 +247,18 @@ public sealed record RelationshipCondition(Who Who, IReadOnlyList<string> In) : 
 /// <summary>children: the number of the household's children up to the 31 March after <see cref="UpToAge"/> is within [min, max].</summary>
 public sealed record ChildrenCondition(int UpToAge, int? Min, int? Max) : Condition
 {
+    private readonly string label = $"children up to 31 March after {UpToAge}: {Range(Min, Max)}";
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var n = ctx.Children(UpToAge).Length;
         var t = TruthOf(InRange(n, Min, Max));
-        var undated = ctx.UndatedMembers;
-        ctx.Step(
-            $"children up to 31 March after {UpToAge}: {Range(Min, Max)}",
-            t,
-            undated > 0 ? $"{n} on {EvaluationContext.Day(ctx.Date)} ({undated} member(s) without an exact birth date not counted)" : $"{n} on {EvaluationContext.Day(ctx.Date)}");
+        if (ctx.Tracing)
+        {
+            var undated = ctx.UndatedMembers;
+            ctx.Step(label, t, undated > 0 ? $"{n} on {EvaluationContext.Day(ctx.Date)} ({undated} member(s) without an exact birth date not counted)" : $"{n} on {EvaluationContext.Day(ctx.Date)}");
+        }
+
         return t;
     }
 }
@@ -242,15 +266,20 @@ public sealed record ChildrenCondition(int UpToAge, int? Min, int? Max) : Condit
 /// <summary>childOrdinal: the child's rank among the household's children (oldest = 1) is within [min, max] ("third child" rules).</summary>
 public sealed record ChildOrdinalCondition(Who Who, int UpToAge, int? Min, int? Max) : Condition
 {
+    private readonly string label = $"child ordinal({Name(Who)}) {Range(Min, Max)}";
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var p = One(ctx, Who);
         var children = ctx.Children(UpToAge);
         var index = p is null ? -1 : Array.IndexOf(children, p);
-        var label = $"child ordinal({Name(Who)}) {Range(Min, Max)}";
         if (index < 0)
         {
-            ctx.Step(label, Truth.Unknown, p is null ? "person not in the household snapshot" : $"{p.ResidentId} is not a child up to 31 March after {UpToAge}");
+            if (ctx.Tracing)
+            {
+                ctx.Step(label, Truth.Unknown, p is null ? "person not in the household snapshot" : $"{p.ResidentId} is not a child up to 31 March after {UpToAge}");
+            }
+
             return Truth.Unknown;
         }
 
@@ -265,7 +294,7 @@ public sealed record SingleParentCondition(bool Expected) : Condition
 {
     internal override Truth Evaluate(EvaluationContext ctx)
     {
-        var guardians = ctx.Guardians().Count();
+        var guardians = ctx.GuardianCount();
         var children = ctx.Children(18).Length;
         var single = children > 0 && guardians == 1;
         var t = TruthOf(single == Expected);
@@ -277,11 +306,13 @@ public sealed record SingleParentCondition(bool Expected) : Condition
 /// <summary>householdSize: the number of registered (living, not moved out) members is within [min, max].</summary>
 public sealed record HouseholdSizeCondition(int? Min, int? Max) : Condition
 {
+    private readonly string label = $"household size {Range(Min, Max)}";
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var n = ctx.Registered.Length;
         var t = TruthOf(InRange(n, Min, Max));
-        ctx.Step($"household size {Range(Min, Max)}", t, $"{n} registered member(s)");
+        ctx.Step(label, t, $"{n} registered member(s)");
         return t;
     }
 }
@@ -292,6 +323,9 @@ public sealed record HouseholdSizeCondition(int? Min, int? Max) : Condition
 /// </summary>
 public sealed record IncomeCondition(Who Of, FiscalYearRule FiscalYear, long? Below, long? AtMost, long PlusPerChild) : Condition
 {
+    private readonly string label =
+        $"income({Name(Of)}) {(Below is { } b ? "< " + EvaluationContext.Yen(b) : "<= " + EvaluationContext.Yen(AtMost ?? 0))}{(PlusPerChild > 0 ? $" + {EvaluationContext.Yen(PlusPerChild)} per child" : "")}";
+
     public override bool NeedsTaxData => true;
 
     internal override Truth Evaluate(EvaluationContext ctx)
@@ -299,7 +333,6 @@ public sealed record IncomeCondition(Who Of, FiscalYearRule FiscalYear, long? Be
         var limitChildren = PlusPerChild == 0 ? 0 : ctx.Children(18).Length;
         var below = Below + PlusPerChild * limitChildren;
         var atMost = AtMost + PlusPerChild * limitChildren;
-        var label = $"income({Name(Of)}) {(below is { } b ? "< " + EvaluationContext.Yen(b) : "<= " + EvaluationContext.Yen(atMost ?? 0))}{(PlusPerChild > 0 ? $" (limit +{EvaluationContext.Yen(PlusPerChild)} x {limitChildren} child(ren))" : "")}";
         var sum = TaxSum.Of(ctx, Of, FiscalYear, out var why, out var fy);
         if (sum is null)
         {
@@ -307,9 +340,13 @@ public sealed record IncomeCondition(Who Of, FiscalYearRule FiscalYear, long? Be
             return Truth.Unknown;
         }
 
-        var holds = (below is null || sum < below) && (atMost is null || sum <= atMost);
-        var t = TruthOf(holds);
-        ctx.Step(label, t, $"{EvaluationContext.Yen(sum.Value)} in fiscal year {fy}{why}");
+        var t = TruthOf((below is null || sum < below) && (atMost is null || sum <= atMost));
+        if (ctx.Tracing)
+        {
+            var limit = EvaluationContext.Yen(below ?? atMost ?? 0);
+            ctx.Step(label, t, $"{EvaluationContext.Yen(sum.Value)} in fiscal year {fy}, limit {limit}{(PlusPerChild > 0 ? $" with {limitChildren} child(ren)" : "")}{why}");
+        }
+
         return t;
     }
 }
@@ -317,11 +354,12 @@ public sealed record IncomeCondition(Who Of, FiscalYearRule FiscalYear, long? Be
 /// <summary>nonTaxable: every person named is 住民税非課税 in the fiscal year. Needs tax data (and consent).</summary>
 public sealed record NonTaxableCondition(Who Of, FiscalYearRule FiscalYear) : Condition
 {
+    private readonly string label = $"non-taxable({Name(Of)})";
+
     public override bool NeedsTaxData => true;
 
     internal override Truth Evaluate(EvaluationContext ctx)
     {
-        var label = $"non-taxable({Name(Of)})";
         var all = TaxSum.AllNonTaxable(ctx, Of, FiscalYear, out var why, out var fy);
         if (all is null)
         {
@@ -338,9 +376,10 @@ public sealed record NonTaxableCondition(Who Of, FiscalYearRule FiscalYear) : Co
 /// <summary>damage: the 罹災証明 the event is about has one of the damage levels.</summary>
 public sealed record DamageCondition(IReadOnlyList<DamageLevel> In) : Condition
 {
+    private readonly string label = $"damage in [{string.Join(", ", In.Select(DamageLevels.Japanese))}]";
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
-        var label = $"damage in [{string.Join(", ", In.Select(DamageLevels.Japanese))}]";
         var cert = ctx.Certificate();
         if (cert is null)
         {
@@ -357,14 +396,21 @@ public sealed record DamageCondition(IReadOnlyList<DamageLevel> In) : Condition
 /// <summary>movedIn: the person moved in (転入) within the last N days of the event date and/or inside fixed dates.</summary>
 public sealed record MovedInCondition(Who Who, int? WithinDays, DateOnly? OnOrAfter, DateOnly? OnOrBefore) : Condition
 {
+    private const string Label = "moved in";
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var p = One(ctx, Who);
-        const string Label = "moved in";
-        if (p?.MovedInDate is not { } moved)
+        if (p is null)
         {
-            ctx.Step(Label, Truth.False, p is null ? "person not in the household snapshot" : $"{p.ResidentId} has no move-in date");
-            return p is null ? Truth.Unknown : Truth.False;
+            ctx.Step(Label, Truth.Unknown, "person not in the household snapshot");
+            return Truth.Unknown;
+        }
+
+        if (p.MovedInDate is not { } moved)
+        {
+            ctx.Step(Label, Truth.False, $"{p.ResidentId} has no move-in date");
+            return Truth.False;
         }
 
         var holds = moved <= ctx.Date
@@ -380,10 +426,11 @@ public sealed record MovedInCondition(Who Who, int? WithinDays, DateOnly? OnOrAf
 /// <summary>nationality: foreign (any nationality recorded) or Japanese, or one of the ISO 3166-1 codes.</summary>
 public sealed record NationalityCondition(Who Who, bool? Foreign, IReadOnlyList<string> In) : Condition
 {
+    private const string Label = "nationality";
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var p = One(ctx, Who);
-        const string Label = "nationality";
         if (p is null)
         {
             ctx.Step(Label, Truth.Unknown, "person not in the household snapshot");
@@ -401,10 +448,12 @@ public sealed record NationalityCondition(Who Who, bool? Foreign, IReadOnlyList<
 /// <summary>eventKind: the event is one of the kinds (for rules that differ by trigger).</summary>
 public sealed record EventKindCondition(IReadOnlyList<LifeEventKind> In) : Condition
 {
+    private readonly string label = $"event kind in [{string.Join(", ", In)}]";
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var t = TruthOf(In.Contains(ctx.Event.Kind));
-        ctx.Step($"event kind in [{string.Join(", ", In)}]", t, ctx.Event.Kind.ToString());
+        ctx.Step(label, t, $"{ctx.Event.Kind}");
         return t;
     }
 }
@@ -412,9 +461,11 @@ public sealed record EventKindCondition(IReadOnlyList<LifeEventKind> In) : Condi
 /// <summary>assume: a fact PushGov does not hold (e.g. 国民健康保険 membership); recorded as assumed, so the message says "if …".</summary>
 public sealed record AssumeCondition(string Fact) : Condition
 {
+    private readonly string label = "assumed: " + Fact;
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
-        ctx.Step("assumed: " + Fact, Truth.True, "not held in the data; the message must say it applies only if this is so");
+        ctx.Step(label, Truth.True, "not held in the data; the message must say it applies only if this is so");
         return Truth.True;
     }
 }
@@ -540,13 +591,18 @@ internal static class TaxSum
 /// <summary>upToMarchAfter: the person is still "up to the 31 March after attaining <see cref="Age"/>" on the event date (school-year ages).</summary>
 public sealed record UpToMarchAfterCondition(Who Who, int Age) : Condition
 {
+    private readonly string label = $"{Name(Who)} up to 31 March after {Age}";
+
     internal override Truth Evaluate(EvaluationContext ctx)
     {
         var p = One(ctx, Who);
-        var label = $"{Name(Who)} up to 31 March after {Age}";
         if (p?.BirthDate.Exact is not { } birth)
         {
-            ctx.Step(label, Truth.Unknown, p is null ? "person not in the household snapshot" : $"{p.ResidentId}: birth date not an exact day");
+            if (ctx.Tracing)
+            {
+                ctx.Step(label, Truth.Unknown, p is null ? "person not in the household snapshot" : $"{p.ResidentId}: birth date not an exact day");
+            }
+
             return Truth.Unknown;
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using PushGov.Domain.Detection;
 using PushGov.Domain.Residents;
 
@@ -22,7 +23,7 @@ internal sealed class EvaluationContext
         Event = lifeEvent;
         Snapshot = snapshot;
         Date = lifeEvent.EventDate;
-        Subject = snapshot.Find(lifeEvent.ResidentId);
+        Subject = Find(lifeEvent.ResidentId);
     }
 
     public LifeEvent Event { get; }
@@ -42,6 +43,9 @@ internal sealed class EvaluationContext
     /// <summary>Where condition steps are written, or null when only the outcome matters.</summary>
     public List<ReasonStep>? Trace { get; set; }
 
+    /// <summary>True when reason steps are being written (format detail text only then).</summary>
+    public bool Tracing => Trace is not null;
+
     public void Step(string condition, Truth truth, string detail)
     {
         if (Trace is null)
@@ -52,8 +56,63 @@ internal sealed class EvaluationContext
         Trace.Add(new ReasonStep(condition, truth == Truth.True, truth == Truth.Unknown ? "unknown: " + detail : detail));
     }
 
+    /// <summary>Writes a step whose detail is an interpolated string, formatted only when tracing.</summary>
+    public void Step(string condition, Truth truth, [InterpolatedStringHandlerArgument("")] ref TraceText detail)
+    {
+        if (Trace is null)
+        {
+            return;
+        }
+
+        Step(condition, truth, detail.ToStringAndClear());
+    }
+
+    public Person? Find(string residentId)
+    {
+        var members = Snapshot.Members;
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i].ResidentId == residentId)
+            {
+                return members[i];
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Living members still registered in the household (住民票のある世帯員), in snapshot order.</summary>
-    public Person[] Registered => registered ??= [.. Snapshot.Members.Where(m => m.Status == RegistryStatus.Registered)];
+    public Person[] Registered => registered ??= ComputeRegistered();
+
+    private Person[] ComputeRegistered()
+    {
+        var members = Snapshot.Members;
+        var n = 0;
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i].Status == RegistryStatus.Registered)
+            {
+                n++;
+            }
+        }
+
+        if (n == members.Count && members is Person[] already)
+        {
+            return already;
+        }
+
+        var result = new Person[n];
+        n = 0;
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i].Status == RegistryStatus.Registered)
+            {
+                result[n++] = members[i];
+            }
+        }
+
+        return result;
+    }
 
     public int? AgeOf(Person person)
     {
@@ -84,7 +143,7 @@ internal sealed class EvaluationContext
 
     private Person[] ComputeChildren(int upToAge)
     {
-        var list = new List<Person>();
+        List<Person>? list = null;
         foreach (var m in Registered)
         {
             if (m.IsHead || Relationships.IsSpouse(m.Relationship) || m.BirthDate.Exact is not { } birth)
@@ -94,8 +153,13 @@ internal sealed class EvaluationContext
 
             if (birth <= Date && Date <= EligibilityAge.MarchEndAfter(birth, upToAge))
             {
-                list.Add(m);
+                (list ??= new List<Person>(4)).Add(m);
             }
+        }
+
+        if (list is null)
+        {
+            return [];
         }
 
         list.Sort(static (a, b) =>
@@ -107,12 +171,55 @@ internal sealed class EvaluationContext
     }
 
     /// <summary>Registered members whose exact birth date is unknown (they cannot be counted as children or adults).</summary>
-    public int UndatedMembers => Registered.Count(m => m.BirthDate.Exact is null);
+    public int UndatedMembers
+    {
+        get
+        {
+            var n = 0;
+            foreach (var m in Registered)
+            {
+                if (m.BirthDate.Exact is null)
+                {
+                    n++;
+                }
+            }
 
-    public Person? Head => Registered.FirstOrDefault(m => m.IsHead);
+            return n;
+        }
+    }
+
+    public Person? Head
+    {
+        get
+        {
+            foreach (var m in Registered)
+            {
+                if (m.IsHead)
+                {
+                    return m;
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>The head's spouse (妻, 夫, …) living in the household.</summary>
-    public Person? HeadSpouse => Registered.FirstOrDefault(m => Relationships.IsSpouse(m.Relationship));
+    public Person? HeadSpouse
+    {
+        get
+        {
+            foreach (var m in Registered)
+            {
+                if (Relationships.IsSpouse(m.Relationship))
+                {
+                    return m;
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>
     /// The subject's spouse: the first related resident of the event found in the snapshot (a MARRIAGE names the
@@ -128,9 +235,10 @@ internal sealed class EvaluationContext
             }
 
             spouseResolved = true;
-            foreach (var id in Event.RelatedResidentIds)
+            for (var idIndex = 0; idIndex < Event.RelatedResidentIds.Count; idIndex++)
             {
-                var p = Snapshot.Find(id);
+                var id = Event.RelatedResidentIds[idIndex];
+                var p = Find(id);
                 if (p is not null && p.Status != RegistryStatus.Deceased)
                 {
                     return spouse = p;
@@ -156,15 +264,20 @@ internal sealed class EvaluationContext
     }
 
     /// <summary>Guardians: the registered head and head's spouse who are adults (18 or over) or of unknown age.</summary>
-    public IEnumerable<Person> Guardians()
+    public bool IsGuardian(Person m) => (m.IsHead || Relationships.IsSpouse(m.Relationship)) && AgeOf(m) is null or >= 18;
+
+    public int GuardianCount()
     {
+        var n = 0;
         foreach (var m in Registered)
         {
-            if ((m.IsHead || Relationships.IsSpouse(m.Relationship)) && AgeOf(m) is null or >= 18)
+            if (IsGuardian(m))
             {
-                yield return m;
+                n++;
             }
         }
+
+        return n;
     }
 
     /// <summary>The people a condition's <see cref="Who"/> names (null entries for people missing from the snapshot).</summary>
@@ -191,8 +304,9 @@ internal sealed class EvaluationContext
                 return eventYear - 1;
             default:
                 int? best = null;
-                foreach (var t in Snapshot.Tax)
+                for (var tIndex = 0; tIndex < Snapshot.Tax.Count; tIndex++)
                 {
+                    var t = Snapshot.Tax[tIndex];
                     if (t.FiscalYear <= eventYear && (best is null || t.FiscalYear > best))
                     {
                         best = t.FiscalYear;
@@ -205,8 +319,9 @@ internal sealed class EvaluationContext
 
     public TaxRecord? TaxOf(string residentId, int fiscalYear)
     {
-        foreach (var t in Snapshot.Tax)
+        for (var tIndex = 0; tIndex < Snapshot.Tax.Count; tIndex++)
         {
+            var t = Snapshot.Tax[tIndex];
             if (t.FiscalYear == fiscalYear && t.ResidentId == residentId)
             {
                 return t;
@@ -220,8 +335,9 @@ internal sealed class EvaluationContext
     public DisasterCertificate? Certificate()
     {
         DisasterCertificate? best = null;
-        foreach (var d in Snapshot.Disasters)
+        for (var dIndex = 0; dIndex < Snapshot.Disasters.Count; dIndex++)
         {
+            var d = Snapshot.Disasters[dIndex];
             if (Event.Source.RecordId is { } rid && d.RecordId == rid)
             {
                 return d;
@@ -239,4 +355,28 @@ internal sealed class EvaluationContext
     public static string Yen(long yen) => "¥" + yen.ToString("N0", CultureInfo.InvariantCulture);
 
     public static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>An interpolated reason detail that is formatted only when the context is tracing.</summary>
+[InterpolatedStringHandler]
+internal ref struct TraceText
+{
+    private DefaultInterpolatedStringHandler inner;
+    private readonly bool enabled;
+
+    public TraceText(int literalLength, int formattedCount, EvaluationContext ctx, out bool shouldAppend)
+    {
+        enabled = shouldAppend = ctx.Tracing;
+        inner = enabled ? new DefaultInterpolatedStringHandler(literalLength, formattedCount, CultureInfo.InvariantCulture) : default;
+    }
+
+    public void AppendLiteral(string value) => inner.AppendLiteral(value);
+
+    public void AppendFormatted<T>(T value) => inner.AppendFormatted(value);
+
+    public void AppendFormatted<T>(T value, string? format) => inner.AppendFormatted(value, format);
+
+    public void AppendFormatted(string? value) => inner.AppendFormatted(value);
+
+    public string ToStringAndClear() => enabled ? inner.ToStringAndClear() : "";
 }

@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Globalization;
 using PushGov.Domain.Detection;
 using PushGov.Domain.Residents;
 
@@ -7,14 +9,22 @@ namespace PushGov.Domain.Eligibility;
 /// Matches life events to services: a pure function of the event and the household snapshot, over a catalog
 /// precompiled into an index by <see cref="LifeEventKind"/>. Thread-safe.
 /// </summary>
+/// <remarks>
+/// Deciding a match formats no text. The reason trace of a match is built when <see cref="ServiceMatch.Reasons"/>
+/// is first read, by evaluating the same rule again on the same event and snapshot (so the snapshot must not be
+/// changed after matching; its members and facts are read-only lists). Pass <c>deferReasons: false</c> to build
+/// every trace at once.
+/// </remarks>
 public sealed class ServiceMatcher
 {
     private static readonly ServiceMatch[] NoMatches = [];
     private readonly ServiceDefinition[][] byKind;
+    private readonly bool deferReasons;
 
-    public ServiceMatcher(Catalog catalog)
+    public ServiceMatcher(Catalog catalog, bool deferReasons = true)
     {
         Catalog = catalog;
+        this.deferReasons = deferReasons;
         var kinds = Enum.GetValues<LifeEventKind>();
         byKind = new ServiceDefinition[kinds.Max(k => (int)k) + 1][];
         foreach (var k in kinds)
@@ -48,31 +58,18 @@ public sealed class ServiceMatcher
                 continue;
             }
 
-            // First pass without a trace: most services an event could trigger fail cheaply.
-            ctx.Trace = null;
             var truth = version.Conditions?.Evaluate(ctx) ?? Truth.True;
             if (truth == Truth.False || (truth == Truth.Unknown && service.WhenUnknown == UnknownPolicy.Skip))
             {
                 continue;
             }
 
-            var trace = new List<ReasonStep>(8)
+            for (var p = 0; p < version.Parts.Count; p++)
             {
-                new("trigger", true, $"{lifeEvent.Kind} on {EvaluationContext.Day(lifeEvent.EventDate)}; rule in force from {version.Version}{(version.ValidTo is { } to ? " to " + EvaluationContext.Day(to) : "")}"),
-            };
-            ctx.Trace = trace;
-            version.Conditions?.Evaluate(ctx);
-            if (truth == Truth.Unknown)
-            {
-                trace.Add(new ReasonStep("when unknown: tell", true, "a condition could not be evaluated; the service is mentioned without what it decides"));
-            }
-
-            foreach (var part in version.Parts)
-            {
-                var match = MatchPart(ctx, service, version, part, trace, truth);
+                var match = MatchPart(ctx, service, version, p, truth, null);
                 if (match is not null)
                 {
-                    (results ??= []).Add(match);
+                    (results ??= new List<ServiceMatch>(4)).Add(deferReasons ? match : match with { Reasons = [.. match.Reasons] });
                 }
             }
         }
@@ -80,16 +77,34 @@ public sealed class ServiceMatcher
         return results is null ? NoMatches : results;
     }
 
-    private static ServiceMatch? MatchPart(EvaluationContext ctx, ServiceDefinition service, ServiceVersion version, ServicePart part, List<ReasonStep> shared, Truth serviceTruth)
+    /// <summary>Builds the reason trace of one part by evaluating it again with tracing on.</summary>
+    private static List<ReasonStep> Explain(LifeEvent lifeEvent, HouseholdSnapshot snapshot, ServiceDefinition service, ServiceVersion version, int partIndex)
     {
-        var trace = version.Parts.Count == 1 ? shared : [.. shared];
+        var ctx = new EvaluationContext(lifeEvent, snapshot);
+        var trace = new List<ReasonStep>(12)
+        {
+            new("trigger", true, $"{lifeEvent.Kind} on {EvaluationContext.Day(lifeEvent.EventDate)}; rule in force from {version.Version}{(version.ValidTo is { } to ? " to " + EvaluationContext.Day(to) : "")}"),
+        };
+        ctx.Trace = trace;
+        var truth = version.Conditions?.Evaluate(ctx) ?? Truth.True;
+        if (truth == Truth.Unknown)
+        {
+            trace.Add(new ReasonStep("when unknown: tell", true, "a condition could not be evaluated; the service is mentioned without what it decides"));
+        }
+
+        MatchPart(ctx, service, version, partIndex, truth, trace);
+        return trace;
+    }
+
+    private static ServiceMatch? MatchPart(EvaluationContext ctx, ServiceDefinition service, ServiceVersion version, int partIndex, Truth serviceTruth, List<ReasonStep>? trace)
+    {
+        var part = version.Parts[partIndex];
         ctx.Trace = trace;
         if (part.Id is not null)
         {
-            trace.Add(new ReasonStep("part " + part.Id, true, part.Note ?? ""));
+            trace?.Add(new ReasonStep("part " + part.Id, true, part.Note ?? ""));
         }
 
-        var unknown = serviceTruth == Truth.Unknown;
         if (part.Conditions is not null)
         {
             var t = part.Conditions.Evaluate(ctx);
@@ -98,16 +113,14 @@ public sealed class ServiceMatcher
                 return null;
             }
 
-            if (t == Truth.Unknown && !unknown)
+            if (t == Truth.Unknown && serviceTruth != Truth.Unknown)
             {
-                unknown = true;
-                trace.Add(new ReasonStep("when unknown: tell", true, "a condition of this part could not be evaluated; it is mentioned without what it decides"));
+                trace?.Add(new ReasonStep("when unknown: tell", true, "a condition of this part could not be evaluated; it is mentioned without what it decides"));
             }
         }
 
-        var recipients = Recipients(ctx, part.Recipients, service.WhenUnknown, out var recipientDetail);
-        trace.Add(new ReasonStep($"recipients from [{string.Join(", ", part.Recipients.From)}]{(part.Recipients.First ? " (first found)" : "")}", recipients.Count > 0, recipientDetail));
-        if (recipients.Count == 0)
+        var recipients = Recipients(ctx, part.Recipients, service.WhenUnknown, trace);
+        if (recipients is null)
         {
             return null;
         }
@@ -116,15 +129,20 @@ public sealed class ServiceMatcher
         if (part.Amount is not null)
         {
             ctx.Candidate = recipients[0];
-            amount = Amount(ctx, part.Amount, out var amountDetail);
+            amount = Amount(ctx, part.Amount, trace);
             ctx.Candidate = null;
-            trace.Add(new ReasonStep("amount", amount is not null, amountDetail));
         }
 
         var deadline = part.Deadline.For(ctx.Event.EventDate);
-        if (part.Deadline.Kind != DeadlineKind.None)
+        if (trace is not null && part.Deadline.Kind != DeadlineKind.None)
         {
             trace.Add(new ReasonStep("deadline " + part.Deadline.Text, true, deadline is { } d ? EvaluationContext.Day(d) : "none"));
+        }
+
+        ctx.Trace = null;
+        if (trace is not null)
+        {
+            return null; // explaining: the trace is the result
         }
 
         var ids = new string[recipients.Count];
@@ -133,8 +151,11 @@ public sealed class ServiceMatcher
             ids[i] = recipients[i].ResidentId;
         }
 
-        Array.Sort(ids, StringComparer.Ordinal);
-        ctx.Trace = null;
+        if (ids.Length > 1)
+        {
+            Array.Sort(ids, StringComparer.Ordinal);
+        }
+
         return new ServiceMatch
         {
             EventId = ctx.Event.EventId,
@@ -147,63 +168,109 @@ public sealed class ServiceMatcher
             UsesTaxData = service.UsesTaxData,
             NeedsPerson = service.NeedsPerson,
             RuleVersion = version.Version,
-            Reasons = trace,
+            Reasons = new DeferredReasons(ctx.Event, ctx.Snapshot, service, version, partIndex),
         };
     }
 
-    private static List<Person> Recipients(EvaluationContext ctx, RecipientRule rule, UnknownPolicy whenUnknown, out string detail)
+    /// <summary>The recipients in role order, or null when nobody may receive the message.</summary>
+    private static List<Person>? Recipients(EvaluationContext ctx, RecipientRule rule, UnknownPolicy whenUnknown, List<ReasonStep>? trace)
     {
-        var chosen = new List<Person>(2);
-        var notes = new List<string>();
-        var saved = ctx.Trace;
-        foreach (var role in rule.From)
+        List<Person>? chosen = null;
+        List<string>? notes = trace is null ? null : [];
+        for (var roleIndex = 0; roleIndex < rule.From.Count; roleIndex++)
         {
-            foreach (var p in Candidates(ctx, role))
+            var role = rule.From[roleIndex];
+            switch (role)
             {
-                if (p is null || chosen.Contains(p))
-                {
-                    continue;
-                }
-
-                var excluded = Excluded(ctx, p, rule);
-                if (excluded is null && rule.Where is not null)
-                {
-                    ctx.Candidate = p;
-                    ctx.Trace = saved;
-                    var t = rule.Where.Evaluate(ctx);
-                    ctx.Candidate = null;
-                    if (t == Truth.False || (t == Truth.Unknown && whenUnknown == UnknownPolicy.Skip))
-                    {
-                        excluded = t == Truth.Unknown ? "condition unknown" : "condition does not hold";
-                    }
-                }
-
-                if (excluded is not null)
-                {
-                    notes.Add($"{p.ResidentId} excluded ({excluded})");
-                    continue;
-                }
-
-                chosen.Add(p);
-                if (rule.First)
-                {
+                case RecipientRole.Subject:
+                    Consider(ctx.Subject);
                     break;
-                }
+                case RecipientRole.Head:
+                    Consider(ctx.Head);
+                    break;
+                case RecipientRole.HeadSpouse:
+                    Consider(ctx.HeadSpouse);
+                    break;
+                case RecipientRole.SubjectSpouse:
+                    Consider(ctx.SubjectSpouse);
+                    break;
+                case RecipientRole.Guardians:
+                    foreach (var m in ctx.Registered)
+                    {
+                        if (ctx.IsGuardian(m) && Consider(m))
+                        {
+                            break;
+                        }
+                    }
+
+                    break;
+                case RecipientRole.Adults:
+                    foreach (var m in ctx.Registered)
+                    {
+                        if (Consider(m))
+                        {
+                            break;
+                        }
+                    }
+
+                    break;
+                default:
+                    for (var idIndex = 0; idIndex < ctx.Event.RelatedResidentIds.Count; idIndex++)
+                    {
+                        var id = ctx.Event.RelatedResidentIds[idIndex];
+                        if (Consider(ctx.Find(id)))
+                        {
+                            break;
+                        }
+                    }
+
+                    break;
             }
 
-            if (rule.First && chosen.Count > 0)
+            if (rule.First && chosen is not null)
             {
                 break;
             }
         }
 
-        detail = string.Join("; ", chosen.Select(c => $"{c.ResidentId} ({c.Relationship})").Concat(notes));
-        if (detail.Length == 0)
+        if (trace is not null)
         {
-            detail = "nobody found";
+            var found = chosen is null ? "nobody found" : string.Join("; ", chosen.Select(c => $"{c.ResidentId} ({c.Relationship})"));
+            var detail = notes!.Count == 0 ? found : found + "; " + string.Join("; ", notes);
+            trace.Add(new ReasonStep($"recipients from [{string.Join(", ", rule.From)}]{(rule.First ? " (first found)" : "")}", chosen is not null, detail));
         }
 
         return chosen;
+
+        // True when the rule wants no more candidates.
+        bool Consider(Person? p)
+        {
+            if (p is null || (chosen is not null && chosen.Contains(p)))
+            {
+                return false;
+            }
+
+            var excluded = Excluded(ctx, p, rule);
+            if (excluded is null && rule.Where is not null)
+            {
+                ctx.Candidate = p;
+                var t = rule.Where.Evaluate(ctx);
+                ctx.Candidate = null;
+                if (t == Truth.False || (t == Truth.Unknown && whenUnknown == UnknownPolicy.Skip))
+                {
+                    excluded = t == Truth.Unknown ? "condition unknown" : "condition does not hold";
+                }
+            }
+
+            if (excluded is not null)
+            {
+                notes?.Add($"{p.ResidentId} excluded ({excluded})");
+                return false;
+            }
+
+            (chosen ??= new List<Person>(2)).Add(p);
+            return rule.First;
+        }
     }
 
     /// <summary>Why a person may not receive the message, or null when they may.</summary>
@@ -239,117 +306,113 @@ public sealed class ServiceMatcher
         return null;
     }
 
-    private static IEnumerable<Person?> Candidates(EvaluationContext ctx, RecipientRole role)
+    private static long? Amount(EvaluationContext ctx, AmountRule rule, List<ReasonStep>? trace)
     {
-        switch (role)
+        ctx.Trace = null;
+        var amount = Compute(ctx, rule, trace is not null, out var detail);
+        ctx.Trace = trace;
+        if (trace is not null)
         {
-            case RecipientRole.Subject:
-                return [ctx.Subject];
-            case RecipientRole.Head:
-                return [ctx.Head];
-            case RecipientRole.HeadSpouse:
-                return [ctx.HeadSpouse];
-            case RecipientRole.SubjectSpouse:
-                return [ctx.SubjectSpouse];
-            case RecipientRole.Guardians:
-                return ctx.Guardians();
-            case RecipientRole.Adults:
-                return ctx.Registered;
-            default:
-                return ctx.Event.RelatedResidentIds.Select(ctx.Snapshot.Find);
+            var text = amount is { } total
+                ? $"{(rule.UpTo ? "up to " : "")}{EvaluationContext.Yen(total)}{(rule.Period == AmountPeriod.Month ? " per month" : "")} ({detail})"
+                : detail;
+            trace.Add(new ReasonStep("amount", amount is not null, text));
         }
+
+        return amount;
     }
 
-    private static long? Amount(EvaluationContext ctx, AmountRule rule, out string detail)
+    private static long? Compute(EvaluationContext ctx, AmountRule rule, bool explain, out string detail)
     {
-        var saved = ctx.Trace;
-        ctx.Trace = null;
-        try
+        detail = "";
+        var children = ctx.Children(rule.ChildrenUpToAge);
+        long total;
+        if (rule.PerChild is { } scope)
         {
-            var children = ctx.Children(rule.ChildrenUpToAge);
-            long total;
-            if (rule.PerChild is { } scope)
+            var subjectIsChild = ctx.Subject is not null && Array.IndexOf(children, ctx.Subject) >= 0;
+            if (!subjectIsChild && children.Length == 0)
             {
-                var subjectIsChild = ctx.Subject is not null && Array.IndexOf(children, ctx.Subject) >= 0;
-                IReadOnlyList<Person> over = scope == PerChildScope.SubjectOrHousehold && subjectIsChild ? [ctx.Subject!] : children;
-                total = 0;
-                var parts = new List<string>(over.Count);
-                foreach (var child in over)
-                {
-                    ctx.Child = child;
-                    var tier = Tier(ctx, rule.Tiers, out var unknown);
-                    ctx.Child = null;
-                    if (unknown)
-                    {
-                        detail = $"not evaluated: a condition for {child.ResidentId} is unknown";
-                        return null;
-                    }
-
-                    var yen = tier?.Yen ?? 0;
-                    parts.Add($"{child.ResidentId}: {EvaluationContext.Yen(yen)}");
-                    total += yen;
-                }
-
-                if (over.Count == 0)
-                {
-                    detail = "no child to count";
-                    return null;
-                }
-
-                detail = string.Join("; ", parts);
+                detail = "no child to count";
+                return null;
             }
-            else
+
+            total = 0;
+            var start = scope == PerChildScope.SubjectOrHousehold && subjectIsChild ? -1 : 0;
+            for (var i = start; i < (start < 0 ? 0 : children.Length); i++)
             {
+                var child = i < 0 ? ctx.Subject! : children[i];
+                ctx.Child = child;
                 var tier = Tier(ctx, rule.Tiers, out var unknown);
+                ctx.Child = null;
                 if (unknown)
                 {
-                    detail = "not evaluated: it depends on a fact that is unknown (e.g. income without tax-data consent)";
+                    detail = explain ? $"not evaluated: a condition for {child.ResidentId} is unknown" : "";
                     return null;
                 }
 
-                if (tier?.Yen is not { } yen)
+                var yen = tier?.Yen ?? 0;
+                if (explain)
                 {
-                    detail = "no amount to mention";
-                    return null;
+                    detail += (detail.Length > 0 ? "; " : "") + $"{child.ResidentId}: {EvaluationContext.Yen(yen)}";
                 }
 
-                var n = children.Length;
-                total = yen + tier.PerChild * n + tier.PerAdditionalChild * Math.Max(0, n - 1);
+                total += yen;
+            }
+        }
+        else
+        {
+            var tier = Tier(ctx, rule.Tiers, out var unknown);
+            if (unknown)
+            {
+                detail = "not evaluated: it depends on a fact that is unknown (e.g. income without tax-data consent)";
+                return null;
+            }
+
+            if (tier?.Yen is not { } yen)
+            {
+                detail = "no amount to mention";
+                return null;
+            }
+
+            var n = children.Length;
+            total = yen + tier.PerChild * n + tier.PerAdditionalChild * Math.Max(0, n - 1);
+            if (explain)
+            {
                 detail = EvaluationContext.Yen(yen)
                     + (tier.PerChild > 0 ? $" + {EvaluationContext.Yen(tier.PerChild)} x {n} child(ren)" : "")
                     + (tier.PerAdditionalChild > 0 ? $" + {EvaluationContext.Yen(tier.PerAdditionalChild)} x {Math.Max(0, n - 1)} further child(ren)" : "");
             }
+        }
 
-            foreach (var adj in rule.Adjust)
+        for (var adjIndex = 0; adjIndex < rule.Adjust.Count; adjIndex++)
+        {
+            var adj = rule.Adjust[adjIndex];
+            var t = adj.When.Evaluate(ctx);
+            if (t == Truth.Unknown)
             {
-                var t = adj.When.Evaluate(ctx);
-                if (t == Truth.Unknown)
-                {
-                    detail += "; adjustment not evaluated: unknown";
-                    return null;
-                }
-
-                if (t == Truth.True)
-                {
-                    total = (long)decimal.Floor(total * adj.Factor);
-                    detail += $"; x {adj.Factor.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-                }
+                detail += "; adjustment not evaluated: unknown";
+                return null;
             }
 
-            detail = $"{(rule.UpTo ? "up to " : "")}{EvaluationContext.Yen(total)}{(rule.Period == AmountPeriod.Month ? " per month" : "")} ({detail})";
-            return total;
+            if (t == Truth.True)
+            {
+                total = (long)decimal.Floor(total * adj.Factor);
+                if (explain)
+                {
+                    detail += " x " + adj.Factor.ToString(CultureInfo.InvariantCulture);
+                }
+            }
         }
-        finally
-        {
-            ctx.Trace = saved;
-        }
+
+        return total;
     }
 
     private static AmountTier? Tier(EvaluationContext ctx, IReadOnlyList<AmountTier> tiers, out bool unknown)
     {
         unknown = false;
-        foreach (var tier in tiers)
+        for (var tierIndex = 0; tierIndex < tiers.Count; tierIndex++)
         {
+            var tier = tiers[tierIndex];
             var t = tier.When?.Evaluate(ctx) ?? Truth.True;
             if (t == Truth.True)
             {
@@ -364,5 +427,22 @@ public sealed class ServiceMatcher
         }
 
         return null;
+    }
+
+    /// <summary>The reason trace of a match, built on first read (thread-safe) by evaluating the rule again with tracing.</summary>
+    private sealed class DeferredReasons(LifeEvent lifeEvent, HouseholdSnapshot snapshot, ServiceDefinition service, ServiceVersion version, int partIndex)
+        : IReadOnlyList<ReasonStep>
+    {
+        private List<ReasonStep>? steps;
+
+        private List<ReasonStep> Steps => LazyInitializer.EnsureInitialized(ref steps, () => Explain(lifeEvent, snapshot, service, version, partIndex));
+
+        public ReasonStep this[int index] => Steps[index];
+
+        public int Count => Steps.Count;
+
+        public IEnumerator<ReasonStep> GetEnumerator() => Steps.GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
