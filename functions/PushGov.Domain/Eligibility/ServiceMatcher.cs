@@ -83,7 +83,7 @@ public sealed class ServiceMatcher
         var ctx = new EvaluationContext(lifeEvent, snapshot);
         var trace = new List<ReasonStep>(12)
         {
-            new("trigger", true, $"{lifeEvent.Kind} on {EvaluationContext.Day(lifeEvent.EventDate)}; rule in force from {version.Version}{(version.ValidTo is { } to ? " to " + EvaluationContext.Day(to) : "")}"),
+            new("trigger", true, $"{lifeEvent.Kind}{(lifeEvent.Inferred ? " (inferred)" : "")} on {EvaluationContext.Day(lifeEvent.EventDate)}; rule in force from {version.Version}{(version.ValidTo is { } to ? " to " + EvaluationContext.Day(to) : "")}"),
         };
         ctx.Trace = trace;
         var truth = version.Conditions?.Evaluate(ctx) ?? Truth.True;
@@ -237,7 +237,7 @@ public sealed class ServiceMatcher
         {
             var found = chosen is null ? "nobody found" : string.Join("; ", chosen.Select(c => $"{c.ResidentId} ({c.Relationship})"));
             var detail = notes!.Count == 0 ? found : found + "; " + string.Join("; ", notes);
-            trace.Add(new ReasonStep($"recipients from [{string.Join(", ", rule.From)}]{(rule.First ? " (first found)" : "")}", chosen is not null, detail));
+            trace.Add(new ReasonStep($"recipients from [{string.Join(", ", rule.From.Select(RoleName))}]{(rule.First ? " (first found)" : "")}", chosen is not null, detail));
         }
 
         return chosen;
@@ -272,6 +272,18 @@ public sealed class ServiceMatcher
             return rule.First;
         }
     }
+
+    /// <summary>A role as the catalog writes it.</summary>
+    internal static string RoleName(RecipientRole role) => role switch
+    {
+        RecipientRole.Subject => "subject",
+        RecipientRole.Head => "head",
+        RecipientRole.HeadSpouse => "headSpouse",
+        RecipientRole.SubjectSpouse => "subjectSpouse",
+        RecipientRole.Guardians => "guardians",
+        RecipientRole.Adults => "adults",
+        _ => "related",
+    };
 
     /// <summary>Why a person may not receive the message, or null when they may.</summary>
     private static string? Excluded(EvaluationContext ctx, Person p, RecipientRule rule)
@@ -353,7 +365,9 @@ public sealed class ServiceMatcher
                 var yen = tier?.Yen ?? 0;
                 if (explain)
                 {
-                    detail += (detail.Length > 0 ? "; " : "") + $"{child.ResidentId}: {EvaluationContext.Yen(yen)}";
+                    var ordinal = Array.IndexOf(children, child) + 1;
+                    detail += (detail.Length > 0 ? "; " : "")
+                        + $"{child.ResidentId} (child {ordinal} of {children.Length}, age {ctx.AgeOf(child)}): {EvaluationContext.Yen(yen)}";
                 }
 
                 total += yen;

@@ -29,7 +29,7 @@ public class ChildAllowanceTests
         var m = Match(Ev(BIRTH, "B", D(2026, 11, 20)), s).Get("jidou-teate");
 
         Assert.Equal(30000, m.AmountYen);
-        Assert.Contains(m.Reasons, r => r.Condition == "amount" && r.Detail.Contains("B: ¥30,000", StringComparison.Ordinal));
+        Assert.Contains(m.Reasons, r => r.Condition == "amount" && r.Detail.Contains("B (child 3 of 3, age 0): ¥30,000", StringComparison.Ordinal));
     }
 
     [Fact]
