@@ -17,6 +17,7 @@ internal sealed class EvaluationContext
     private int childrenOtherAge = -1;
     private bool spouseResolved;
     private Person? spouse;
+    private readonly bool synthesizedNewborn;
 
     public EvaluationContext(LifeEvent lifeEvent, HouseholdSnapshot snapshot)
     {
@@ -24,6 +25,20 @@ internal sealed class EvaluationContext
         Snapshot = snapshot;
         Date = lifeEvent.EventDate;
         Subject = Find(lifeEvent.ResidentId);
+        if (Subject is null && lifeEvent.Kind == LifeEventKind.BIRTH)
+        {
+            // A snapshot read before the birth was applied: the newborn is a child born on the event date.
+            Subject = new Person
+            {
+                ResidentId = lifeEvent.ResidentId,
+                HouseholdId = lifeEvent.HouseholdId,
+                FamilyName = "",
+                GivenName = "",
+                BirthDate = RegistryDate.Of(lifeEvent.EventDate),
+                Relationship = Relationships.Child,
+            };
+            synthesizedNewborn = true;
+        }
     }
 
     public LifeEvent Event { get; }
@@ -84,13 +99,17 @@ internal sealed class EvaluationContext
     /// <summary>Living members still registered in the household (住民票のある世帯員), in snapshot order.</summary>
     public Person[] Registered => registered ??= ComputeRegistered();
 
+    /// <summary>
+    /// Registered members as of the event: the subject of a DEATH counts as gone even in a snapshot read before
+    /// the death was applied, and a newborn missing from the snapshot counts as present.
+    /// </summary>
     private Person[] ComputeRegistered()
     {
         var members = Snapshot.Members;
-        var n = 0;
+        var n = synthesizedNewborn ? 1 : 0;
         for (var i = 0; i < members.Count; i++)
         {
-            if (members[i].Status == RegistryStatus.Registered)
+            if (IsRegistered(members[i]))
             {
                 n++;
             }
@@ -105,14 +124,22 @@ internal sealed class EvaluationContext
         n = 0;
         for (var i = 0; i < members.Count; i++)
         {
-            if (members[i].Status == RegistryStatus.Registered)
+            if (IsRegistered(members[i]))
             {
                 result[n++] = members[i];
             }
         }
 
+        if (synthesizedNewborn)
+        {
+            result[n] = Subject!;
+        }
+
         return result;
     }
+
+    private bool IsRegistered(Person p) =>
+        p.Status == RegistryStatus.Registered && !(Event.Kind == LifeEventKind.DEATH && p.ResidentId == Event.ResidentId);
 
     public int? AgeOf(Person person)
     {

@@ -294,6 +294,11 @@ public sealed class ServiceMatcher
         }
 
         var isSubject = p.ResidentId == ctx.Event.ResidentId;
+        if (ctx.Event.Kind == LifeEventKind.DEATH && isSubject)
+        {
+            return "deceased";
+        }
+
         if (ctx.Event.Kind == LifeEventKind.BIRTH && isSubject)
         {
             return "newborn";

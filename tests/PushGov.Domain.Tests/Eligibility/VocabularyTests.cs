@@ -142,3 +142,26 @@ public class VocabularyTests
         }
     }
 }
+
+/// <summary>Snapshots read before the event was applied to the resident view.</summary>
+public class StaleSnapshotTests
+{
+    [Fact]
+    public void A_snapshot_without_the_newborn_still_counts_the_birth()
+    {
+        var s = Family(P("C1", Relationships.Child, D(2015, 1, 1)), P("C2", Relationships.Child, D(2018, 1, 1)));
+        var m = Match(Ev(BIRTH, "B", D(2026, 11, 20)), s).Get("jidou-teate");
+        Assert.Equal(30000, m.AmountYen);
+        Assert.Equal(["F"], m.RecipientIds);
+    }
+
+    [Fact]
+    public void The_deceased_is_never_a_recipient_even_while_still_registered_in_the_snapshot()
+    {
+        var s = Snap(P("F", Relationships.Head, D(1950, 1, 1)), P("M", Relationships.Wife, D(1952, 1, 1)));
+        var matches = Match(Ev(DEATH, "F", D(2026, 11, 25)), s);
+        Assert.NotEmpty(matches);
+        Assert.All(matches, m => Assert.DoesNotContain("F", m.RecipientIds));
+        Assert.Equal(["M"], matches.Get("okuyami").RecipientIds);
+    }
+}
