@@ -12,6 +12,13 @@ public sealed record ServiceMatch
 
     public required string ServiceId { get; init; }
 
+    /// <summary>
+    /// The part of the service this match is about when a service has several (基礎支援金 "basic" and 加算支援金
+    /// "additional"; the 後期高齢者 "insured" and their "dependant-spouse"), each with its own recipients, deadline and
+    /// amount; null for a single-part service. Additive member added by the eligibility work.
+    /// </summary>
+    public string? Part { get; init; }
+
     /// <summary>The residents who receive the message (the claimant, not necessarily the person of the event).</summary>
     public required IReadOnlyList<string> RecipientIds { get; init; }
 

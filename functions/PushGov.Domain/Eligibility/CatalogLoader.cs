@@ -1,0 +1,961 @@
+using System.Globalization;
+using PushGov.Domain.Detection;
+using PushGov.Domain.Residents;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace PushGov.Domain.Eligibility;
+
+/// <summary>
+/// Reads service catalogs from YAML (the format municipal staff edit; see Catalog/default-catalog.yaml) and
+/// validates them with typed checks: every error names the file, the line, the service and the field.
+/// </summary>
+public static class CatalogLoader
+{
+    public const string DefaultFileName = "default-catalog.yaml";
+
+    private static readonly string[] RequiredLanguages = ["ja", "ja-x-easy", "en"];
+
+    /// <summary>The catalog that ships with PushGov (embedded resource).</summary>
+    public static Catalog LoadDefault()
+    {
+        using var stream = typeof(CatalogLoader).Assembly.GetManifestResourceStream("PushGov.Domain.Eligibility.default-catalog.yaml")
+            ?? throw new InvalidOperationException("The default catalog is not embedded in PushGov.Domain.");
+        using var reader = new StreamReader(stream);
+        return Load(reader, DefaultFileName);
+    }
+
+    /// <summary>Reads and validates a catalog; throws <see cref="CatalogException"/> listing every error.</summary>
+    public static Catalog Load(TextReader yaml, string fileName)
+    {
+        var parser = new Parser(fileName);
+        var catalog = parser.Read(yaml);
+        if (parser.Errors.Count > 0 || catalog is null)
+        {
+            throw new CatalogException(parser.Errors);
+        }
+
+        return catalog;
+    }
+
+    private sealed class Parser(string file)
+    {
+        private string? serviceId;
+
+        public List<CatalogError> Errors { get; } = [];
+
+        public Catalog? Read(TextReader yaml)
+        {
+            var stream = new YamlStream();
+            try
+            {
+                stream.Load(yaml);
+            }
+            catch (YamlException e)
+            {
+                Errors.Add(new CatalogError(file, null, "(yaml)", e.Message, Line(e.Start)));
+                return null;
+            }
+
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            {
+                Errors.Add(new CatalogError(file, null, "(root)", "expected a mapping with 'services:' and/or 'disable:'"));
+                return null;
+            }
+
+            var fields = Fields(root, "(root)", "services", "disable");
+            var services = new List<ServiceDefinition>();
+            if (fields.TryGetValue("services", out var servicesNode))
+            {
+                if (servicesNode is YamlSequenceNode seq)
+                {
+                    var seen = new HashSet<string>();
+                    for (var i = 0; i < seq.Children.Count; i++)
+                    {
+                        var s = Service(seq.Children[i], $"services[{i}]");
+                        if (s is null)
+                        {
+                            continue;
+                        }
+
+                        if (!seen.Add(s.Id))
+                        {
+                            Error(seq.Children[i], "id", $"duplicate service id '{s.Id}'");
+                        }
+
+                        services.Add(s);
+                    }
+                }
+                else
+                {
+                    Error(servicesNode, "services", "expected a list of services");
+                }
+            }
+
+            var disable = fields.TryGetValue("disable", out var d) ? Strings(d, "disable") : [];
+            return new Catalog(file, services, disable);
+        }
+
+        private ServiceDefinition? Service(YamlNode node, string path)
+        {
+            serviceId = null;
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "expected a service (a mapping with id, names, triggers, versions, …)");
+                return null;
+            }
+
+            var f = Fields(map, path, "id", "names", "triggers", "department", "apply", "needsClaim", "usesTaxData", "needsPerson", "whenUnknown", "note", "versions");
+            var id = f.TryGetValue("id", out var idNode) ? Scalar(idNode, "id") : null;
+            if (id is null)
+            {
+                Error(map, path + ".id", "required");
+                return null;
+            }
+
+            if (id.Length == 0 || !id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            {
+                Error(idNode!, "id", $"'{id}' must be lower-case letters, digits and '-'");
+            }
+
+            serviceId = id;
+            var names = Names(f.GetValueOrDefault("names"), "names", map, required: true);
+            var triggers = new List<LifeEventKind>();
+            if (f.TryGetValue("triggers", out var trig))
+            {
+                foreach (var t in Strings(trig, "triggers"))
+                {
+                    if (Enum.TryParse<LifeEventKind>(t, ignoreCase: false, out var k) && Enum.IsDefined(k) && !t.All(char.IsDigit))
+                    {
+                        triggers.Add(k);
+                    }
+                    else
+                    {
+                        Error(trig, "triggers", $"unknown life event '{t}' (one of {string.Join(", ", Enum.GetNames<LifeEventKind>())})");
+                    }
+                }
+            }
+
+            if (triggers.Count == 0 && (trig is null || Strings(trig, "triggers").Count == 0))
+            {
+                Error(f.GetValueOrDefault("triggers") ?? map, "triggers", "at least one life event is required");
+            }
+
+            string? portal = null;
+            string? counter = null;
+            if (f.TryGetValue("apply", out var apply))
+            {
+                if (apply is YamlMappingNode am)
+                {
+                    var af = Fields(am, "apply", "portal", "counter");
+                    portal = af.TryGetValue("portal", out var pn) ? Scalar(pn, "apply.portal") : null;
+                    counter = af.TryGetValue("counter", out var cn) ? Scalar(cn, "apply.counter") : null;
+                    if (portal is not null && !(Uri.TryCreate(portal, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
+                    {
+                        Error(pn!, "apply.portal", $"'{portal}' is not an absolute http(s) URL");
+                    }
+                }
+                else
+                {
+                    Error(apply, "apply", "expected a mapping with portal and/or counter");
+                }
+            }
+
+            var whenUnknown = UnknownPolicy.Tell;
+            if (f.TryGetValue("whenUnknown", out var wu))
+            {
+                switch (Scalar(wu, "whenUnknown"))
+                {
+                    case "tell":
+                        break;
+                    case "skip":
+                        whenUnknown = UnknownPolicy.Skip;
+                        break;
+                    default:
+                        Error(wu, "whenUnknown", "expected 'tell' or 'skip'");
+                        break;
+                }
+            }
+
+            var usesTax = Bool(f, "usesTaxData") ?? false;
+            var versions = new List<ServiceVersion>();
+            if (f.TryGetValue("versions", out var vn) && vn is YamlSequenceNode vseq && vseq.Children.Count > 0)
+            {
+                for (var i = 0; i < vseq.Children.Count; i++)
+                {
+                    if (Version(vseq.Children[i], $"versions[{i}]") is { } v)
+                    {
+                        versions.Add(v);
+                    }
+                }
+
+                versions.Sort((a, b) => a.ValidFrom.CompareTo(b.ValidFrom));
+                for (var i = 1; i < versions.Count; i++)
+                {
+                    var prev = versions[i - 1];
+                    if (prev.ValidTo is null || prev.ValidTo >= versions[i].ValidFrom)
+                    {
+                        Error(vn, "versions", $"version from {prev.Version} overlaps version from {versions[i].Version}: give the earlier one a validTo before {versions[i].Version}");
+                    }
+                }
+
+                if (!usesTax && versions.Any(v => UsesTax(v)))
+                {
+                    Error(map, "usesTaxData", "a condition reads tax data (income, nonTaxable): set usesTaxData: true so tax-data consent is checked and shown");
+                }
+            }
+            else
+            {
+                Error(f.GetValueOrDefault("versions") ?? map, "versions", "at least one version (with validFrom) is required");
+            }
+
+            return new ServiceDefinition
+            {
+                Id = id,
+                Names = names,
+                Triggers = triggers,
+                Department = f.TryGetValue("department", out var dep) ? Scalar(dep, "department") : null,
+                PortalUrl = portal,
+                Counter = counter,
+                NeedsClaim = Bool(f, "needsClaim") ?? false,
+                UsesTaxData = usesTax,
+                NeedsPerson = Bool(f, "needsPerson") ?? false,
+                WhenUnknown = whenUnknown,
+                Note = f.TryGetValue("note", out var note) ? Scalar(note, "note") : null,
+                Versions = versions,
+            };
+        }
+
+        private static bool UsesTax(ServiceVersion v) =>
+            v.Conditions?.NeedsTaxData == true
+            || v.Parts.Any(p => p.Conditions?.NeedsTaxData == true || p.Recipients.Where?.NeedsTaxData == true
+                || (p.Amount is { } a && (a.Tiers.Any(t => t.When?.NeedsTaxData == true) || a.Adjust.Any(x => x.When.NeedsTaxData))));
+
+        private ServiceVersion? Version(YamlNode node, string path)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "expected a version (a mapping with validFrom, conditions, recipients, …)");
+                return null;
+            }
+
+            var f = Fields(map, path, "validFrom", "validTo", "names", "note", "conditions", "parts", "recipients", "deadline", "amount", "needsClaim");
+            var from = f.TryGetValue("validFrom", out var fromNode) ? Date(fromNode, path + ".validFrom") : null;
+            if (fromNode is null)
+            {
+                Error(map, path + ".validFrom", "required (the day the rule comes into force, YYYY-MM-DD)");
+            }
+
+            var to = f.TryGetValue("validTo", out var toNode) ? Date(toNode, path + ".validTo") : null;
+            if (from is not null && to is not null && to < from)
+            {
+                Error(toNode!, path + ".validTo", $"{to:yyyy-MM-dd} is before validFrom {from:yyyy-MM-dd}");
+            }
+
+            var conditions = f.TryGetValue("conditions", out var cn) ? Condition(cn, path + ".conditions") : null;
+            var parts = new List<ServicePart>();
+            if (f.TryGetValue("parts", out var pn))
+            {
+                if (f.ContainsKey("recipients") || f.ContainsKey("deadline") || f.ContainsKey("amount") || f.ContainsKey("needsClaim"))
+                {
+                    Error(pn, path + ".parts", "give recipients, deadline, amount and needsClaim either on the version or on each part, not both");
+                }
+
+                if (pn is YamlSequenceNode ps && ps.Children.Count > 0)
+                {
+                    var ids = new HashSet<string>();
+                    for (var i = 0; i < ps.Children.Count; i++)
+                    {
+                        var pp = $"{path}.parts[{i}]";
+                        if (ps.Children[i] is not YamlMappingNode pm)
+                        {
+                            Error(ps.Children[i], pp, "expected a part (a mapping with id, recipients, …)");
+                            continue;
+                        }
+
+                        var pf = Fields(pm, pp, "id", "conditions", "recipients", "deadline", "amount", "needsClaim", "note");
+                        var pid = pf.TryGetValue("id", out var pidNode) ? Scalar(pidNode, pp + ".id") : null;
+                        if (pid is null)
+                        {
+                            Error(pm, pp + ".id", "required when a version has several parts");
+                        }
+                        else if (!ids.Add(pid))
+                        {
+                            Error(pidNode!, pp + ".id", $"duplicate part id '{pid}'");
+                        }
+
+                        if (Part(pm, pf, pp, pid) is { } part)
+                        {
+                            parts.Add(part);
+                        }
+                    }
+                }
+                else
+                {
+                    Error(pn, path + ".parts", "expected a non-empty list of parts");
+                }
+            }
+            else if (Part(map, f, path, null) is { } single)
+            {
+                parts.Add(single);
+            }
+
+            if (from is null)
+            {
+                return null;
+            }
+
+            return new ServiceVersion
+            {
+                ValidFrom = from.Value,
+                ValidTo = to,
+                Names = f.TryGetValue("names", out var nn) ? Names(nn, path + ".names", map, required: false) : null,
+                Note = f.TryGetValue("note", out var note) ? Scalar(note, path + ".note") : null,
+                Conditions = conditions,
+                Parts = parts,
+            };
+        }
+
+        private ServicePart? Part(YamlMappingNode map, Dictionary<string, YamlNode> f, string path, string? id)
+        {
+            RecipientRule? recipients = null;
+            if (f.TryGetValue("recipients", out var rn))
+            {
+                recipients = Recipients(rn, path + ".recipients");
+            }
+            else
+            {
+                Error(map, path + ".recipients", "required (who receives the message)");
+            }
+
+            var deadline = DeadlineRule.None;
+            if (f.TryGetValue("deadline", out var dn) && Scalar(dn, path + ".deadline") is { } dt && !DeadlineRule.TryParse(dt, out deadline))
+            {
+                Error(dn, path + ".deadline", $"'{dt}' is not a deadline: use none, +15d, +13mo, +2y, fiscal-year-end, next-fiscal-year-end, next MM-DD or a date YYYY-MM-DD");
+            }
+
+            var amount = f.TryGetValue("amount", out var an) ? Amount(an, path + ".amount") : null;
+            return recipients is null
+                ? null
+                : new ServicePart
+                {
+                    Id = id,
+                    Conditions = id is not null && f.TryGetValue("conditions", out var cn) ? Condition(cn, path + ".conditions") : null,
+                    Recipients = recipients,
+                    Deadline = deadline,
+                    Amount = amount,
+                    NeedsClaim = Bool(f, "needsClaim", path + "."),
+                    Note = id is not null && f.TryGetValue("note", out var note) ? Scalar(note, path + ".note") : null,
+                };
+        }
+
+        private RecipientRule? Recipients(YamlNode node, string path)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "expected a mapping with from: [roles], first, allowMinors, where");
+                return null;
+            }
+
+            var f = Fields(map, path, "from", "first", "allowMinors", "where");
+            var roles = new List<RecipientRole>();
+            if (f.TryGetValue("from", out var fromNode))
+            {
+                foreach (var r in Strings(fromNode, path + ".from"))
+                {
+                    RecipientRole? role = r switch
+                    {
+                        "subject" => RecipientRole.Subject,
+                        "head" => RecipientRole.Head,
+                        "headSpouse" => RecipientRole.HeadSpouse,
+                        "subjectSpouse" => RecipientRole.SubjectSpouse,
+                        "guardians" => RecipientRole.Guardians,
+                        "adults" => RecipientRole.Adults,
+                        "related" => RecipientRole.Related,
+                        _ => null,
+                    };
+                    if (role is null)
+                    {
+                        Error(fromNode, path + ".from", $"unknown role '{r}' (subject, head, headSpouse, subjectSpouse, guardians, adults, related)");
+                    }
+                    else
+                    {
+                        roles.Add(role.Value);
+                    }
+                }
+            }
+
+            if (roles.Count == 0)
+            {
+                Error(fromNode ?? map, path + ".from", "at least one role is required");
+            }
+
+            return new RecipientRule
+            {
+                From = roles,
+                First = Bool(f, "first", path + ".") ?? false,
+                AllowMinors = Bool(f, "allowMinors", path + ".") ?? false,
+                Where = f.TryGetValue("where", out var w) ? Condition(w, path + ".where") : null,
+            };
+        }
+
+        private AmountRule? Amount(YamlNode node, string path)
+        {
+            if (node is YamlScalarNode)
+            {
+                return Long(node, path) is { } fixedYen ? new AmountRule { Tiers = [new AmountTier(null, fixedYen)] } : null;
+            }
+
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "expected a number of yen or a mapping with tiers");
+                return null;
+            }
+
+            var f = Fields(map, path, "period", "upTo", "perChild", "childrenUpToAge", "tiers", "adjust");
+            var period = AmountPeriod.Once;
+            if (f.TryGetValue("period", out var pn))
+            {
+                switch (Scalar(pn, path + ".period"))
+                {
+                    case "once":
+                        break;
+                    case "month":
+                        period = AmountPeriod.Month;
+                        break;
+                    default:
+                        Error(pn, path + ".period", "expected 'once' or 'month'");
+                        break;
+                }
+            }
+
+            PerChildScope? scope = null;
+            if (f.TryGetValue("perChild", out var sn))
+            {
+                switch (Scalar(sn, path + ".perChild"))
+                {
+                    case "subject-or-household":
+                        scope = PerChildScope.SubjectOrHousehold;
+                        break;
+                    case "household":
+                        scope = PerChildScope.Household;
+                        break;
+                    default:
+                        Error(sn, path + ".perChild", "expected 'subject-or-household' or 'household'");
+                        break;
+                }
+            }
+
+            var tiers = new List<AmountTier>();
+            if (f.TryGetValue("tiers", out var tn) && tn is YamlSequenceNode ts && ts.Children.Count > 0)
+            {
+                for (var i = 0; i < ts.Children.Count; i++)
+                {
+                    var tp = $"{path}.tiers[{i}]";
+                    if (ts.Children[i] is not YamlMappingNode tm)
+                    {
+                        Error(ts.Children[i], tp, "expected a tier (a mapping with when and yen)");
+                        continue;
+                    }
+
+                    var tf = Fields(tm, tp, "when", "yen", "perChild", "perAdditionalChild");
+                    if (!tf.TryGetValue("yen", out var yn))
+                    {
+                        Error(tm, tp + ".yen", "required (a number of yen, or none)");
+                        continue;
+                    }
+
+                    var yen = yn is YamlScalarNode { Value: "none" } ? null : Long(yn, tp + ".yen");
+                    tiers.Add(new AmountTier(
+                        tf.TryGetValue("when", out var wn) ? Condition(wn, tp + ".when") : null,
+                        yen,
+                        tf.TryGetValue("perChild", out var pc) ? Long(pc, tp + ".perChild") ?? 0 : 0,
+                        tf.TryGetValue("perAdditionalChild", out var pa) ? Long(pa, tp + ".perAdditionalChild") ?? 0 : 0));
+                }
+            }
+            else
+            {
+                Error(f.GetValueOrDefault("tiers") ?? map, path + ".tiers", "expected a non-empty list of tiers");
+            }
+
+            var adjust = new List<AmountAdjustment>();
+            if (f.TryGetValue("adjust", out var adn))
+            {
+                if (adn is YamlSequenceNode aseq)
+                {
+                    for (var i = 0; i < aseq.Children.Count; i++)
+                    {
+                        var ap = $"{path}.adjust[{i}]";
+                        if (aseq.Children[i] is not YamlMappingNode am)
+                        {
+                            Error(aseq.Children[i], ap, "expected a mapping with when and factor");
+                            continue;
+                        }
+
+                        var af = Fields(am, ap, "when", "factor");
+                        var when = af.TryGetValue("when", out var wn) ? Condition(wn, ap + ".when") : null;
+                        decimal? factor = null;
+                        if (af.TryGetValue("factor", out var fn) && Scalar(fn, ap + ".factor") is { } ft)
+                        {
+                            if (decimal.TryParse(ft, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var fv) && fv > 0)
+                            {
+                                factor = fv;
+                            }
+                            else
+                            {
+                                Error(fn, ap + ".factor", $"'{ft}' is not a positive number such as 0.75");
+                            }
+                        }
+                        else
+                        {
+                            Error(am, ap + ".factor", "required");
+                        }
+
+                        if (when is null)
+                        {
+                            Error(am, ap + ".when", "required");
+                        }
+
+                        if (when is not null && factor is not null)
+                        {
+                            adjust.Add(new AmountAdjustment(when, factor.Value));
+                        }
+                    }
+                }
+                else
+                {
+                    Error(adn, path + ".adjust", "expected a list");
+                }
+            }
+
+            return new AmountRule
+            {
+                Period = period,
+                UpTo = Bool(f, "upTo", path + ".") ?? false,
+                PerChild = scope,
+                ChildrenUpToAge = f.TryGetValue("childrenUpToAge", out var cu) ? Int(cu, path + ".childrenUpToAge") ?? 18 : 18,
+                Tiers = tiers,
+                Adjust = adjust,
+            };
+        }
+
+        private Condition? Condition(YamlNode node, string path)
+        {
+            if (node is YamlSequenceNode seq)
+            {
+                return new AllCondition(Conditions(seq, path));
+            }
+
+            if (node is not YamlMappingNode map || map.Children.Count != 1)
+            {
+                Error(node, path, "expected one condition: a mapping with one key (all, any, not, age, relationship, children, childOrdinal, singleParent, householdSize, income, nonTaxable, damage, movedIn, nationality, eventKind, upToMarchAfter, assume)");
+                return null;
+            }
+
+            var (keyNode, value) = map.Children.First();
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            var p = path + "." + key;
+            switch (key)
+            {
+                case "all":
+                case "any":
+                    if (value is not YamlSequenceNode list || list.Children.Count == 0)
+                    {
+                        Error(value, p, "expected a non-empty list of conditions");
+                        return null;
+                    }
+
+                    var items = Conditions(list, p);
+                    return key == "all" ? new AllCondition(items) : new AnyCondition(items);
+                case "not":
+                    return Condition(value, p) is { } inner ? new NotCondition(inner) : null;
+                case "age":
+                    {
+                        var f = Args(value, p, "who", "min", "max");
+                        if (f is null)
+                        {
+                            return null;
+                        }
+
+                        var (min, max) = (IntArg(f, "min", p), IntArg(f, "max", p));
+                        if (min is null && max is null)
+                        {
+                            Error(value, p, "give min and/or max");
+                        }
+
+                        return new AgeCondition(WhoArg(f, p, Who.Subject), min, max);
+                    }
+
+                case "relationship":
+                    {
+                        var f = Args(value, p, "who", "in");
+                        return f is null ? null : new RelationshipCondition(WhoArg(f, p, Who.Candidate), ListArg(f, "in", p));
+                    }
+
+                case "children":
+                    {
+                        var f = Args(value, p, "upToAge", "min", "max");
+                        return f is null ? null : new ChildrenCondition(IntArg(f, "upToAge", p) ?? 18, IntArg(f, "min", p), IntArg(f, "max", p));
+                    }
+
+                case "childOrdinal":
+                    {
+                        var f = Args(value, p, "who", "upToAge", "min", "max");
+                        return f is null ? null : new ChildOrdinalCondition(WhoArg(f, p, Who.Subject), IntArg(f, "upToAge", p) ?? 18, IntArg(f, "min", p), IntArg(f, "max", p));
+                    }
+
+                case "upToMarchAfter":
+                    {
+                        var f = Args(value, p, "who", "age");
+                        var age = f is null ? null : IntArg(f, "age", p);
+                        if (f is not null && age is null)
+                        {
+                            Error(value, p + ".age", "required");
+                        }
+
+                        return f is null || age is null ? null : new UpToMarchAfterCondition(WhoArg(f, p, Who.Subject), age.Value);
+                    }
+
+                case "singleParent":
+                    {
+                        var b = Scalar(value, p);
+                        if (b is not ("true" or "false"))
+                        {
+                            Error(value, p, "expected true or false");
+                            return null;
+                        }
+
+                        return new SingleParentCondition(b == "true");
+                    }
+
+                case "householdSize":
+                    {
+                        var f = Args(value, p, "min", "max");
+                        return f is null ? null : new HouseholdSizeCondition(IntArg(f, "min", p), IntArg(f, "max", p));
+                    }
+
+                case "income":
+                    {
+                        var f = Args(value, p, "of", "fiscalYear", "below", "atMost", "plusPerChild");
+                        if (f is null)
+                        {
+                            return null;
+                        }
+
+                        var below = LongArg(f, "below", p);
+                        var atMost = LongArg(f, "atMost", p);
+                        if (below is null && atMost is null)
+                        {
+                            Error(value, p, "give below and/or atMost (yen)");
+                        }
+
+                        return new IncomeCondition(WhoArg(f, p, Who.Household, "of"), FiscalYearArg(f, p), below, atMost, LongArg(f, "plusPerChild", p) ?? 0);
+                    }
+
+                case "nonTaxable":
+                    {
+                        var f = Args(value, p, "of", "fiscalYear");
+                        return f is null ? null : new NonTaxableCondition(WhoArg(f, p, Who.Household, "of"), FiscalYearArg(f, p));
+                    }
+
+                case "damage":
+                    {
+                        var levels = new List<DamageLevel>();
+                        foreach (var s in Strings(value is YamlMappingNode dm ? Args(dm, p, "in")?.GetValueOrDefault("in") ?? dm : value, p))
+                        {
+                            if (DamageLevels.TryParse(s, out var level))
+                            {
+                                levels.Add(level);
+                            }
+                            else
+                            {
+                                Error(value, p, $"unknown damage level '{s}' (全壊, 大規模半壊, 中規模半壊, 半壊, 準半壊, 一部損壊)");
+                            }
+                        }
+
+                        return new DamageCondition(levels);
+                    }
+
+                case "movedIn":
+                    {
+                        var f = Args(value, p, "who", "withinDays", "onOrAfter", "onOrBefore");
+                        return f is null
+                            ? null
+                            : new MovedInCondition(
+                                WhoArg(f, p, Who.Subject),
+                                IntArg(f, "withinDays", p),
+                                f.TryGetValue("onOrAfter", out var a) ? Date(a, p + ".onOrAfter") : null,
+                                f.TryGetValue("onOrBefore", out var b) ? Date(b, p + ".onOrBefore") : null);
+                    }
+
+                case "nationality":
+                    {
+                        var f = Args(value, p, "who", "foreign", "in");
+                        return f is null ? null : new NationalityCondition(WhoArg(f, p, Who.Candidate), Bool(f, "foreign", p + "."), f.ContainsKey("in") ? ListArg(f, "in", p) : []);
+                    }
+
+                case "eventKind":
+                    {
+                        var kinds = new List<LifeEventKind>();
+                        foreach (var s in Strings(value, p))
+                        {
+                            if (Enum.TryParse<LifeEventKind>(s, false, out var k) && !s.All(char.IsDigit))
+                            {
+                                kinds.Add(k);
+                            }
+                            else
+                            {
+                                Error(value, p, $"unknown life event '{s}'");
+                            }
+                        }
+
+                        return new EventKindCondition(kinds);
+                    }
+
+                case "assume":
+                    return Scalar(value, p) is { Length: > 0 } fact ? new AssumeCondition(fact) : null;
+                default:
+                    Error(keyNode, p, $"unknown condition '{key}' (all, any, not, age, relationship, children, childOrdinal, singleParent, householdSize, income, nonTaxable, damage, movedIn, nationality, eventKind, upToMarchAfter, assume)");
+                    return null;
+            }
+        }
+
+        private List<Condition> Conditions(YamlSequenceNode seq, string path)
+        {
+            var list = new List<Condition>();
+            for (var i = 0; i < seq.Children.Count; i++)
+            {
+                if (Condition(seq.Children[i], $"{path}[{i}]") is { } c)
+                {
+                    list.Add(c);
+                }
+            }
+
+            return list;
+        }
+
+        private Dictionary<string, YamlNode>? Args(YamlNode node, string path, params string[] allowed)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, $"expected a mapping with {string.Join(", ", allowed)}");
+                return null;
+            }
+
+            return Fields(map, path, allowed);
+        }
+
+        private Who WhoArg(Dictionary<string, YamlNode> f, string path, Who fallback, string key = "who")
+        {
+            if (!f.TryGetValue(key, out var n))
+            {
+                return fallback;
+            }
+
+            var s = Scalar(n, path + "." + key);
+            foreach (var w in Enum.GetValues<Who>())
+            {
+                if (string.Equals(s, w.ToString(), StringComparison.OrdinalIgnoreCase))
+                {
+                    return w;
+                }
+            }
+
+            Error(n, path + "." + key, $"unknown '{s}' (subject, spouse, couple, candidate, child, head, household)");
+            return fallback;
+        }
+
+        private FiscalYearRule FiscalYearArg(Dictionary<string, YamlNode> f, string path)
+        {
+            if (!f.TryGetValue("fiscalYear", out var n))
+            {
+                return FiscalYearRule.Latest;
+            }
+
+            switch (Scalar(n, path + ".fiscalYear"))
+            {
+                case "latest":
+                    return FiscalYearRule.Latest;
+                case "event":
+                    return FiscalYearRule.Event;
+                case "previous":
+                    return FiscalYearRule.Previous;
+                default:
+                    Error(n, path + ".fiscalYear", "expected latest, event or previous");
+                    return FiscalYearRule.Latest;
+            }
+        }
+
+        private int? IntArg(Dictionary<string, YamlNode> f, string key, string path) => f.TryGetValue(key, out var n) ? Int(n, path + "." + key) : null;
+
+        private long? LongArg(Dictionary<string, YamlNode> f, string key, string path) => f.TryGetValue(key, out var n) ? Long(n, path + "." + key) : null;
+
+        private List<string> ListArg(Dictionary<string, YamlNode> f, string key, string path)
+        {
+            if (!f.TryGetValue(key, out var n))
+            {
+                Error(null, path + "." + key, "required");
+                return [];
+            }
+
+            return Strings(n, path + "." + key);
+        }
+
+        private Dictionary<string, string> Names(YamlNode? node, string path, YamlNode owner, bool required)
+        {
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (node is null)
+            {
+                if (required)
+                {
+                    Error(owner, path, $"required, with at least {string.Join(", ", RequiredLanguages)}");
+                }
+
+                return names;
+            }
+
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "expected a mapping from language tag to name");
+                return names;
+            }
+
+            foreach (var (k, v) in map.Children)
+            {
+                var lang = ((YamlScalarNode)k).Value ?? "";
+                if (Scalar(v, path + "." + lang) is { Length: > 0 } name)
+                {
+                    names[lang] = name;
+                }
+                else
+                {
+                    Error(v, path + "." + lang, "empty name");
+                }
+            }
+
+            foreach (var lang in RequiredLanguages)
+            {
+                if (!names.ContainsKey(lang))
+                {
+                    Error(node, path + "." + lang, "missing: every service needs names in " + string.Join(", ", RequiredLanguages));
+                }
+            }
+
+            return names;
+        }
+
+        private Dictionary<string, YamlNode> Fields(YamlMappingNode map, string path, params string[] allowed)
+        {
+            var f = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            foreach (var (k, v) in map.Children)
+            {
+                var key = (k as YamlScalarNode)?.Value ?? "";
+                if (Array.IndexOf(allowed, key) < 0)
+                {
+                    Error(k, $"{path}.{key}", $"unknown field (expected one of {string.Join(", ", allowed)})");
+                    continue;
+                }
+
+                f[key] = v;
+            }
+
+            return f;
+        }
+
+        private string? Scalar(YamlNode node, string path)
+        {
+            if (node is YamlScalarNode s)
+            {
+                return s.Value;
+            }
+
+            Error(node, path, "expected a single value");
+            return null;
+        }
+
+        private List<string> Strings(YamlNode node, string path)
+        {
+            if (node is YamlScalarNode s)
+            {
+                return s.Value is { Length: > 0 } v ? [v] : [];
+            }
+
+            if (node is YamlSequenceNode seq)
+            {
+                var list = new List<string>();
+                foreach (var c in seq.Children)
+                {
+                    if (Scalar(c, path) is { } v)
+                    {
+                        list.Add(v);
+                    }
+                }
+
+                return list;
+            }
+
+            Error(node, path, "expected a list of values");
+            return [];
+        }
+
+        private bool? Bool(Dictionary<string, YamlNode> f, string key, string prefix = "")
+        {
+            if (!f.TryGetValue(key, out var n))
+            {
+                return null;
+            }
+
+            switch (Scalar(n, prefix + key))
+            {
+                case "true":
+                    return true;
+                case "false":
+                    return false;
+                default:
+                    Error(n, prefix + key, "expected true or false");
+                    return null;
+            }
+        }
+
+        private int? Int(YamlNode node, string path)
+        {
+            var s = Scalar(node, path);
+            if (s is not null && int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+            {
+                return v;
+            }
+
+            Error(node, path, $"'{s}' is not a whole number");
+            return null;
+        }
+
+        private long? Long(YamlNode node, string path)
+        {
+            var s = Scalar(node, path)?.Replace("_", "", StringComparison.Ordinal);
+            if (s is not null && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+            {
+                return v;
+            }
+
+            Error(node, path, $"'{s}' is not a whole number of yen");
+            return null;
+        }
+
+        private DateOnly? Date(YamlNode node, string path)
+        {
+            var s = Scalar(node, path);
+            if (s is not null && DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            {
+                return d;
+            }
+
+            Error(node, path, $"'{s}' is not a date YYYY-MM-DD");
+            return null;
+        }
+
+        private void Error(YamlNode? node, string field, string message) =>
+            Errors.Add(new CatalogError(file, serviceId, field, message, node is null ? null : Line(node.Start)));
+
+        private static int Line(Mark mark) => (int)mark.Line;
+    }
+}
