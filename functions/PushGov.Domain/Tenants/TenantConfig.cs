@@ -36,6 +36,9 @@ public sealed record TenantConfig
 
     public string? EmailSender { get; init; }
 
+    /// <summary>How this tenant's exports look: pinned encoding, header and code maps, check digits.</summary>
+    public Drops.DropOptions Drops { get; init; } = PushGov.Domain.Drops.DropOptions.Default;
+
     /// <summary>Send for real (true) or only to the development sink (false, the default until a vendor switches it on).</summary>
     public bool LiveSending { get; init; }
 

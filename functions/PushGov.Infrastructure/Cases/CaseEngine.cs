@@ -303,6 +303,26 @@ public sealed class CaseEngine(
         }
     }
 
+    /// <summary>
+    /// Honours a withdrawal of consent at once: every message to that resident on that channel not yet sent is
+    /// cancelled, and each case concerned is told, so it re-routes or closes.
+    /// </summary>
+    public async Task<int> WithdrawConsentAsync(string tenant, string residentId, Domain.Residents.Channel channel, CancellationToken ct)
+    {
+        var pending = await messages.ListPendingAsync(tenant, residentId, channel, ct);
+        foreach (var (message, _) in pending)
+        {
+            await CancelAsync(tenant, message.MessageId, ct);
+        }
+
+        foreach (var caseId in pending.Select(p => p.Message.CaseId).Distinct(StringComparer.Ordinal))
+        {
+            await ApplyAsync(tenant, caseId, new ConsentWithdrawn(residentId, channel) { Actor = "resident" }, ct);
+        }
+
+        return pending.Count;
+    }
+
     /// <summary>The timer sweep: moves timers now within the queue's reach into delayed queue messages.</summary>
     public async Task<int> SweepTimersAsync(CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using PushGov.Domain.Detection;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Storage;
 
@@ -90,14 +91,16 @@ public sealed class ResidentStore(StorageClients storage)
             writes++;
         }
 
-        foreach (var group in indexChanges.Where(p => p.BirthDate.Exact is not null).GroupBy(p => BirthdayPartition(tenant, p.BirthDate.Exact!.Value)))
+        // The birthday index: only new residents and household moves (a birth date does not change in a snapshot diff
+        // without a new row here: the fingerprint catches it and the person is rewritten with the same keys).
+        foreach (var group in indexChanges.Where(p => p.BirthDate.Exact is not null).GroupBy(p => AgeEventSweep.PartitionKey(tenant, p.BirthDate.Exact!.Value)))
         {
             foreach (var chunk in group.Chunk(100))
             {
-                await _birthdays.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(group.Key, p.ResidentId)
+                await _birthdays.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(group.Key, AgeEventSweep.RowKey(p.BirthDate.Exact!.Value, p.ResidentId))
                 {
+                    ["ResidentId"] = p.ResidentId,
                     ["HouseholdId"] = p.HouseholdId,
-                    ["BirthDate"] = p.BirthDate.Exact!.Value.ToString("yyyy-MM-dd"),
                 })), ct);
                 writes++;
             }
@@ -106,16 +109,14 @@ public sealed class ResidentStore(StorageClients storage)
         return writes;
     }
 
-    public static string BirthdayPartition(string tenant, DateOnly birth) => $"{tenant}-{birth:MMdd}";
-
-    /// <summary>Residents born on <paramref name="month"/>/<paramref name="day"/> (any year), for the age sweep.</summary>
-    public async Task<IReadOnlyList<(string ResidentId, string HouseholdId, DateOnly BirthDate)>> BornOnAsync(string tenant, int month, int day, CancellationToken ct)
+    /// <summary>The residents in one key range of the birthday index (see <see cref="AgeEventSweep.QueriesFor"/>).</summary>
+    public async Task<IReadOnlyList<(string ResidentId, string HouseholdId)>> BirthdaysAsync(AgeSweepQuery query, CancellationToken ct)
     {
-        var list = new List<(string, string, DateOnly)>();
-        var partition = BirthdayPartition(tenant, new DateOnly(2000, month, day));
-        await foreach (var e in _birthdays.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: ct))
+        var list = new List<(string, string)>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {query.PartitionKey} and RowKey ge {query.RowKeyFrom} and RowKey le {query.RowKeyTo}");
+        await foreach (var e in _birthdays.QueryAsync<TableEntity>(filter, cancellationToken: ct))
         {
-            list.Add((e.RowKey, e.GetString("HouseholdId"), DateOnly.ParseExact(e.GetString("BirthDate"), "yyyy-MM-dd")));
+            list.Add((e.GetString("ResidentId"), e.GetString("HouseholdId")));
         }
 
         return list;

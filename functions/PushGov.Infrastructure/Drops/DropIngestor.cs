@@ -1,0 +1,369 @@
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using PushGov.Domain.Cases;
+using PushGov.Domain.Detection;
+using PushGov.Domain.Drops;
+using PushGov.Domain.Residents;
+using PushGov.Domain.Serialization;
+using PushGov.Domain.Tenants;
+using PushGov.Infrastructure.Cases;
+using PushGov.Infrastructure.Residents;
+using PushGov.Infrastructure.Storage;
+using PushGov.Infrastructure.Tenants;
+
+namespace PushGov.Infrastructure.Drops;
+
+/// <summary>
+/// Ingests one drop from <c>drops/{tenant}/{dataset}/{file}</c>, streaming it twice (it is never held whole):
+/// <list type="number">
+/// <item>check the path (tenant code and configuration, dataset, file name); read the rows once to learn the content hash
+/// and the residents and households concerned; a drop whose bytes were ingested already for this tenant and dataset changes nothing;</item>
+/// <item>load those households from the resident view, apply the rows to the detector, and keep the plan (events and changed
+/// persons) in the state container before anything is written, so a crash resumes with the same plan;</item>
+/// <item>start one case per event (case id = event id: starting twice is harmless), then write facts and persons, then
+/// mark the drop done and write its report next to the drop in <c>drop-reports</c>.</item>
+/// </list>
+/// A <c>residents</c> snapshot is compared with the previous one through compact per-resident fingerprints, so only the
+/// residents that changed are read or written.
+/// </summary>
+public sealed class DropIngestor(
+    StorageClients storage,
+    ResidentStore residents,
+    CaseEngine engine,
+    TenantDirectory tenants,
+    TimeProvider clock,
+    ILogger<DropIngestor> logger)
+{
+    private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+
+    private readonly TableClient _drops = storage.Table(StorageNames.Tables.Drops);
+    private readonly BlobContainerClient _state = storage.Container(StorageNames.Containers.State);
+
+    /// <summary>The outcome: the report (also written as a blob) and the events detected.</summary>
+    public sealed record Result(DropReport Report, IReadOnlyList<LifeEvent> Events, bool Duplicate, int StorageWrites);
+
+    /// <summary>The plan of a drop, kept until it is applied: resuming after a crash uses it instead of detecting again.</summary>
+    private sealed record Plan(List<LifeEvent> Events, List<Person> Persons, Dictionary<string, string?> PreviousHouseholds);
+
+    /// <summary>Ingests the blob at <paramref name="blobName"/> (relative to the <c>drops</c> container).</summary>
+    public async Task<Result> IngestAsync(string blobName, CancellationToken ct)
+    {
+        var (path, problem) = DropPath.Parse(blobName);
+        var blob = storage.Container(StorageNames.Containers.Drops).GetBlobClient(blobName);
+        if (problem is not null || path is null)
+        {
+            return await RejectAsync(blobName, problem ?? "unreadable path", ct);
+        }
+
+        var tenant = await tenants.FindAsync(path.Tenant, ct);
+        if (tenant is null)
+        {
+            return await RejectAsync(blobName, $"tenant {path.Tenant} is not configured in PushGov (create it with './pushgov tenant create').", ct);
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["tenant"] = path.Tenant, ["dataset"] = path.DatasetName, ["drop"] = path.File });
+
+        // Pass 1: hash and keys.
+        var first = new DropReport { Dataset = path.Dataset };
+        var keys = new Keys();
+        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), ct);
+        if (first.RejectedWhole is not null)
+        {
+            logger.LogWarning("Drop rejected whole: {Reason}", first.RejectedWhole);
+            await WriteReportAsync(path, first, ct);
+            return new Result(first, [], false, 0);
+        }
+
+        var dropKey = $"{path.DatasetName}-{first.ContentHash}";
+        var seen = await _drops.GetEntityIfExistsAsync<TableEntity>(path.Tenant, dropKey, cancellationToken: ct);
+        if (seen.HasValue && seen.Value!.GetString("Status") == "completed")
+        {
+            first.Warn(0, null, $"The same bytes were ingested already as {seen.Value.GetString("Blob")} on {seen.Value.GetDateTimeOffset("CompletedAt"):yyyy-MM-dd HH:mm} UTC: nothing changed.");
+            await WriteReportAsync(path, first, ct);
+            logger.LogInformation("Duplicate drop: nothing changed");
+            return new Result(first, [], true, 0);
+        }
+
+        await _drops.UpsertEntityAsync(new TableEntity(path.Tenant, dropKey) { ["Status"] = "processing", ["Blob"] = blobName, ["StartedAt"] = clock.GetUtcNow() }, TableUpdateMode.Replace, ct);
+
+        // Pass 2: detect, unless a plan from an interrupted run exists.
+        var planBlob = _state.GetBlobClient($"{path.Tenant}/plans/{dropKey}.json");
+        var report = new DropReport { Dataset = path.Dataset };
+        var writes = 0;
+        Plan plan;
+        ResidentFingerprints? fingerprints = null;
+        if (await ExistsAsync(planBlob, ct))
+        {
+            plan = JsonSerializer.Deserialize<Plan>((await planBlob.DownloadContentAsync(ct)).Value.Content.ToStream(), PushGovJson.Options)!;
+            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, ct);
+            logger.LogInformation("Resuming an interrupted drop with its saved plan ({Events} events)", plan.Events.Count);
+        }
+        else
+        {
+            (plan, fingerprints, var factWrites) = await DetectAsync(path, tenant, blob, keys, report, ct);
+            writes += factWrites;
+            await planBlob.UploadAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(plan, PushGovJson.Options)), overwrite: true, ct);
+        }
+
+        // Apply: cases first (so no event is lost if a crash comes after the persons changed), then the view.
+        foreach (var e in plan.Events)
+        {
+            await engine.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow() }, ct);
+        }
+
+        writes += await residents.WriteAsync(path.Tenant, plan.Persons, plan.PreviousHouseholds, ct);
+        if (fingerprints is not null)
+        {
+            await _state.GetBlobClient(FingerprintsPath(path.Tenant)).UploadAsync(new BinaryData(fingerprints.Serialize()), overwrite: true, ct);
+            writes++;
+        }
+
+        await _drops.UpsertEntityAsync(new TableEntity(path.Tenant, dropKey) { ["Status"] = "completed", ["Blob"] = blobName, ["CompletedAt"] = clock.GetUtcNow(), ["Events"] = plan.Events.Count }, TableUpdateMode.Replace, ct);
+        await planBlob.DeleteIfExistsAsync(cancellationToken: ct);
+        await WriteReportAsync(path, report, ct);
+        logger.LogInformation("Drop ingested: {Accepted} of {Read} rows, {Rejected} rejected, {Events} events, {Persons} residents written",
+            report.Accepted, report.RowsRead, report.RejectedCount, plan.Events.Count, plan.Persons.Count);
+        return new Result(report, plan.Events, false, writes);
+    }
+
+    private async Task<(Plan Plan, ResidentFingerprints? Fingerprints, int FactWrites)> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, CancellationToken ct)
+    {
+        var view = new ResidentView();
+        var previous = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var asOf = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Tokyo).DateTime);
+        var detector = new LifeEventDetector(path.Tenant, view, new AgeEventSweep(path.Tenant), new LifeEventDetectorOptions { AsOf = asOf });
+        var events = new List<LifeEvent>();
+        var factWrites = 0;
+
+        if (path.Dataset == Dataset.Residents)
+        {
+            var fingerprintsBlob = _state.GetBlobClient(FingerprintsPath(path.Tenant));
+            var before = await ExistsAsync(fingerprintsBlob, ct)
+                ? ResidentFingerprints.Deserialize((await fingerprintsBlob.DownloadContentAsync(ct)).Value.Content.ToMemory().Span)
+                : ResidentFingerprints.Empty;
+            var diff = new SnapshotDiff(before);
+            var changes = new List<SnapshotChange>();
+            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, ct, rows => changes.AddRange(diff.Compare(rows.OfType<ResidentRow>())));
+
+            // Only the residents that changed or left are read from the view.
+            await LoadResidentsAsync(path.Tenant, changes.Where(c => c.Kind != SnapshotChangeKind.New).Select(c => c.ResidentId), view, previous, ct);
+            foreach (var c in changes)
+            {
+                if (c.Kind == SnapshotChangeKind.New)
+                {
+                    previous[c.ResidentId] = null;
+                }
+
+                detector.Apply(c, events);
+            }
+
+            return (new Plan(events, Changed(view), previous), diff.Current, 0);
+        }
+
+        await LoadResidentsAsync(path.Tenant, keys.Residents, view, previous, ct);
+        foreach (var household in keys.Households)
+        {
+            await LoadHouseholdAsync(path.Tenant, household, view, previous, ct);
+        }
+
+        var facts = new List<DropRow>();
+        await ReadAsync(blob, path.Dataset, tenant.Drops, report, row =>
+        {
+            detector.Apply(row, events);
+            if (row is TaxRow or PregnancyRow or DisasterRow or ContactRow)
+            {
+                facts.Add(row);
+            }
+        }, ct);
+        detector.CompleteTaxDrop(events);
+
+        factWrites += await residents.WriteTaxAsync(path.Tenant, facts.OfType<TaxRow>().Select(r => r.Record), ct);
+        factWrites += await residents.WritePregnanciesAsync(path.Tenant, facts.OfType<PregnancyRow>().Select(r => r.Record), ct);
+        factWrites += await residents.WriteDisastersAsync(path.Tenant, facts.OfType<DisasterRow>().Select(r => r.Record), ct);
+        factWrites += await residents.WriteContactsAsync(path.Tenant, facts.OfType<ContactRow>().Select(r => r.Record), ct);
+        foreach (var withdrawn in facts.OfType<ContactRow>().Where(r => !r.Record.Consent))
+        {
+            await engine.WithdrawConsentAsync(path.Tenant, withdrawn.Record.ResidentId, withdrawn.Record.Channel, ct);
+        }
+
+        return (new Plan(events, Changed(view), previous), null, factWrites);
+    }
+
+    private static List<Person> Changed(ResidentView view) =>
+        view.ChangedResidents.Select(id => view.GetPerson(id)).OfType<Person>().ToList();
+
+    private async Task LoadResidentsAsync(string tenant, IEnumerable<string> residentIds, ResidentView view, Dictionary<string, string?> previous, CancellationToken ct)
+    {
+        foreach (var id in residentIds.Distinct(StringComparer.Ordinal))
+        {
+            if (previous.ContainsKey(id))
+            {
+                continue;
+            }
+
+            var household = await residents.HouseholdOfAsync(tenant, id, ct);
+            previous[id] = household;
+            if (household is not null)
+            {
+                await LoadHouseholdAsync(tenant, household, view, previous, ct);
+            }
+        }
+    }
+
+    private async Task LoadHouseholdAsync(string tenant, string householdId, ResidentView view, Dictionary<string, string?> previous, CancellationToken ct)
+    {
+        if (view.MembersOf(householdId).Count > 0)
+        {
+            return;
+        }
+
+        var (snapshot, contacts) = await residents.SnapshotAsync(tenant, householdId, null, ct);
+        foreach (var p in snapshot.Members)
+        {
+            view.Upsert(p);
+            previous[p.ResidentId] = p.HouseholdId;
+        }
+
+        foreach (var t in snapshot.Tax)
+        {
+            view.Upsert(t);
+        }
+
+        foreach (var p in snapshot.Pregnancies)
+        {
+            view.Upsert(p);
+        }
+
+        foreach (var d in snapshot.Disasters)
+        {
+            view.Upsert(d);
+        }
+
+        foreach (var c in contacts)
+        {
+            view.Upsert(c);
+        }
+
+        view.ClearChanges();
+    }
+
+    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, CancellationToken ct, Action<IEnumerable<DropRow>>? all = null)
+    {
+        await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+        var rows = DropReader.Read(stream, dataset, options, report, ct);
+        if (all is not null)
+        {
+            all(rows);
+            return;
+        }
+
+        foreach (var row in rows)
+        {
+            each(row);
+        }
+    }
+
+    private async Task<Result> RejectAsync(string blobName, string reason, CancellationToken ct)
+    {
+        var report = new DropReport { RejectedWhole = reason };
+        var target = storage.Container(StorageNames.Containers.DropReports).GetBlobClient(DropPath.SafeReportName(blobName));
+        await target.UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(report.ToJson())), overwrite: true, ct);
+        logger.LogWarning("Drop {Blob} left untouched: {Reason}", DropPath.SafeReportName(blobName), reason);
+        return new Result(report, [], false, 0);
+    }
+
+    private Task WriteReportAsync(DropPath path, DropReport report, CancellationToken ct) =>
+        storage.Container(StorageNames.Containers.DropReports).GetBlobClient($"{path.Tenant}/{path.DatasetName}/{path.File}.report.json")
+            .UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(report.ToJson())), overwrite: true, ct);
+
+    public static string FingerprintsPath(string tenant) => $"{tenant}/residents.fingerprints";
+
+    private static async Task<bool> ExistsAsync(BlobClient blob, CancellationToken ct)
+    {
+        try
+        {
+            return await blob.ExistsAsync(ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The residents and households a drop concerns (pass 1).</summary>
+    private sealed class Keys
+    {
+        public HashSet<string> Residents { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Households { get; } = new(StringComparer.Ordinal);
+
+        public void Add(DropRow row)
+        {
+            switch (row)
+            {
+                case ResidentChangeRow c:
+                    Residents.Add(c.Person.ResidentId);
+                    Households.Add(c.Person.HouseholdId);
+                    break;
+                case TaxRow t:
+                    Residents.Add(t.Record.ResidentId);
+                    break;
+                case PregnancyRow p:
+                    Residents.Add(p.Record.ResidentId);
+                    break;
+                case DisasterRow d:
+                    Households.Add(d.Record.HouseholdId);
+                    break;
+                case ContactRow:
+                case ResidentRow:
+                    break;
+            }
+        }
+    }
+}
+
+/// <summary>The parts of a drop's blob name, checked: <c>{tenant}/{dataset}/{file}.csv</c>.</summary>
+public sealed record DropPath(string Tenant, Dataset Dataset, string DatasetName, string File)
+{
+    public static (DropPath? Path, string? Problem) Parse(string blobName)
+    {
+        var parts = blobName.Split('/');
+        if (parts.Length != 3 || parts.Any(p => p.Length == 0 || p is "." or ".."))
+        {
+            return (null, "a drop is placed at drops/{tenant}/{dataset}/{file}.csv (exactly three parts, no empty or dot segments).");
+        }
+
+        if (!TenantCode.TryParse(parts[0], out _))
+        {
+            return (null, $"'{Short(parts[0])}' is not a local government code (6 digits with a valid check digit, e.g. 401307).");
+        }
+
+        if (!Datasets.TryParse(parts[1], out var dataset))
+        {
+            return (null, $"'{Short(parts[1])}' is not a dataset; use one of: {string.Join(", ", Datasets.Names)}.");
+        }
+
+        var file = parts[2];
+        if (!file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || file.Length > 200 || file.Any(ch => char.IsControl(ch) || ch is '\\' or '%'))
+        {
+            return (null, $"'{Short(file)}' is not a drop file name: a name ending in .csv, without control characters, '\\' or '%'.");
+        }
+
+        return (new DropPath(parts[0], dataset, parts[1], file), null);
+    }
+
+    /// <summary>A report name for any blob name, even a hostile one: printable, no dot segments, bounded.</summary>
+    public static string SafeReportName(string blobName)
+    {
+        var safe = new string(blobName.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' or '/' ? ch : '_').ToArray());
+        safe = string.Join('/', safe.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(p => p is "." or ".." ? "_" : p));
+        return (safe.Length > 200 ? safe[..200] : safe) + ".report.json";
+    }
+
+    private static string Short(string s) => s.Length > 40 ? s[..40] + "…" : s;
+}
