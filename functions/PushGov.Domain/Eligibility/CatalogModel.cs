@@ -39,6 +39,9 @@ public sealed record ServiceDefinition
     /// <summary>Rule versions, ordered by <see cref="ServiceVersion.ValidFrom"/>; they do not overlap.</summary>
     public required IReadOnlyList<ServiceVersion> Versions { get; init; }
 
+    /// <summary>The names in force on <paramref name="day"/>: the version's own when a law renamed the grant, else the service's.</summary>
+    public IReadOnlyDictionary<string, string> NamesOn(DateOnly day) => VersionOn(day)?.Names ?? Names;
+
     /// <summary>The version in force on <paramref name="day"/>, or null.</summary>
     public ServiceVersion? VersionOn(DateOnly day)
     {

@@ -182,6 +182,16 @@ public class CatalogTests
     }
 
     [Fact]
+    public void A_service_that_needs_staff_says_so_on_every_match()
+    {
+        var matcher = Load(Minimal.Replace("    triggers: [BIRTH]", "    triggers: [BIRTH]\n    needsPerson: true\n    needsClaim: true", StringComparison.Ordinal)).Compile();
+        var m = Assert.Single(matcher.Match(Ev(BIRTH, "B", D(2026, 11, 20)), Family(P("B", Relationships.Child, D(2026, 11, 20)))));
+        Assert.True(m.NeedsPerson);
+        Assert.True(m.NeedsClaim);
+        Assert.Equal(D(2026, 12, 5), m.Deadline);
+    }
+
+    [Fact]
     public void Disabling_a_service_that_does_not_exist_is_an_error_naming_the_tenant_file()
     {
         var tenant = Load("disable: [tennyu-guid]");
