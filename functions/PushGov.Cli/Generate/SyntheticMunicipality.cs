@@ -208,6 +208,7 @@ public static class SyntheticMunicipality
 
             var files = new List<GeneratedFile>();
             long residents = 0;
+            long snapshotHouseholds = 0;
             var residentsPath = FilePath(Dataset.Residents, "0000");
             var taxPath = FilePath(Dataset.Tax, "0200");
             var contactsPath = FilePath(Dataset.Contacts, "0400");
@@ -287,6 +288,7 @@ public static class SyntheticMunicipality
                     }
                 }
 
+                snapshotHouseholds = _households;
                 files.Add(new GeneratedFile(Dataset.Residents, residentsPath, residentsCsv.Rows, "cp932"));
                 files.Add(new GeneratedFile(Dataset.Tax, taxPath, taxCsv.Rows, "cp932"));
                 files.Add(new GeneratedFile(Dataset.Contacts, contactsPath, contactsCsv.Rows, "utf-8"));
@@ -327,7 +329,7 @@ public static class SyntheticMunicipality
             }
 
             files.Sort((a, b) => a.Dataset.CompareTo(b.Dataset));
-            return new GenerationResult(_tenant, _day, residents, _households, files);
+            return new GenerationResult(_tenant, _day, residents, snapshotHouseholds, files);
         }
 
         public GeneratedFile BulkChanges(string path, int rows)

@@ -72,7 +72,7 @@ public static class DropReader
         private readonly Dictionary<string, int> _at = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _codes = new(ReferenceEqualityComparer.Instance);
         private readonly List<RowIssue> _rowWarnings = [];
-        private readonly string _encodingName = string.Empty;
+        private readonly DropTextReader? _text;
         private long _nextLine;
         private bool _done;
 
@@ -97,11 +97,10 @@ public static class DropReader
             }
 
             var (encoding, skip, name, whole) = DropEncoding.Choose(_stream.Prefix, _stream.PrefixIsWhole, options.Encoding);
-            _encodingName = name;
             report.Encoding = name;
-            if (whole is not null || encoding is null)
+            if (whole is not null)
             {
-                Whole(whole ?? "the drop's encoding is not supported");
+                Whole(whole);
                 return;
             }
 
@@ -128,7 +127,7 @@ public static class DropReader
                 }
             }
 
-            var reader = new StreamReader(_stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
+            var reader = _text = new DropTextReader(_stream, encoding, name);
             var csvOptions = new CsvDataReaderOptions
             {
                 HasHeaders = true,
@@ -215,7 +214,7 @@ public static class DropReader
                 {
                     // Undecodable bytes can swallow a delimiter: say so rather than blame the field count.
                     _report.Reject(_line, null, _csv.GetRawRecordSpan().Contains('\uFFFD')
-                        ? $"the row is not valid {_encodingName} text (wrong encoding?)"
+                        ? $"the row is not valid {EncodingName} text (wrong encoding?)"
                         : $"the row has {_csv.RowFieldCount} fields; the header has {_csv.FieldCount}");
                     continue;
                 }
@@ -258,6 +257,8 @@ public static class DropReader
             _stream.Dispose();
         }
 
+        private string EncodingName => _text?.EncodingName ?? _report.Encoding ?? "unknown";
+
         private void Whole(string reason)
         {
             _report.RejectedWhole ??= reason;
@@ -272,9 +273,16 @@ public static class DropReader
             }
 
             _done = true;
+            if (_text is not null)
+            {
+                _report.Encoding = _text.EncodingName;
+            }
+
             _stream.Drain(_ct);
             _report.Bytes = _stream.BytesRead;
-            _report.ContentHash = _stream.HashHex();
+
+            // A cancelled read has not seen every byte: leave the hash unset rather than give a wrong one.
+            _report.ContentHash = _ct.IsCancellationRequested ? null : _stream.HashHex();
         }
 
         private void MapHeader()
@@ -310,7 +318,7 @@ public static class DropReader
                 headerLines += LineBreaks(raw);
                 if (raw.Contains('\uFFFD', StringComparison.Ordinal) || raw.Contains('\0', StringComparison.Ordinal))
                 {
-                    Whole($"the header is not valid {_encodingName} text; re-export the drop as UTF-8 or Shift_JIS (CP932), or pin its encoding");
+                    Whole($"the header is not valid {EncodingName} text; re-export the drop as UTF-8 or Shift_JIS (CP932), or pin its encoding");
                     return;
                 }
 
@@ -595,7 +603,7 @@ public static class DropReader
             {
                 Fail(column, span[bad] == '\0'
                     ? $"column '{column}' contains a NUL character"
-                    : $"column '{column}' is not valid {_encodingName} text (wrong encoding?)");
+                    : $"column '{column}' is not valid {EncodingName} text (wrong encoding?)");
                 return null;
             }
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Unicode;
 
 namespace PushGov.Domain.Drops;
 
@@ -167,11 +166,24 @@ internal static class DropEncoding
             return (Utf8Text, bom, "utf-8-bom", null);
         }
 
-        return Utf8Prefix(prefix, prefixIsWhole) ? (Utf8Text, 0, "utf-8", null) : (Cp932.Value, 0, "cp932", null);
+        if (!prefixIsWhole && prefix.IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0)
+        {
+            // Only ASCII so far (both encodings agree): decide at the first non-ASCII byte (see DropTextReader).
+            return (null, 0, Ascii, null);
+        }
+
+        return LooksUtf8(prefix, prefixIsWhole) ? (Utf8Text, 0, "utf-8", null) : (Cp932.Value, 0, "cp932", null);
     }
 
-    /// <summary>Strict UTF-8 validation of the prefix; a sequence cut by the prefix end does not count against it.</summary>
-    private static bool Utf8Prefix(ReadOnlySpan<byte> prefix, bool whole)
+    /// <summary>The report name while every byte so far was ASCII.</summary>
+    public const string Ascii = "ascii";
+
+    public static Encoding Utf8 => Utf8Text;
+
+    public static Encoding Cp932Encoding => Cp932.Value;
+
+    /// <summary>Strict UTF-8 validation; a sequence cut by the end of <paramref name="prefix"/> does not count against it unless <paramref name="whole"/>.</summary>
+    public static bool LooksUtf8(ReadOnlySpan<byte> prefix, bool whole)
     {
         if (!whole)
         {
@@ -196,6 +208,6 @@ internal static class DropEncoding
             prefix = prefix[..cut];
         }
 
-        return Utf8.IsValid(prefix);
+        return System.Text.Unicode.Utf8.IsValid(prefix);
     }
 }

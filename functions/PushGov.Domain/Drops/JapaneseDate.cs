@@ -174,6 +174,12 @@ public static class JapaneseDate
             return Parsed.Fail("empty date");
         }
 
+        // Fixed-width exports pad numbers with spaces (昭和 5年 3月 2日): drop inner spaces.
+        if (text.ContainsAny(' ', '\u3000'))
+        {
+            text = text.ToString().Replace(" ", string.Empty, StringComparison.Ordinal).Replace("\u3000", string.Empty, StringComparison.Ordinal);
+        }
+
         if (text is "年月日不詳" or "生年月日不詳" or "不詳" or "不明")
         {
             return new Parsed(Kind.Unknown, default, "年月日不詳");

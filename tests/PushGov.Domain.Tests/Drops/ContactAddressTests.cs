@@ -17,6 +17,23 @@ public class ContactAddressTests
         Assert.Equal(e164, normalized);
     }
 
+    [Fact]
+    public void The_fast_path_for_japanese_mobiles_agrees_with_libphonenumber()
+    {
+        var random = new Random(1);
+        for (var i = 0; i < 3_000; i++)
+        {
+            var prefix = random.Next(3) switch { 0 => "90", 1 => "80", _ => "70" };
+            var subscriber = random.Next(1_000, 10_000).ToString(System.Globalization.CultureInfo.InvariantCulture) + random.Next(0, 10_000).ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var text in new[] { $"+81{prefix}{subscriber}", $"0{prefix}-{subscriber[..4]}-{subscriber[4..]}", $"0{prefix}{subscriber}" })
+            {
+                Assert.True(ContactAddress.TryNormalizeMobile(text, out var fast, out _));
+                Assert.True(ContactAddress.TryNormalizeMobileWithLibrary(text, out var library, out var error), $"{text}: {error}");
+                Assert.Equal(library, fast);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("03-1234-5678", "not a mobile number (SMS needs one)")]
     [InlineData("12345", "not a valid phone number")]

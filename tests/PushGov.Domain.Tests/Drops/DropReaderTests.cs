@@ -279,6 +279,37 @@ public class DropReaderTests
         Assert.Equal(5001, report.Accepted);
     }
 
+    [Theory]
+    [InlineData("cp932", "cp932")]
+    [InlineData("utf-8", "utf-8")]
+    public void The_encoding_is_decided_at_the_first_non_ascii_byte_when_the_detection_prefix_is_all_ascii(string encoding, string detected)
+    {
+        var sb = new StringBuilder("resident_id,channel,address,language,consent,consented_at\n");
+        var asciiRows = 0;
+        while (sb.Length < 400_000)
+        {
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"R{asciiRows++},email,r{asciiRows}@example.jp,ja,1,2026-11-01\n");
+        }
+
+        sb.Append("R-post,post,福岡市中央区天神一丁目ｶﾞｰﾃﾞﾝ101,ja,1,2026-11-01\n");
+        sb.Append("R-last,email,last@example.jp,ja,1,2026-11-01\n");
+        var (rows, report) = Read(sb.ToString(), Dataset.Contacts, encoding: encoding == "cp932" ? Cp932() : Utf8NoBom);
+
+        Assert.Equal(detected, report.Encoding);
+        Assert.Equal(0, report.RejectedCount);
+        Assert.Equal(asciiRows + 2, rows.Count);
+        Assert.Equal("福岡市中央区天神一丁目ガーデン101", ((ContactRow)rows[^2]).Record.Address);
+    }
+
+    [Fact]
+    public void A_large_drop_that_is_ascii_throughout_reports_ascii()
+    {
+        var csv = "resident_id,fiscal_year,taxable_income,non_taxable\n" + string.Concat(Enumerable.Repeat("R1,2026,1000,0\n", 30_000));
+        var (rows, report) = Read(csv, Dataset.Tax);
+        Assert.Equal("ascii", report.Encoding);
+        Assert.Equal(30_000, rows.Count);
+    }
+
     [Fact]
     public void Line_numbers_are_physical_lines_where_a_row_starts_across_quoted_newlines_crlf_and_blank_lines()
     {
@@ -365,6 +396,18 @@ public class DropReaderTests
         var report = new DropReport();
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes("resident_id,fiscal_year,taxable_income,non_taxable\nR1,2026,0,1\n"));
         Assert.Throws<OperationCanceledException>(() => DropReader.Read(stream, Dataset.Tax, DropOptions.Default, report, cts.Token).ToList());
+        Assert.Null(report.ContentHash);
+    }
+
+    [Fact]
+    public void A_consumer_that_stops_early_still_gets_the_hash_of_the_whole_drop()
+    {
+        var bytes = Encoding.UTF8.GetBytes("resident_id,fiscal_year,taxable_income,non_taxable\n" + string.Concat(Enumerable.Repeat("R1,2026,0,1\n", 50_000)));
+        var report = new DropReport();
+        using var stream = new MemoryStream(bytes);
+        Assert.Single(DropReader.Read(stream, Dataset.Tax, DropOptions.Default, report).Take(1));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), report.ContentHash);
+        Assert.Equal(bytes.Length, report.Bytes);
     }
 
     [Fact]

@@ -29,6 +29,8 @@ public class JapaneseDateTests
     [InlineData("平成十年十月十日", "1998-10-10")]
     [InlineData("二〇二六年十一月二十二日", "2026-11-22")]
     [InlineData(" 2026-11-22\u3000", "2026-11-22")]
+    [InlineData("昭和 5年 3月 2日", "1930-03-02")]
+    [InlineData("令和\u30008年11月22日", "2026-11-22")]
     public void Exact_forms_parse_to_the_same_day(string text, string iso)
     {
         Assert.True(JapaneseDate.TryParseExact(text, out var date, out var error), error);

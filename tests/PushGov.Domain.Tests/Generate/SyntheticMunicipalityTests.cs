@@ -78,6 +78,7 @@ public sealed class SyntheticMunicipalityTests : IDisposable
         var raw = File.ReadAllText(residentsFile.Path, System.Text.CodePagesEncodingProvider.Instance.GetEncoding(932)!);
 
         var households = people.GroupBy(p => p.HouseholdId).ToList();
+        Assert.Equal(result.Households, households.Count);
         var meanSize = people.Count / (double)households.Count;
         Assert.InRange(meanSize, 1.9, 2.6); // Japan: 2.2 (2020)
         Assert.All(households, h => Assert.Equal(1, h.Count(p => p.Relationship == Relationships.Head)));
