@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PushGov.Domain.Ages;
 using PushGov.Domain.Residents;
 
@@ -83,39 +85,47 @@ public sealed class AgeEventSweep
             return;
         }
 
-        if (entries.TryGetValue(person.ResidentId, out var existing))
+        ref var existing = ref CollectionsMarshal.GetValueRefOrNullRef(entries, person.ResidentId);
+        if (!Unsafe.IsNullRef(ref existing))
         {
             if (existing.Birth == birth)
             {
-                if (existing.HouseholdId != person.HouseholdId)
-                {
-                    entries[person.ResidentId] = existing with { HouseholdId = person.HouseholdId };
-                }
-
+                existing.HouseholdId = person.HouseholdId;
                 return;
             }
 
             Untrack(person.ResidentId);
         }
 
-        entries[person.ResidentId] = new Entry(birth, person.HouseholdId);
         if (!byBirthDate.TryGetValue(birth, out var ids))
         {
             byBirthDate[birth] = ids = new List<string>(4);
         }
 
+        entries[person.ResidentId] = new Entry(birth, person.HouseholdId, ids.Count);
         ids.Add(person.ResidentId);
     }
 
     public void Untrack(string residentId)
     {
-        if (entries.Remove(residentId, out var entry) && byBirthDate.TryGetValue(entry.Birth, out var ids))
+        if (!entries.Remove(residentId, out var entry) || !byBirthDate.TryGetValue(entry.Birth, out var ids))
         {
-            ids.Remove(residentId);
-            if (ids.Count == 0)
-            {
-                byBirthDate.Remove(entry.Birth);
-            }
+            return;
+        }
+
+        // Swap-remove: the last resident born that day takes the leaver's place, so a removal costs O(1).
+        var last = ids.Count - 1;
+        if (entry.Position != last)
+        {
+            var moved = ids[last];
+            ids[entry.Position] = moved;
+            CollectionsMarshal.GetValueRefOrNullRef(entries, moved).Position = entry.Position;
+        }
+
+        ids.RemoveAt(last);
+        if (ids.Count == 0)
+        {
+            byBirthDate.Remove(entry.Birth);
         }
     }
 
@@ -292,5 +302,5 @@ public sealed class AgeEventSweep
     private (LifeEventKind Kind, int Age, int Lead)[] AgeMilestones() =>
         [(LifeEventKind.AGE_65, 65, options.Age65LeadDays), (LifeEventKind.AGE_75, 75, options.Age75LeadDays)];
 
-    private readonly record struct Entry(DateOnly Birth, string HouseholdId);
+    private record struct Entry(DateOnly Birth, string HouseholdId, int Position);
 }

@@ -131,21 +131,20 @@ public sealed class LifeEventDetector
         var after = WithStatus(row, before);
         View.Upsert(after);
         Sweep?.Track(after);
-        var source = new EventSource(DatasetNames.ResidentChanges, row.Line, row.RecordId);
         var moved = before is not null && before.HouseholdId != after.HouseholdId;
 
         switch (row.ChangeCode)
         {
             case ChangeCode.BIRTH:
-                Emit(events, LifeEventKind.BIRTH, after, row, source, Parents(after));
+                Emit(events, LifeEventKind.BIRTH, after, row, Related.Parents);
                 break;
             case ChangeCode.DEATH:
-                Emit(events, LifeEventKind.DEATH, after, row, source, OtherRegisteredMembers(after), WasHead(after));
+                Emit(events, LifeEventKind.DEATH, after, row, Related.OtherMembers, wasHead: after.IsHead);
                 break;
             case ChangeCode.MOVE_IN:
             case ChangeCode.MOVE_IN_ABROAD:
                 var kind = row.ChangeCode == ChangeCode.MOVE_IN ? LifeEventKind.MOVE_IN : LifeEventKind.MOVE_IN_ABROAD;
-                Emit(events, kind, after, row, source, OtherRegisteredMembers(after));
+                Emit(events, kind, after, row, Related.OtherMembers);
                 if (options.AsOf is { } asOf && Sweep is not null)
                 {
                     AddAll(events, Sweep.OpenFor(after, asOf));
@@ -154,10 +153,10 @@ public sealed class LifeEventDetector
                 break;
             case ChangeCode.MOVE_OUT:
             case ChangeCode.MOVE_OUT_ABROAD:
-                Emit(events, row.ChangeCode == ChangeCode.MOVE_OUT ? LifeEventKind.MOVE_OUT : LifeEventKind.MOVE_OUT_ABROAD, after, row, source, OtherRegisteredMembers(after), WasHead(after));
+                Emit(events, row.ChangeCode == ChangeCode.MOVE_OUT ? LifeEventKind.MOVE_OUT : LifeEventKind.MOVE_OUT_ABROAD, after, row, Related.OtherMembers, wasHead: after.IsHead);
                 break;
             case ChangeCode.RELOCATION:
-                Emit(events, LifeEventKind.RELOCATION, after, row, source, OtherRegisteredMembers(after), PreviousHousehold(before, moved));
+                Emit(events, LifeEventKind.RELOCATION, after, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.HOUSEHOLD_SPLIT:
             case ChangeCode.HOUSEHOLD_MERGE:
@@ -168,20 +167,20 @@ public sealed class LifeEventDetector
                     ChangeCode.HOUSEHOLD_MERGE => LifeEventKind.HOUSEHOLD_MERGE,
                     _ => LifeEventKind.HOUSEHOLD_CHANGE,
                 };
-                Emit(events, householdKind, after, row, source, OtherRegisteredMembers(after), PreviousHousehold(before, moved));
+                Emit(events, householdKind, after, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.HEAD_CHANGE:
-                Emit(events, LifeEventKind.HEAD_CHANGE, after, row, source, OtherRegisteredMembers(after), PreviousHousehold(before, moved));
+                Emit(events, LifeEventKind.HEAD_CHANGE, after, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.MARRIAGE:
                 var spouse = FindPartner(after) ?? beforePartner;
-                EmitCouple(events, LifeEventKind.MARRIAGE, after, spouse, row, source, inferred: false, []);
+                EmitCouple(events, LifeEventKind.MARRIAGE, after, spouse, row, inferred: false, null);
                 break;
             case ChangeCode.DIVORCE:
-                EmitCouple(events, LifeEventKind.DIVORCE, after, beforePartner, row, source, inferred: false, PreviousHousehold(before, moved));
+                EmitCouple(events, LifeEventKind.DIVORCE, after, beforePartner, row, inferred: false, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.CORRECTION:
-                InferFromCorrection(events, row, source, before, beforePartner, after);
+                InferFromCorrection(events, row, before, beforePartner, after);
                 break;
             default:
                 break;
@@ -413,7 +412,7 @@ public sealed class LifeEventDetector
         };
     }
 
-    private void InferFromCorrection(ICollection<LifeEvent> events, ResidentChangeRow row, EventSource source, Person? before, Person? beforePartner, Person after)
+    private void InferFromCorrection(ICollection<LifeEvent> events, ResidentChangeRow row, Person? before, Person? beforePartner, Person after)
     {
         // Only a correction of a resident the view already held can be said to have made them spouses.
         if (before is null || after.Status != RegistryStatus.Registered)
@@ -424,7 +423,7 @@ public sealed class LifeEventDetector
         var afterPartner = FindPartner(after);
         if (afterPartner is not null && afterPartner.ResidentId != beforePartner?.ResidentId)
         {
-            EmitCouple(events, LifeEventKind.MARRIAGE, after, afterPartner, row, source, inferred: true, []);
+            EmitCouple(events, LifeEventKind.MARRIAGE, after, afterPartner, row, inferred: true, null);
         }
 
         if (beforePartner is null || before.HouseholdId == after.HouseholdId || !after.IsHead)
@@ -446,7 +445,7 @@ public sealed class LifeEventDetector
 
         if (children.Count > 0)
         {
-            EmitCouple(events, LifeEventKind.DIVORCE, after, beforePartner, row, source, inferred: true, PreviousHousehold(before, true), children);
+            EmitCouple(events, LifeEventKind.DIVORCE, after, beforePartner, row, inferred: true, before.HouseholdId, children);
             return;
         }
 
@@ -454,7 +453,7 @@ public sealed class LifeEventDetector
         {
             if (Relationships.IsChild(member.Relationship))
             {
-                pendingDivorces[oldHousehold] = new PendingDivorce(after, beforePartner, row, source, after.HouseholdId);
+                pendingDivorces[oldHousehold] = new PendingDivorce(after, beforePartner, row, after.HouseholdId);
                 return;
             }
         }
@@ -469,11 +468,11 @@ public sealed class LifeEventDetector
             && Relationships.IsChild(after.Relationship))
         {
             pendingDivorces.Remove(before.HouseholdId);
-            EmitCouple(events, LifeEventKind.DIVORCE, pending.Parent, pending.Partner, pending.Row, pending.Source, inferred: true, PreviousHousehold(before, true), [after.ResidentId]);
+            EmitCouple(events, LifeEventKind.DIVORCE, pending.Parent, pending.Partner, pending.Row, inferred: true, before.HouseholdId, [after.ResidentId]);
         }
     }
 
-    private void EmitCouple(ICollection<LifeEvent> events, LifeEventKind kind, Person person, Person? partner, ResidentChangeRow row, EventSource source, bool inferred, Dictionary<string, string>? details, List<string>? alsoRelated = null)
+    private void EmitCouple(ICollection<LifeEvent> events, LifeEventKind kind, Person person, Person? partner, ResidentChangeRow row, bool inferred, string? previousHouseholdId, List<string>? alsoRelated = null)
     {
         // With both spouses known the fact is the couple's, whichever spouse's row shows it: one event per couple and day.
         var subject = partner is null ? person.ResidentId : EventIds.PairSubject(person.ResidentId, partner.ResidentId);
@@ -503,13 +502,14 @@ public sealed class LifeEventDetector
             HouseholdId = person.HouseholdId,
             EventDate = row.ChangeDate,
             Inferred = inferred,
-            Source = source,
+            Source = SourceOf(row),
             RelatedResidentIds = related,
-            Details = details ?? EmptyDetails,
+            Details = Details(previousHouseholdId, wasHead: false),
         });
     }
 
-    private void Emit(ICollection<LifeEvent> events, LifeEventKind kind, Person person, ResidentChangeRow row, EventSource source, List<string> related, Dictionary<string, string>? details = null)
+    /// <summary>One event for the row's fact; the related residents and details are worked out only when it is new.</summary>
+    private void Emit(ICollection<LifeEvent> events, LifeEventKind kind, Person person, ResidentChangeRow row, Related related, string? previousHouseholdId = null, bool wasHead = false)
     {
         var hash = EventIds.Hash(tenant, kind, person.ResidentId, row.ChangeDate, row.RecordId);
         if (!emitted.TryAdd(hash))
@@ -525,10 +525,33 @@ public sealed class LifeEventDetector
             ResidentId = person.ResidentId,
             HouseholdId = person.HouseholdId,
             EventDate = row.ChangeDate,
-            Source = source,
-            RelatedResidentIds = related,
-            Details = details ?? EmptyDetails,
+            Source = SourceOf(row),
+            RelatedResidentIds = related == Related.Parents ? Parents(person) : OtherRegisteredMembers(person),
+            Details = Details(previousHouseholdId, wasHead),
         });
+    }
+
+    private static EventSource SourceOf(ResidentChangeRow row) => new(DatasetNames.ResidentChanges, row.Line, row.RecordId);
+
+    private static IReadOnlyDictionary<string, string> Details(string? previousHouseholdId, bool wasHead)
+    {
+        if (previousHouseholdId is null && !wasHead)
+        {
+            return EmptyDetails;
+        }
+
+        var details = new Dictionary<string, string>(2, StringComparer.Ordinal);
+        if (previousHouseholdId is not null)
+        {
+            details["previousHouseholdId"] = previousHouseholdId;
+        }
+
+        if (wasHead)
+        {
+            details["wasHead"] = "true";
+        }
+
+        return details;
     }
 
     private static void AddAll(ICollection<LifeEvent> events, IReadOnlyList<LifeEvent> more)
@@ -538,14 +561,6 @@ public sealed class LifeEventDetector
             events.Add(e);
         }
     }
-
-    private static Dictionary<string, string>? PreviousHousehold(Person? before, bool moved) =>
-        moved && before is not null
-            ? new Dictionary<string, string>(1, StringComparer.Ordinal) { ["previousHouseholdId"] = before.HouseholdId }
-            : null;
-
-    private static Dictionary<string, string>? WasHead(Person person) =>
-        person.IsHead ? new Dictionary<string, string>(1, StringComparer.Ordinal) { ["wasHead"] = "true" } : null;
 
     /// <summary>
     /// The legal spouse pair the person is part of in their household: the head when they are 夫/妻 (or, with
@@ -677,5 +692,11 @@ public sealed class LifeEventDetector
         public static readonly string Disaster = Dataset.Disaster.Name();
     }
 
-    private sealed record PendingDivorce(Person Parent, Person Partner, ResidentChangeRow Row, EventSource Source, string NewHouseholdId);
+    private enum Related
+    {
+        OtherMembers,
+        Parents,
+    }
+
+    private sealed record PendingDivorce(Person Parent, Person Partner, ResidentChangeRow Row, string NewHouseholdId);
 }

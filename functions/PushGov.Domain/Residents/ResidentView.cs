@@ -42,7 +42,10 @@ public sealed class ResidentView : IResidentViewReader
     /// <summary>How many persons the view holds, whatever their status.</summary>
     public int Count => persons.Count;
 
-    /// <summary>Residents whose person, tax, pregnancy or contact data changed since <see cref="ClearChanges"/>.</summary>
+    /// <summary>
+    /// Residents whose person, tax, pregnancy or contact data changed since <see cref="ClearChanges"/>. (Person
+    /// changes are flagged on their slot while rows are applied and gathered into this set when it is read.)
+    /// </summary>
     public IReadOnlyCollection<string> ChangedResidents
     {
         get
