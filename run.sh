@@ -45,7 +45,7 @@ if ! wait_port "$blob" 40 || ! wait_port "$queue" 10 || ! wait_port "$table" 10;
 fi
 
 account=devstoreaccount1
-key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFq2ItBBfLW/CnbFNjvdqA==
+key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
 export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
 export PushGov__ApiKeyPepper="local-run-pepper-not-a-secret"
 export PushGov__TriggerHost__Enabled=true
@@ -77,8 +77,8 @@ upload() { # dataset file
 }
 
 echo "Uploading the sample drops of $tenant (reports in $run/):"
-# The registry snapshot and contacts first, so the cases that the changes start find who to tell and how.
-for dataset in residents contacts tax pregnancy disaster resident-changes; do
+# Contacts and the registry snapshot first, so the cases that start find who to tell and how.
+for dataset in contacts residents tax pregnancy disaster resident-changes; do
   for file in samples/"$tenant"/"$dataset"/*.csv; do
     [ -e "$file" ] && upload "$dataset" "$file"
   done

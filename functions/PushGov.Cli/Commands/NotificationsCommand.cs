@@ -11,6 +11,14 @@ public static class NotificationsCommand
 {
     private sealed record Notification(string MessageId, string Channel, string To, string? Subject, string Text, string Language, string? TemplateVersion, DateTimeOffset RecordedAt);
 
+    /// <summary>The first lines of a long body, enough to see what it is about.</summary>
+    private static string Opening(string text)
+    {
+        var lines = text.Split('\n').Where(l => l.Trim().Length > 0).Take(3);
+        var opening = string.Join("\n", lines);
+        return opening.Length > 160 ? opening[..160] + "…" : opening + " …";
+    }
+
     public static Command Build()
     {
         var url = new Option<string>("--url") { Description = "The app's base URL.", DefaultValueFactory = _ => "http://127.0.0.1:7071" };
@@ -54,12 +62,12 @@ public static class NotificationsCommand
             }
 
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{list.Count} message(s) PushGov would send[/]");
-            table.AddColumns("#", "channel", "to (masked)", "lang", "message");
+            table.AddColumns("#", "channel", "to (masked)", "lang", "message (SMS in full; e-mail and letters: subject and opening)");
             var i = 0;
             foreach (var n in list)
             {
-                var text = (n.Subject is null ? string.Empty : n.Subject + "\n") + n.Text;
-                table.AddRow(Markup.Escape((++i).ToString()), Markup.Escape(n.Channel), Markup.Escape(n.To), Markup.Escape(n.Language), Markup.Escape(text.Length > 400 ? text[..400] + "…" : text));
+                var text = n.Channel == "Sms" ? n.Text : (n.Subject is null ? string.Empty : n.Subject + "\n") + Opening(n.Text);
+                table.AddRow(Markup.Escape((++i).ToString()), Markup.Escape(n.Channel), Markup.Escape(n.To), Markup.Escape(n.Language), Markup.Escape(text));
             }
 
             AnsiConsole.Write(table);

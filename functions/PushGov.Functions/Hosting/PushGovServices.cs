@@ -2,11 +2,11 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using PushGov.Domain.Cases;
 using PushGov.Functions.CustomHandler;
 using PushGov.Functions.Handlers;
 using PushGov.Functions.TriggerHost;
 using PushGov.Infrastructure.Cases;
+using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
@@ -49,13 +49,25 @@ public static class PushGovServices
         services.AddSingleton<DevSink>();
         services.AddSingleton<CaseEngine>();
         services.AddSingleton<SendWorker>();
-        services.AddSingleton<ICaseActivities>(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), _ => CaseSettings.Default));
+        services.AddSingleton<TenantStore>();
+        services.AddSingleton<TenantDirectory>();
+        services.AddSingleton<DropIngestor>();
+
+        // The default catalog and templates, compiled once; tenant overrides are the next step (see docs).
+        var catalog = new Lazy<Domain.Eligibility.Catalog>(Domain.Eligibility.CatalogLoader.LoadDefault);
+        var matcher = new Lazy<Domain.Eligibility.ServiceMatcher>(() => catalog.Value.Compile());
+        var templates = new Lazy<Domain.Messaging.Templates.TemplateCatalog>(() => Domain.Messaging.Templates.TemplateCatalog.LoadDefault());
+        services.AddSingleton<Domain.Eligibility.IEligibility>(new Domain.Eligibility.CatalogEligibility(_ => matcher.Value));
+        services.AddSingleton<Domain.Messaging.IMessageComposer>(new Domain.Messaging.TemplateComposer(_ => templates.Value, id => catalog.Value.Find(id)?.Counter));
+        services.AddSingleton<ICaseActivities>(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>()));
         services.AddSingleton<ISenderSelector, SinkOnlySelector>();
         services.AddSingleton(sp => new ApiKeyStore(
             sp.GetRequiredService<StorageClients>(),
             config["PushGov:ApiKeyPepper"] is { Length: >= 16 } pepper ? pepper : throw new InvalidOperationException("PushGov:ApiKeyPepper must be set (at least 16 characters; in Azure a Key Vault reference)."),
             sp.GetRequiredService<TimeProvider>()));
 
+        services.AddSingleton<IFunction, IngestDropFunction>();
+        services.AddSingleton<IFunction, AgeSweepFunction>();
         services.AddSingleton<IFunction, AdvanceCaseFunction>();
         services.AddSingleton<IFunction, SendMessageFunction>();
         services.AddSingleton<IFunction, SweepFunction>();

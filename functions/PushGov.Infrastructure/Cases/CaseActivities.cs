@@ -8,9 +8,12 @@ namespace PushGov.Infrastructure.Cases;
 /// The I/O steps of a case: <c>match</c> reads the household from the resident view and asks eligibility;
 /// <c>resolve</c> reads the recipients' contacts and consent and picks channel and language.
 /// </summary>
-public sealed class CaseActivities(ResidentStore residents, IEligibility eligibility, Func<string, CaseSettings>? settings = null) : ICaseActivities
+public sealed class CaseActivities(ResidentStore residents, IEligibility eligibility, Tenants.TenantDirectory? tenants = null) : ICaseActivities
 {
-    public CaseSettings SettingsFor(string tenant) => settings?.Invoke(tenant) ?? CaseSettings.Default;
+    public async Task<CaseSettings> SettingsForAsync(string tenant, CancellationToken ct) =>
+        tenants is not null && await tenants.FindAsync(tenant, ct) is { } t
+            ? new CaseSettings { ReminderDaysBeforeDeadline = t.ReminderDaysBeforeDeadline, EscalateDaysBeforeDeadline = t.EscalateDaysBeforeDeadline }
+            : CaseSettings.Default;
 
     public async Task<CaseInput> RunAsync(string step, CaseData c, CancellationToken ct)
     {

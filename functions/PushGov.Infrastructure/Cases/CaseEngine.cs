@@ -12,7 +12,7 @@ public interface ICaseActivities
     /// <summary>Runs <paramref name="step"/> (<see cref="RunStep.Match"/> or <see cref="RunStep.Resolve"/>) for the case.</summary>
     Task<CaseInput> RunAsync(string step, CaseData c, CancellationToken ct);
 
-    CaseSettings SettingsFor(string tenant);
+    Task<CaseSettings> SettingsForAsync(string tenant, CancellationToken ct);
 }
 
 /// <summary>
@@ -79,7 +79,7 @@ public sealed class CaseEngine(
                 return null;
             }
 
-            var decision = CaseWorkflow.Apply(stored.Data, input, clock.GetUtcNow(), activities.SettingsFor(tenant));
+            var decision = CaseWorkflow.Apply(stored.Data, input, clock.GetUtcNow(), await activities.SettingsForAsync(tenant, ct));
             decision = await ContinueInlineAsync(decision, ct);
             if (await CommitAsync(stored, decision, ct))
             {
@@ -102,7 +102,7 @@ public sealed class CaseEngine(
             }
 
             var input = await activities.RunAsync(step, stored.Data, ct);
-            var decision = CaseWorkflow.Apply(stored.Data, input, clock.GetUtcNow(), activities.SettingsFor(tenant));
+            var decision = CaseWorkflow.Apply(stored.Data, input, clock.GetUtcNow(), await activities.SettingsForAsync(tenant, ct));
             decision = await ContinueInlineAsync(decision, ct);
             if (await CommitAsync(stored, decision, ct))
             {
@@ -128,7 +128,7 @@ public sealed class CaseEngine(
             }
 
             var input = await activities.RunAsync(run.Step, decision.State, ct);
-            var next = CaseWorkflow.Apply(decision.State, input, clock.GetUtcNow(), activities.SettingsFor(decision.State.Tenant));
+            var next = CaseWorkflow.Apply(decision.State, input, clock.GetUtcNow(), await activities.SettingsForAsync(decision.State.Tenant, ct));
             if (!next.Accepted)
             {
                 break;
