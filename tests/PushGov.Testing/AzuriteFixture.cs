@@ -28,3 +28,24 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>A name unique to this run, valid for tables, queues and containers (lower-case letters and digits).</summary>
     public static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
 }
+
+/// <summary>Valid tenant codes for tests: each test takes its own, so data never mixes (every partition starts with the tenant).</summary>
+public static class TestTenants
+{
+    private static int _next = Random.Shared.Next(10000, 90000);
+
+    /// <summary>A fresh 6-digit local government code with a valid JIS X 0402 check digit.</summary>
+    public static string Next()
+    {
+        var body = Interlocked.Increment(ref _next) % 100000;
+        var digits = body.ToString("D5");
+        int[] weights = [6, 5, 4, 3, 2];
+        var sum = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            sum += (digits[i] - '0') * weights[i];
+        }
+
+        return digits + ((11 - (sum % 11)) % 10);
+    }
+}
