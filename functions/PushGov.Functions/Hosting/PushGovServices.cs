@@ -2,6 +2,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using PushGov.Functions.Api;
 using PushGov.Functions.CustomHandler;
 using PushGov.Functions.Handlers;
 using PushGov.Functions.TriggerHost;
@@ -10,7 +11,6 @@ using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
-using PushGov.Functions.Api;
 using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Functions.Hosting;
