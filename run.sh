@@ -27,9 +27,7 @@ free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0
 wait_port() { for _ in $(seq 1 "$2"); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
 
 echo "Installing Azurite (npm ci) and building PushGov…"
-if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+scripts/ensure-azurite.sh
 dotnet build functions/PushGov.Functions/PushGov.Functions.csproj -c Release -v q -nologo -clp:ErrorsOnly
 dotnet build functions/PushGov.Cli/PushGov.Cli.csproj -c Release -v q -nologo -clp:ErrorsOnly
 
@@ -50,6 +48,7 @@ export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;A
 export PushGov__ApiKeyPepper="local-run-pepper-not-a-secret"
 export PushGov__TriggerHost__Enabled=true
 export PushGov__TriggerHost__BlobPollingInterval=00:00:01
+export PushGov__Telemetry__Console=true   # traces and metrics to the console exporter, in .run/app.log
 
 apikey=$(./pushgov tenant create --code "$tenant" --name 福岡市 --portal-url https://portal.example.jp 2>/dev/null)
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 step() { printf '\n== %s\n' "$*"; }
 
 step "Installing Azurite (npm ci) and NuGet packages"
-npm ci --no-audit --no-fund --loglevel=error
+scripts/ensure-azurite.sh
 dotnet restore PushGov.Functions.sln -v q
 
 step "Building (warnings are errors, nullable on)"

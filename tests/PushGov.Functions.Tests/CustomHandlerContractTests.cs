@@ -66,6 +66,7 @@ public sealed class CustomHandlerContractTests(AzuriteFixture azurite) : IAsyncL
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.StartsWith("timers=", body!["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("poisoned=", body["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -331,7 +331,7 @@ public static class CatalogLoader
             var deadline = DeadlineRule.None;
             if (f.TryGetValue("deadline", out var dn) && Scalar(dn, path + ".deadline") is { } dt && !DeadlineRule.TryParse(dt, out deadline))
             {
-                Error(dn, path + ".deadline", $"'{dt}' is not a deadline: use none, +15d, +13mo, +2y, fiscal-year-end, next-fiscal-year-end, next MM-DD or a date YYYY-MM-DD");
+                Error(dn, path + ".deadline", $"'{dt}' is not a deadline: use none, +15d, +13mo, +2y, fiscal-year-end, next-fiscal-year-end, next MM-DD, last MM-DD or a date YYYY-MM-DD");
             }
 
             var amount = f.TryGetValue("amount", out var an) ? Amount(an, path + ".amount") : null;

@@ -150,11 +150,17 @@ public enum DeadlineKind
     /// <summary>The first given month-day on or after the event date (<c>next 11-30</c>; <c>fiscal-year-end</c> = next 03-31).</summary>
     NextMonthDay,
 
+    /// <summary>
+    /// The last given month-day before the event date (<c>last 11-30</c>): for an event dated when something starts,
+    /// such as SCHOOL_ENTRY on the 1 April of entry, whose preparation is due the November before.
+    /// </summary>
+    LastMonthDay,
+
     /// <summary>A fixed date set by the tenant.</summary>
     Fixed,
 }
 
-/// <summary>When the resident must act by: <c>none</c>, <c>+15d</c>, <c>+13mo</c>, <c>+2y</c>, <c>fiscal-year-end</c>, <c>next 11-30</c>, or a date.</summary>
+/// <summary>When the resident must act by: <c>none</c>, <c>+15d</c>, <c>+13mo</c>, <c>+2y</c>, <c>fiscal-year-end</c>, <c>next 11-30</c>, <c>last 11-30</c>, or a date.</summary>
 public sealed record DeadlineRule(DeadlineKind Kind, int Count = 0, int Month = 0, int Day = 0, DateOnly? Date = null, string Text = "none")
 {
     public static readonly DeadlineRule None = new(DeadlineKind.None);
@@ -173,6 +179,9 @@ public sealed record DeadlineRule(DeadlineKind Kind, int Count = 0, int Month = 
                 var candidate = new DateOnly(eventDate.Year, Month, Math.Min(Day, DateTime.DaysInMonth(eventDate.Year, Month)));
                 var next = candidate >= eventDate ? candidate : new DateOnly(eventDate.Year + 1, Month, Math.Min(Day, DateTime.DaysInMonth(eventDate.Year + 1, Month)));
                 return next.AddYears(Count);
+            case DeadlineKind.LastMonthDay:
+                var thisYear = new DateOnly(eventDate.Year, Month, Math.Min(Day, DateTime.DaysInMonth(eventDate.Year, Month)));
+                return thisYear < eventDate ? thisYear : new DateOnly(eventDate.Year - 1, Month, Math.Min(Day, DateTime.DaysInMonth(eventDate.Year - 1, Month)));
             case DeadlineKind.Fixed:
                 return Date;
             default:
@@ -205,6 +214,13 @@ public sealed record DeadlineRule(DeadlineKind Kind, int Count = 0, int Month = 
             && DateOnly.TryParseExact("2000-" + t[5..].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var md))
         {
             rule = new DeadlineRule(DeadlineKind.NextMonthDay, 0, md.Month, md.Day, Text: t);
+            return true;
+        }
+
+        if (t.StartsWith("last ", StringComparison.Ordinal)
+            && DateOnly.TryParseExact("2000-" + t[5..].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last))
+        {
+            rule = new DeadlineRule(DeadlineKind.LastMonthDay, 0, last.Month, last.Day, Text: t);
             return true;
         }
 

@@ -44,7 +44,7 @@ public sealed class SendMessageFunction(SendWorker worker) : IFunction
 
 /// <summary>
 /// <c>Sweep</c>: timer trigger (every minute). Moves long timers into the queue's reach, re-sends messages stuck
-/// after a crash, and finishes outboxes a crash left on a case.
+/// after a crash, finishes outboxes a crash left on a case, and drains the poison queues into the staff list.
 /// </summary>
 public sealed class SweepFunction(CaseEngine engine, CaseStore cases, SendWorker sender, TimeProvider clock, ILogger<SweepFunction> logger) : IFunction
 {
@@ -54,6 +54,7 @@ public sealed class SweepFunction(CaseEngine engine, CaseStore cases, SendWorker
     {
         var timers = await engine.SweepTimersAsync(ct);
         var stuck = await sender.SweepStuckAsync(TimeSpan.FromMinutes(10), ct);
+        var poisoned = await engine.DrainPoisonAsync(ct) + await sender.DrainPoisonAsync(ct);
         var outboxes = 0;
         await foreach (var (tenant, caseId) in cases.WithStaleOutboxAsync(clock.GetUtcNow().AddMinutes(-2), ct))
         {
@@ -61,11 +62,11 @@ public sealed class SweepFunction(CaseEngine engine, CaseStore cases, SendWorker
             outboxes++;
         }
 
-        if (timers + stuck + outboxes > 0)
+        if (timers + stuck + outboxes + poisoned > 0)
         {
-            logger.LogInformation("Sweep: {Timers} timers queued, {Stuck} stuck messages re-queued, {Outboxes} outboxes finished", timers, stuck, outboxes);
+            logger.LogInformation("Sweep: {Timers} timers queued, {Stuck} stuck messages re-queued, {Outboxes} outboxes finished, {Poisoned} poison messages drained to staff", timers, stuck, outboxes, poisoned);
         }
 
-        return new InvocationResponse { Logs = [$"timers={timers} stuck={stuck} outboxes={outboxes}"] };
+        return new InvocationResponse { Logs = [$"timers={timers} stuck={stuck} outboxes={outboxes} poisoned={poisoned}"] };
     }
 }

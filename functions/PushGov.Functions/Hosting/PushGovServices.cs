@@ -72,6 +72,7 @@ public static class PushGovServices
         services.AddSingleton<IFunction, SendMessageFunction>();
         services.AddSingleton<IFunction, SweepFunction>();
         services.AddSingleton<FunctionDispatcher>();
+        services.AddHostedService<StorageInitializer>();
 
         var triggerHost = new TriggerHostOptions();
         config.GetSection("PushGov:TriggerHost").Bind(triggerHost);

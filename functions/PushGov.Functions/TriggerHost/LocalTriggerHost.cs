@@ -145,7 +145,10 @@ public sealed partial class LocalTriggerHost(
                 }
                 else
                 {
-                    await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: host.VisibilityTimeout, cancellationToken: ct);
+                    // Backoff between retries: host.json's visibilityTimeout (at least 1 s), doubled per failed try, at most 5 minutes.
+                    var first = host.VisibilityTimeout > TimeSpan.FromSeconds(1) ? host.VisibilityTimeout : TimeSpan.FromSeconds(1);
+                    var backoff = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, first.Ticks * (1L << (int)Math.Min(10, message.DequeueCount - 1))));
+                    await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: backoff, cancellationToken: ct);
                 }
             }
             catch (RequestFailedException inner)

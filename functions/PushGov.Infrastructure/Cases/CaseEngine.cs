@@ -323,6 +323,27 @@ public sealed class CaseEngine(
         return pending.Count;
     }
 
+    /// <summary>
+    /// Drains <c>case-steps-poison</c>: a step that failed every retry marks its case failed (escalated, reason
+    /// step-failed), so it surfaces on the staff list instead of being silently stuck. Returns the number drained.
+    /// </summary>
+    public Task<int> DrainPoisonAsync(CancellationToken ct) =>
+        QueueDrain.DrainAsync(storage.Queue(StorageNames.Queues.Poison(StorageNames.Queues.CaseSteps)), async text =>
+        {
+            CaseStepMessage step;
+            try
+            {
+                step = CaseStepMessage.Parse(text);
+            }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+            {
+                logger.LogWarning("A poison message that is not a case step was dropped");
+                return;
+            }
+
+            await ApplyAsync(step.Tenant, step.CaseId, new StepFailed(step.Step ?? step.Input?.Name ?? "unknown", "failed after every retry"), ct);
+        }, ct);
+
     /// <summary>The timer sweep: moves timers now within the queue's reach into delayed queue messages.</summary>
     public async Task<int> SweepTimersAsync(CancellationToken ct)
     {

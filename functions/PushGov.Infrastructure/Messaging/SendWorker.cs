@@ -125,6 +125,34 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
     }
 
     /// <summary>
+    /// Drains <c>send-poison</c>: a message whose sending failed every retry becomes a technical failure and its case
+    /// is told (a failure on every channel goes to staff). Returns the number drained.
+    /// </summary>
+    public Task<int> DrainPoisonAsync(CancellationToken ct) =>
+        QueueDrain.DrainAsync(storage.Queue(StorageNames.Queues.Poison(StorageNames.Queues.Send)), async text =>
+        {
+            SendQueueMessage queued;
+            try
+            {
+                queued = SendQueueMessage.Parse(text);
+            }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+            {
+                logger.LogWarning("A poison message that is not a send message was dropped");
+                return;
+            }
+
+            if (await messages.GetAsync(queued.Tenant, queued.MessageId, ct) is { } row && !MessageStatuses.IsFinal(row.Message.Status))
+            {
+                var failed = row.Message with { Status = MessageStatuses.TechnicalFailure, LastError = "failed after every retry", UpdatedAt = clock.GetUtcNow() };
+                if (await messages.TryUpdateAsync(failed, row.ETag, ct) is not null)
+                {
+                    await ReportToCaseAsync(failed, ct);
+                }
+            }
+        }, ct);
+
+    /// <summary>
     /// The sweep for messages stuck in 'sending' without a provider id (a crash after the claim): back to 'created'
     /// and queued again. The provider sees the same idempotency key, so a send that did go out is not repeated.
     /// </summary>

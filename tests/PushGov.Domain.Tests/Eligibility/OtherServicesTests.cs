@@ -128,10 +128,11 @@ public class OtherServicesTests
     }
 
     [Fact]
-    public void School_entry_is_told_to_the_guardian_with_the_health_check_by_30_November()
+    public void School_entry_is_told_to_the_guardian_with_the_health_check_by_the_30_November_before_entry()
     {
+        // Detection dates SCHOOL_ENTRY on the 1 April of entry; the health check is due the November before.
         var s = Family(P("C", Relationships.Child, D(2020, 6, 1)));
-        var m = Match(Ev(SCHOOL_ENTRY, "C", D(2026, 10, 1)), s).Get("shugaku");
+        var m = Match(Ev(SCHOOL_ENTRY, "C", D(2027, 4, 1)), s).Get("shugaku");
         Assert.Equal(["F"], m.RecipientIds);
         Assert.Equal(D(2026, 11, 30), m.Deadline);
     }

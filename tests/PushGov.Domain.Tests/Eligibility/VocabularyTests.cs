@@ -28,6 +28,8 @@ public class VocabularyTests
     [InlineData("fiscal-year-end", 2027, 3, 31)]
     [InlineData("next-fiscal-year-end", 2028, 3, 31)]
     [InlineData("next 11-30", 2027, 11, 30)]
+    [InlineData("last 11-30", 2026, 11, 30)]
+    [InlineData("last 12-01", 2025, 12, 1)]
     [InlineData("2027-01-15", 2027, 1, 15)]
     public void Each_deadline_rule_gives_its_day(string rule, int y, int m, int d)
     {

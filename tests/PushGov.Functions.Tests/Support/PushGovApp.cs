@@ -13,7 +13,7 @@ namespace PushGov.Functions.Tests.Support;
 /// The real app in-process (TestServer) against the test run's Azurite. With <c>triggerHost</c> its local trigger host
 /// runs too, so a blob dropped into Azurite flows through the app exactly as in <c>./run.sh</c>.
 /// </summary>
-public sealed class PushGovApp(string connectionString, bool triggerHost, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+public sealed class PushGovApp(string connectionString, bool triggerHost, Action<IServiceCollection>? services = null, string? hostId = null, string? scriptRoot = null) : WebApplicationFactory<Program>
 {
     public const string Pepper = "test-pepper-0123456789abcdef";
 
@@ -23,7 +23,12 @@ public sealed class PushGovApp(string connectionString, bool triggerHost, Action
         builder.UseSetting("PushGov:ApiKeyPepper", Pepper);
         builder.UseSetting("PushGov:TriggerHost:Enabled", triggerHost ? "true" : "false");
         builder.UseSetting("PushGov:TriggerHost:BlobPollingInterval", "00:00:00.300");
-        builder.UseSetting("PushGov:TriggerHost:HostId", "test-" + Guid.NewGuid().ToString("N")[..8]);
+        builder.UseSetting("PushGov:TriggerHost:HostId", hostId ?? "test-" + Guid.NewGuid().ToString("N")[..8]);
+        if (scriptRoot is not null)
+        {
+            builder.UseSetting("PushGov:TriggerHost:ScriptRoot", scriptRoot);
+        }
+
         if (services is not null)
         {
             builder.ConfigureServices(services);
