@@ -7,6 +7,7 @@ using System.Text.Json;
 using PushGov.Cli.Packaging;
 using PushGov.Infrastructure.Storage;
 using PushGov.Testing;
+using Xunit.Abstractions;
 
 namespace PushGov.Infra.Tests;
 
@@ -54,7 +55,7 @@ public sealed class PackageCollection : ICollectionFixture<PackagedApp>;
 
 /// <summary>The deployment zip has the layout the Functions host reads (issue 8).</summary>
 [Collection("Package")]
-public sealed class PackageLayoutTests(PackagedApp app)
+public sealed class PackageLayoutTests(PackagedApp app, ITestOutputHelper output)
 {
     private ZipArchive Open() => ZipFile.OpenRead(app.ZipPath);
 
@@ -69,6 +70,7 @@ public sealed class PackageLayoutTests(PackagedApp app)
         Assert.Equal("PushGov.Functions", FunctionZip.ExecutablePath(reader.ReadToEnd()));
         Assert.NotNull(zip.GetEntry("PushGov.Functions"));
         Assert.Equal("PushGov.Functions", app.Result.Layout.ExecutablePath);
+        output.WriteLine($"publish {app.Result.PublishDuration.TotalSeconds:0.0} s, zip {app.Result.ZipDuration.TotalSeconds:0.0} s, {app.Result.SizeBytes} bytes, {app.Result.EntryCount} entries");
     }
 
     [Theory]

@@ -46,7 +46,13 @@ public static class PackageCommand
                 Console.WriteLine($"{result.ZipPath} ({(result.SizeBytes / 1024d / 1024d).ToString("0.0", CultureInfo.InvariantCulture)} MB, {result.SizeBytes} bytes)");
                 return 0;
             }
-            catch (Exception e) when (e is PublishFailedException or PackageValidationException)
+            catch (PublishFailedException e)
+            {
+                // Its errors were streamed above already.
+                Console.Error.WriteLine($"dotnet publish exited with {e.ExitCode}: no package written.");
+                return 1;
+            }
+            catch (PackageValidationException e)
             {
                 Console.Error.WriteLine(e.Message);
                 return 1;

@@ -35,7 +35,14 @@ public sealed record PackageRequest
 public sealed record PackageResult(string ZipPath, long SizeBytes, int EntryCount, FunctionAppLayout Layout, bool SelfContained, string Runtime, TimeSpan PublishDuration, TimeSpan ZipDuration);
 
 /// <summary><c>dotnet publish</c> failed; the message carries its exit code and last lines of output.</summary>
-public sealed class PublishFailedException(string message) : Exception(message);
+public sealed class PublishFailedException(int exitCode, string outputTail)
+    : Exception($"dotnet publish exited with {exitCode}:\n{outputTail}")
+{
+    public int ExitCode { get; } = exitCode;
+
+    /// <summary>The last lines dotnet publish wrote (errors, with -verbosity:quiet).</summary>
+    public string OutputTail { get; } = outputTail;
+}
 
 /// <summary>
 /// Publishes the function app (<c>dotnet publish</c>, self-contained for linux-x64 by default) and assembles the deployment
@@ -132,7 +139,7 @@ public static class FunctionPackager
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
-        using var process = Process.Start(start) ?? throw new PublishFailedException("dotnet could not be started.");
+        using var process = Process.Start(start) ?? throw new PublishFailedException(-1, "dotnet could not be started.");
         var tail = new Queue<string>();
         async Task Pump(StreamReader reader)
         {
@@ -172,7 +179,7 @@ public static class FunctionPackager
                 lines = string.Join('\n', tail);
             }
 
-            throw new PublishFailedException($"dotnet publish exited with {process.ExitCode}:\n{lines}");
+            throw new PublishFailedException(process.ExitCode, lines);
         }
     }
 
