@@ -6,5 +6,6 @@ var root = new RootCommand("PushGov: push notifications of municipal services wh
 {
     TenantCommands.Build(),
     NotificationsCommand.Build(),
+    PackageCommand.Build(),
 };
 return await root.Parse(args).InvokeAsync();
