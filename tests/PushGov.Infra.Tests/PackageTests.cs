@@ -198,7 +198,7 @@ public sealed class PackagedAppRunTests(PackagedApp app)
             using var result = JsonDocument.Parse(body);
             Assert.Equal(JsonValueKind.Object, result.RootElement.GetProperty("Outputs").ValueKind);
             var log = Assert.Single(result.RootElement.GetProperty("Logs").EnumerateArray());
-            Assert.Equal("timers=0 stuck=0 outboxes=0", log.GetString());
+            Assert.Equal("timers=0 stuck=0 outboxes=0 poisoned=0", log.GetString());
         }
         finally
         {
