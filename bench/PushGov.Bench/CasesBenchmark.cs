@@ -1,0 +1,1 @@
+namespace PushGov.Bench; public static partial class CasesBenchmark;
