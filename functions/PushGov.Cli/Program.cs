@@ -1,11 +1,10 @@
-using System.CommandLine;
-using PushGov.Cli.Commands;
+using PushGov.Cli;
 
 // ./pushgov — the PushGov command line: detect, match, generate, bench, tenant, notifications, package.
-var root = new RootCommand("PushGov: push notifications of municipal services when residents' lives change.")
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    TenantCommands.Build(),
-    NotificationsCommand.Build(),
-    PackageCommand.Build(),
+    e.Cancel = true;
+    cancel.Cancel();
 };
-return await root.Parse(args).InvokeAsync();
+return await CliApp.RunAsync(args, CliConsole.System(), cancel.Token);

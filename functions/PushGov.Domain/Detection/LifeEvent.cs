@@ -56,5 +56,6 @@ public sealed record LifeEvent
     public IReadOnlyList<string> RelatedResidentIds { get; init; } = [];
 
     /// <summary>Small, non-personal facts the event carries (damage level, fiscal year, previous household, …).</summary>
-    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
+    /// <remarks>Defaults to one shared empty dictionary: no allocation per event that carries no details.</remarks>
+    public IReadOnlyDictionary<string, string> Details { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 }

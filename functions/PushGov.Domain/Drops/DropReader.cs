@@ -62,6 +62,10 @@ public static class DropReader
 
         private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
 
+        // Short values only (names, kana, codes, dates), and a bounded number of them: ids and addresses are not pooled.
+        private const int MaxPooledLength = 16;
+        private const int MaxPooled = 1 << 16;
+
         private readonly Dataset _dataset;
         private readonly DropOptions _options;
         private readonly DropReport _report;
@@ -72,6 +76,8 @@ public static class DropReader
         private readonly Dictionary<string, int> _at = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _codes = new(ReferenceEqualityComparer.Instance);
         private readonly List<RowIssue> _rowWarnings = [];
+        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
         private readonly DropTextReader? _text;
         private long _nextLine;
         private bool _done;
@@ -87,6 +93,7 @@ public static class DropReader
             _options = options;
             _report = report;
             _ct = ct;
+            _poolLookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
             report.Dataset = dataset;
             _stream = new DropStream(content);
 
@@ -578,8 +585,11 @@ public static class DropReader
 
         private static string Clip(string value) => value.Length <= 32 ? value : value[..32] + "…";
 
-        /// <summary>The normalised text of a column, or null when it is empty or absent (failing the row when required).</summary>
-        private string? Text(string column, bool required)
+        /// <summary>
+        /// The normalised text of a column, or null when it is empty or absent (failing the row when required). Short
+        /// values (names, kana, codes, dates) are taken from <see cref="_pool"/> unless <paramref name="pooled"/> is false.
+        /// </summary>
+        private string? Text(string column, bool required, bool pooled = true)
         {
             if (!_at.TryGetValue(column, out var index))
             {
@@ -607,7 +617,7 @@ public static class DropReader
                 return null;
             }
 
-            var text = TextNormalizer.Normalize(span);
+            var text = pooled && span.Length <= MaxPooledLength && !TextNormalizer.NeedsWork(span) ? Pooled(span) : TextNormalizer.Normalize(span);
             if (text.Length == 0)
             {
                 if (required)
@@ -616,6 +626,31 @@ public static class DropReader
                 }
 
                 return null;
+            }
+
+            return text;
+        }
+
+        /// <summary>
+        /// One string per distinct short value: the same family names, kana, relationships, codes and dates recur on
+        /// most rows, so they are neither allocated again nor held many times by a view that keeps the persons.
+        /// </summary>
+        private string Pooled(ReadOnlySpan<char> span)
+        {
+            if (span.IsEmpty)
+            {
+                return string.Empty;
+            }
+
+            if (_poolLookup.TryGetValue(span, out var pooled))
+            {
+                return pooled;
+            }
+
+            var text = new string(span);
+            if (_pool.Count < MaxPooled)
+            {
+                _pool.Add(text, text);
             }
 
             return text;
@@ -650,7 +685,7 @@ public static class DropReader
 
         private string? Id(string column, bool checkDigit)
         {
-            var id = Text(column, required: true);
+            var id = Text(column, required: true, pooled: false);
             if (id is null)
             {
                 return null;
