@@ -39,17 +39,12 @@ public sealed class CaseEngine(
     public async Task<bool> StartAsync(CaseData fresh, CancellationToken ct)
     {
         var start = CaseWorkflow.Start(fresh, clock.GetUtcNow());
-        if (!await cases.TryCreateAsync(start.State, start.Commands, ct))
+        if (await cases.TryCreateAsync(start.State, start.Commands, ct) is not { } etag)
         {
             return false;
         }
 
-        var stored = await cases.GetAsync(fresh.Tenant, fresh.CaseId, ct);
-        if (stored is not null)
-        {
-            await DispatchAndClearAsync(stored, ct);
-        }
-
+        await DispatchAndClearAsync(new StoredCase(start.State, start.Commands, etag), ct);
         return true;
     }
 

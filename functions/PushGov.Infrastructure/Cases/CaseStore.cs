@@ -25,17 +25,17 @@ public sealed class CaseStore(StorageClients storage)
         return response.HasValue && response.Value is { } entity ? FromEntity(entity) : null;
     }
 
-    /// <summary>Inserts a new case with its outbox. False when a case with that id exists already (starting twice is harmless).</summary>
-    public async Task<bool> TryCreateAsync(CaseData data, IReadOnlyList<CaseCommand> outbox, CancellationToken ct)
+    /// <summary>Inserts a new case with its outbox; its ETag, or null when a case with that id exists already (starting twice is harmless).</summary>
+    public async Task<ETag?> TryCreateAsync(CaseData data, IReadOnlyList<CaseCommand> outbox, CancellationToken ct)
     {
         try
         {
-            await _cases.AddEntityAsync(ToEntity(data, outbox), ct);
-            return true;
+            var response = await _cases.AddEntityAsync(ToEntity(data, outbox), ct);
+            return response.Headers.ETag;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return false;
+            return null;
         }
     }
 

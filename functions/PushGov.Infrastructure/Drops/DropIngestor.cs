@@ -41,6 +41,9 @@ public sealed class DropIngestor(
 {
     private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
 
+    /// <summary>Storage requests a drop keeps in flight at once (starting cases, reading households).</summary>
+    private const int Concurrency = 16;
+
     private readonly TableClient _drops = storage.Table(StorageNames.Tables.Drops);
     private readonly BlobContainerClient _state = storage.Container(StorageNames.Containers.State);
 
@@ -111,10 +114,8 @@ public sealed class DropIngestor(
         }
 
         // Apply: cases first (so no event is lost if a crash comes after the persons changed), then the view.
-        foreach (var e in plan.Events)
-        {
-            await engine.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow() }, ct);
-        }
+        await Parallel.ForEachAsync(plan.Events, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (e, token) =>
+            await engine.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow() }, token));
 
         writes += await residents.WriteAsync(path.Tenant, plan.Persons, plan.PreviousHouseholds, ct);
         if (fingerprints is not null)
@@ -151,7 +152,7 @@ public sealed class DropIngestor(
             await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, ct, rows => changes.AddRange(diff.Compare(rows.OfType<ResidentRow>())));
 
             // Only the residents that changed or left are read from the view.
-            await LoadResidentsAsync(path.Tenant, changes.Where(c => c.Kind != SnapshotChangeKind.New).Select(c => c.ResidentId), view, previous, ct);
+            await LoadAsync(path.Tenant, changes.Where(c => c.Kind != SnapshotChangeKind.New).Select(c => c.ResidentId), [], view, previous, ct);
             foreach (var c in changes)
             {
                 if (c.Kind == SnapshotChangeKind.New)
@@ -165,11 +166,7 @@ public sealed class DropIngestor(
             return (new Plan(events, Changed(view), previous), diff.Current, 0);
         }
 
-        await LoadResidentsAsync(path.Tenant, keys.Residents, view, previous, ct);
-        foreach (var household in keys.Households)
-        {
-            await LoadHouseholdAsync(path.Tenant, household, view, previous, ct);
-        }
+        await LoadAsync(path.Tenant, keys.Residents, keys.Households, view, previous, ct);
 
         var facts = new List<DropRow>();
         await ReadAsync(blob, path.Dataset, tenant.Drops, report, row =>
@@ -197,32 +194,30 @@ public sealed class DropIngestor(
     private static List<Person> Changed(ResidentView view) =>
         view.ChangedResidents.Select(id => view.GetPerson(id)).OfType<Person>().ToList();
 
-    private async Task LoadResidentsAsync(string tenant, IEnumerable<string> residentIds, ResidentView view, Dictionary<string, string?> previous, CancellationToken ct)
+    /// <summary>Reads the households of <paramref name="residentIds"/> (and <paramref name="householdIds"/>) into the view, many requests at a time.</summary>
+    private async Task LoadAsync(string tenant, IEnumerable<string> residentIds, IEnumerable<string> householdIds, ResidentView view, Dictionary<string, string?> previous, CancellationToken ct)
     {
-        foreach (var id in residentIds.Distinct(StringComparer.Ordinal))
+        var ids = residentIds.Distinct(StringComparer.Ordinal).Where(id => !previous.ContainsKey(id)).ToList();
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (id, token) =>
+            found[id] = await residents.HouseholdOfAsync(tenant, id, token));
+        foreach (var (id, household) in found)
         {
-            if (previous.ContainsKey(id))
-            {
-                continue;
-            }
-
-            var household = await residents.HouseholdOfAsync(tenant, id, ct);
             previous[id] = household;
-            if (household is not null)
-            {
-                await LoadHouseholdAsync(tenant, household, view, previous, ct);
-            }
+        }
+
+        var households = found.Values.OfType<string>().Concat(householdIds).Distinct(StringComparer.Ordinal).Where(h => view.MembersOf(h).Count == 0).ToList();
+        var snapshots = new System.Collections.Concurrent.ConcurrentBag<(HouseholdSnapshot Snapshot, IReadOnlyList<ContactRecord> Contacts)>();
+        await Parallel.ForEachAsync(households, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (h, token) =>
+            snapshots.Add(await residents.SnapshotAsync(tenant, h, null, token)));
+        foreach (var (snapshot, contacts) in snapshots)
+        {
+            AddToView(snapshot, contacts, view, previous);
         }
     }
 
-    private async Task LoadHouseholdAsync(string tenant, string householdId, ResidentView view, Dictionary<string, string?> previous, CancellationToken ct)
+    private static void AddToView(HouseholdSnapshot snapshot, IReadOnlyList<ContactRecord> contacts, ResidentView view, Dictionary<string, string?> previous)
     {
-        if (view.MembersOf(householdId).Count > 0)
-        {
-            return;
-        }
-
-        var (snapshot, contacts) = await residents.SnapshotAsync(tenant, householdId, null, ct);
         foreach (var p in snapshot.Members)
         {
             view.Upsert(p);
