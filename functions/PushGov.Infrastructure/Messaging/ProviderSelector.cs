@@ -82,6 +82,11 @@ public sealed class ProviderSelector(
                         : $"no provider configured for channel Sms (route '{provider}' is not set up)");
                 }
 
+                if (provider == AcsSmsClient.ProviderName && string.IsNullOrEmpty(acsSmsFrom))
+                {
+                    return SendRoute.Refuse(provider, "no provider configured for channel Sms (ACS has no SmsFrom)");
+                }
+
                 var quiet = new QuietHours(tenant.QuietHoursStart, tenant.QuietHoursEnd);
                 var rateKey = provider == AcsSmsClient.ProviderName ? $"sms|{provider}|{acsSmsFrom}" : $"sms|{provider}";
                 return new SendRoute(router, provider, new SendPacing(quiet, rateKey, [.. options.RulesFor(provider)], tenant.Code, cap));

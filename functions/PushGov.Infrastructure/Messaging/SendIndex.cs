@@ -33,6 +33,16 @@ public sealed class SendIndex(StorageClients storage)
         return e.HasValue && e.Value is { } row && row.GetString("Tenant") is { } tenant && row.GetString("MessageId") is { } id ? (tenant, id) : null;
     }
 
+    /// <summary>Message id → tenant, for the one-click unsubscribe URL (which carries the message id only).</summary>
+    public Task RecordMessageAsync(string messageId, string tenant, CancellationToken ct) =>
+        _table.UpsertEntityAsync(new TableEntity("m|" + Safe(messageId), string.Empty) { ["Tenant"] = tenant, ["MessageId"] = messageId }, TableUpdateMode.Replace, ct);
+
+    public async Task<string?> TenantOfMessageAsync(string messageId, CancellationToken ct)
+    {
+        var e = await _table.GetEntityIfExistsAsync<TableEntity>("m|" + Safe(messageId), string.Empty, cancellationToken: ct);
+        return e.HasValue && e.Value is { } row && row.GetString("MessageId") == messageId ? row.GetString("Tenant") : null;
+    }
+
     public Task RecordSmsRecipientAsync(string phone, string tenant, string residentId, string messageId, DateTimeOffset at, CancellationToken ct) =>
         _table.UpsertEntityAsync(
             new TableEntity(PhonePartition(phone), $"{tenant}|{residentId}") { ["Tenant"] = tenant, ["ResidentId"] = residentId, ["LastMessageId"] = messageId, ["LastSentAt"] = at },
@@ -61,10 +71,13 @@ public sealed class SendIndex(StorageClients storage)
     internal static string PhonePartition(string phone) =>
         "t|" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("pushgov/sms-reply/" + NormalizePhone(phone))));
 
-    internal static string ProviderPartition(string providerMessageId)
+    internal static string ProviderPartition(string providerMessageId) => "p|" + Safe(providerMessageId);
+
+    /// <summary>The value itself when a table key may hold it, else "h" + its SHA-256.</summary>
+    private static string Safe(string value)
     {
-        ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
-        var safe = providerMessageId.Length <= 200 && !providerMessageId.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
-        return "p|" + (safe ? providerMessageId : "h" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(providerMessageId))));
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        var safe = value.Length <= 200 && !value.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+        return safe ? value : "h" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
     }
 }

@@ -130,6 +130,11 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
             }
         }
 
+        if (result.Outcome == SendOutcome.Accepted && message.Channel == Domain.Residents.Channel.Email)
+        {
+            await _index.RecordMessageAsync(message.MessageId, message.Tenant, ct); // the unsubscribe URL names the message only
+        }
+
         await messages.TryUpdateAsync(next, claimedETag.Value, ct);
         logger.LogInformation("Send via {Provider} to {To}: {Outcome} -> {Status}", route.Provider, Masking.Mask(message.To), result.Outcome, next.Status);
 
