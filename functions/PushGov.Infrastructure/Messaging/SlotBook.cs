@@ -72,7 +72,7 @@ public static class SlotBook
 
     /// <summary>
     /// Null when a slot at <paramref name="t"/> keeps every rule; otherwise a later instant worth trying: the first
-    /// slot of the earliest over-full run plus the window (that run no longer contains <paramref name="t"/>).
+    /// point of the earliest over-full run plus the window (that run then no longer fits one window with the new slot).
     /// </summary>
     private static long? FirstConflictEnd(List<long> slots, IReadOnlyList<RateLimitRule> rules, long t)
     {
@@ -84,10 +84,11 @@ public static class SlotBook
             var n = rule.Count;
             var w = (long)rule.Window.TotalMilliseconds;
 
-            // Every run of n consecutive slots that would contain t: j of them before t, n-1-j after it.
-            for (var j = Math.Min(n - 1, p); j >= 0; j--)
+            // Over-full: n slots that, with t, lie in a span shorter than the window. Such a run of n+1 consecutive
+            // points holds j slots before t and n-j after it.
+            for (var j = Math.Min(n, p); j >= 0; j--)
             {
-                var after = n - 1 - j;
+                var after = n - j;
                 if (after > slots.Count - p)
                 {
                     continue;
