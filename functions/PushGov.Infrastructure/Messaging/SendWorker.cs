@@ -35,6 +35,9 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
 {
     public const int MaxAttempts = 5;
 
+    /// <summary>How long a provider recognises a repeated request by its first attempt's time (ACS: 5 minutes; a margin kept).</summary>
+    private static readonly TimeSpan RepeatabilityWindow = TimeSpan.FromMinutes(4);
+
     private readonly SendPacer _pacer = pacer ?? new SendPacer(storage);
     private readonly SendIndex _index = index ?? new SendIndex(storage);
 
@@ -161,7 +164,11 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
                 return (m with { Status = synchronous ? MessageStatuses.Delivered : MessageStatuses.Sending, ProviderMessageId = result.ProviderMessageId, LastError = null, UpdatedAt = now }, null);
             case SendOutcome.Throttled:
                 var wait = result.RetryAfter ?? TimeSpan.FromSeconds(30);
-                return (m with { Status = MessageStatuses.Created, Attempts = m.Attempts - 1, NotBefore = now + wait, LastError = "throttled", UpdatedAt = now }, wait);
+
+                // A 429 was not taken: the retry may start a new repeatability window when the old one (ACS: 5 minutes)
+                // would be over by then; within it, the first attempt's time is kept.
+                var firstAttempt = m.FirstAttemptAt is { } first && now + wait - first < RepeatabilityWindow ? first : (DateTimeOffset?)null;
+                return (m with { Status = MessageStatuses.Created, Attempts = m.Attempts - 1, NotBefore = now + wait, FirstAttemptAt = firstAttempt, LastError = "throttled", UpdatedAt = now }, wait);
             case SendOutcome.TransientFailure when m.Attempts < MaxAttempts:
                 var backoff = Backoff(m.Attempts, m.MessageId);
                 return (m with { Status = MessageStatuses.TemporaryFailure, NotBefore = now + backoff, LastError = result.Detail, UpdatedAt = now }, backoff);

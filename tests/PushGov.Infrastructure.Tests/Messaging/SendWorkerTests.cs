@@ -3,6 +3,7 @@ using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Acs;
 using PushGov.Infrastructure.Letters;
+using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Sending;
 using PushGov.Testing.Fakes;
 
@@ -243,5 +244,44 @@ public sealed class SendWorkerTests
         Assert.Equal(1, await batch.AssembleAsync(SendingHarness.Live, day, CancellationToken.None));
         var again = (await h.Storage.Container("letters").GetBlobClient(LetterBatch.CsvName(SendingHarness.Live, day)).DownloadContentAsync()).Value.Content.ToArray();
         Assert.Equal(csv, again);
+    }
+
+    [Fact]
+    public async Task A_429_asking_for_longer_than_the_repeatability_window_retries_with_a_new_first_attempt_time()
+    {
+        await using var h = await SendingHarness.StartAsync();
+        h.Acs.Enqueue(FakeAnswer.Throttled("600"));
+        var message = SendingHarness.Message("m-429-long", Channel.Sms, "+14255550123");
+
+        var held = await h.AddAndSendAsync(message);
+        Assert.Null(held.FirstAttemptAt);
+
+        h.Clock.Advance(TimeSpan.FromSeconds(601));
+        await h.SendAsync(message);
+
+        var sent = await h.GetAsync(message);
+        Assert.Equal(MessageStatuses.Sending, sent.Status);
+        Assert.Equal(h.Clock.GetUtcNow(), sent.FirstAttemptAt);
+        Assert.NotEqual(h.Acs.ReceivedSms[0].RepeatabilityFirstSent, h.Acs.ReceivedSms[1].RepeatabilityFirstSent);
+    }
+
+    [Fact]
+    public async Task Sms_to_a_number_routed_to_acs_is_refused_when_acs_has_no_sending_number()
+    {
+        await using var h = await SendingHarness.StartAsync();
+        var selector = new ProviderSelector(
+            h.Directory,
+            h.Sink,
+            new LetterSender(h.Storage, h.Clock),
+            new SendingOptions(),
+            () => new SmsRouter([new DomesticSmsClient(new HttpClient(), new DomesticSmsOptions { Endpoint = h.Domestic.Endpoint, Secret = h.Domestic.Secret }, h.Clock)], new SmsRoutingOptions()));
+
+        var route = await selector.RouteAsync(SendingHarness.Message("m-x", Channel.Sms, "+14255550123"), CancellationToken.None);
+        var japan = await selector.RouteAsync(SendingHarness.Message("m-y", Channel.Sms, "+819012345678"), CancellationToken.None);
+
+        Assert.Equal("no provider configured for channel Sms (route 'acs-sms' is not set up)", route.Refusal);
+        Assert.Null(japan.Refusal);
+        Assert.Equal(DomesticSmsClient.ProviderName, japan.Provider);
+        Assert.Equal("sms|domestic-sms", japan.Pacing?.RateKey);
     }
 }
