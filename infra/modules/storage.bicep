@@ -70,6 +70,8 @@ var tableNames = [
   'messages'
   'devsink'
   'audit'
+  'pacing'
+  'sendindex'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {

@@ -48,6 +48,15 @@ public sealed record MessageRecord
     /// <summary>True when the tenant's key was a test key: the message only ever goes to the development sink.</summary>
     public bool TestMode { get; init; }
 
+    /// <summary>
+    /// When the first send attempt was made: kept across retries and passed to the provider (ACS repeatabilityFirstSent
+    /// must be the same on every retry of one request; letters are filed under this day).
+    /// </summary>
+    public DateTimeOffset? FirstAttemptAt { get; init; }
+
+    /// <summary>The send slot the pacer reserved for this message (provider limits, daily cap); null when none is held.</summary>
+    public DateTimeOffset? PacedFor { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
@@ -64,6 +73,7 @@ public sealed record MessageRecord
         HtmlBody = Html,
         Language = Language,
         TemplateVersion = TemplateVersion,
+        FirstAttemptAt = FirstAttemptAt,
     };
 }
 

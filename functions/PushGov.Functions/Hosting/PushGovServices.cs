@@ -60,7 +60,7 @@ public static class PushGovServices
         services.AddSingleton<Domain.Eligibility.IEligibility>(new Domain.Eligibility.CatalogEligibility(_ => matcher.Value));
         services.AddSingleton<Domain.Messaging.IMessageComposer>(new Domain.Messaging.TemplateComposer(_ => templates.Value, id => catalog.Value.Find(id)?.Counter));
         services.AddSingleton<ICaseActivities>(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>()));
-        services.AddSingleton<ISenderSelector, SinkOnlySelector>();
+        services.AddPushGovSending(config);
         services.AddSingleton(sp => new ApiKeyStore(
             sp.GetRequiredService<StorageClients>(),
             config["PushGov:ApiKeyPepper"] is { Length: >= 16 } pepper ? pepper : throw new InvalidOperationException("PushGov:ApiKeyPepper must be set (at least 16 characters; in Azure a Key Vault reference)."),
@@ -129,6 +129,7 @@ public static class PushGovServices
         app.UseStatusCodePages();
         var api = app.MapGroup("/api");
         api.MapHealthApi();
+        api.MapSendingApi();
         var tenants = api.MapGroup("/tenants");
         tenants.MapCasesApi();
         tenants.MapNotificationsApi();

@@ -45,8 +45,17 @@ public sealed class MessageStore(StorageClients storage)
         }
     }
 
+    /// <summary>
+    /// The message a provider id belongs to. Looks in the <see cref="SendIndex"/> first (one point read); falls back to a
+    /// scan of the messages table (cross-partition: only for rows sent before the index existed).
+    /// </summary>
     public async Task<MessageRecord?> FindByProviderIdAsync(string providerMessageId, CancellationToken ct)
     {
+        if (await new SendIndex(storage).FindProviderIdAsync(providerMessageId, ct) is { } at)
+        {
+            return (await GetAsync(at.Tenant, at.MessageId, ct))?.Message;
+        }
+
         await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ProviderMessageId eq {providerMessageId}"), maxPerPage: 1, cancellationToken: ct))
         {
             return FromEntity(e);
@@ -115,6 +124,8 @@ public sealed class MessageStore(StorageClients storage)
             ["UpdatedAt"] = m.UpdatedAt,
             ["ServiceIds"] = string.Join(',', m.ServiceIds),
             ["TestMode"] = m.TestMode,
+            ["FirstAttemptAt"] = m.FirstAttemptAt,
+            ["PacedFor"] = m.PacedFor,
         };
         EntityPayload.Write(e, "Body", new MessageBody(m.To, m.Language, m.Purpose, m.Subject, m.Text, m.Html, m.TemplateVersion, m.LastError));
         return e;
@@ -145,6 +156,8 @@ public sealed class MessageStore(StorageClients storage)
             NotBefore = e.GetDateTimeOffset("NotBefore"),
             LastError = body.LastError,
             TestMode = e.GetBoolean("TestMode") ?? false,
+            FirstAttemptAt = e.GetDateTimeOffset("FirstAttemptAt"),
+            PacedFor = e.GetDateTimeOffset("PacedFor"),
             CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
             UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
         };

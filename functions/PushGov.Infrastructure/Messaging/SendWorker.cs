@@ -6,13 +6,23 @@ using PushGov.Infrastructure.Storage;
 
 namespace PushGov.Infrastructure.Messaging;
 
-/// <summary>Chooses the provider for a message: the development sink for test keys and local runs, else by channel.</summary>
+/// <summary>
+/// Where one message goes: the sender, the provider name to record on the row (the real one: "domestic-sms", not the
+/// router), how it is paced, and the one-click unsubscribe URL for e-mail. <see cref="Refusal"/> set: it cannot be
+/// sent at all (no provider configured for its channel) and fails permanently, never silently to the sink.
+/// </summary>
+public sealed record SendRoute(IMessageSender? Sender, string Provider, SendPacing? Pacing = null, string? UnsubscribeUrl = null, string? Refusal = null)
+{
+    /// <summary>Providers whose acceptance is the end of the story: the message is delivered when they take it.</summary>
+    public bool IsSynchronous => Provider is "dev-sink" or "letters";
+
+    public static SendRoute Refuse(string provider, string why) => new(null, provider, Refusal: why);
+}
+
+/// <summary>Chooses the provider for a message: the development sink for test keys and tenants not yet live, else by channel.</summary>
 public interface ISenderSelector
 {
-    IMessageSender For(MessageRecord message);
-
-    /// <summary>When the message may go out at the earliest (quiet hours, provider limits); <paramref name="now"/> when it may go now.</summary>
-    DateTimeOffset NotBefore(MessageRecord message, DateTimeOffset now);
+    ValueTask<SendRoute> RouteAsync(MessageRecord message, CancellationToken ct);
 }
 
 /// <summary>
@@ -21,15 +31,21 @@ public interface ISenderSelector
 /// workers or a repeated queue message never send twice. Provider answers map to GOV.UK Notify's statuses; a final
 /// status goes back to the case as a <see cref="DeliveryReported"/> input.
 /// </summary>
-public sealed class SendWorker(MessageStore messages, StorageClients storage, ISenderSelector selector, TimeProvider clock, ILogger<SendWorker> logger)
+public sealed class SendWorker(MessageStore messages, StorageClients storage, ISenderSelector selector, TimeProvider clock, ILogger<SendWorker> logger, SendPacer? pacer = null, SendIndex? index = null)
 {
     public const int MaxAttempts = 5;
+
+    /// <summary>How long a provider recognises a repeated request by its first attempt's time (ACS: 5 minutes; a margin kept).</summary>
+    private static readonly TimeSpan RepeatabilityWindow = TimeSpan.FromMinutes(4);
+
+    private readonly SendPacer _pacer = pacer ?? new SendPacer(storage);
+    private readonly SendIndex _index = index ?? new SendIndex(storage);
 
     public async Task HandleAsync(SendQueueMessage queued, CancellationToken ct)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["tenant"] = queued.Tenant, ["messageId"] = queued.MessageId });
         var found = await messages.GetAsync(queued.Tenant, queued.MessageId, ct);
-        if (found is not { } row || !MessageStatuses.CanSend(row.Message.Status))
+        if (found is not { } row || !MessageStatuses.CanSend(row.Message.Status) || IsReportedTemporaryFailure(row.Message))
         {
             logger.LogInformation("Nothing to send: the message is {Status}", found?.Message.Status ?? "missing");
             return;
@@ -37,21 +53,53 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
 
         var (message, etag) = row;
         var now = clock.GetUtcNow();
-        var notBefore = selector.NotBefore(message, message.NotBefore is { } nb && nb > now ? nb : now);
-        if (notBefore > now.AddSeconds(1))
+        if (message.NotBefore is { } waitUntil && waitUntil > now)
         {
-            if (message.NotBefore != notBefore && await messages.TryUpdateAsync(message with { NotBefore = notBefore, UpdatedAt = now }, etag, ct) is null)
-            {
-                return;
-            }
-
-            await EnqueueAsync(queued, notBefore - now, ct);
-            logger.LogInformation("Held until {NotBefore:o}", notBefore);
+            // Held (its slot, quiet hours, Retry-After, backoff): a repeated or early queue message waits again.
+            await EnqueueAsync(queued, waitUntil - now, ct);
             return;
         }
 
-        var sender = selector.For(message);
-        var claimed = message with { Status = MessageStatuses.Sending, Attempts = message.Attempts + 1, Provider = sender.Provider, UpdatedAt = now };
+        var route = await selector.RouteAsync(message, ct);
+        if (route.Refusal is { } why)
+        {
+            var refused = message with { Status = MessageStatuses.PermanentFailure, Provider = route.Provider, LastError = why, UpdatedAt = now };
+            if (await messages.TryUpdateAsync(refused, etag, ct) is not null)
+            {
+                logger.LogWarning("Not sent: {Reason}", why);
+                await ReportToCaseAsync(refused, ct);
+            }
+
+            return;
+        }
+
+        if (route.Pacing is { IsNone: false } pacing && !(message.PacedFor is { } slot && now >= slot && now - slot <= SendPacer.Grace))
+        {
+            var reserved = await _pacer.ReserveAsync(pacing, now, ct);
+            if (reserved > now)
+            {
+                if (await messages.TryUpdateAsync(message with { NotBefore = reserved, PacedFor = reserved, UpdatedAt = now }, etag, ct) is null)
+                {
+                    return; // someone else moved it; the slot stays unused (limits only get safer)
+                }
+
+                await EnqueueAsync(queued, reserved - now, ct);
+                logger.LogInformation("Held until {NotBefore:o}", reserved);
+                return;
+            }
+        }
+
+        var sender = route.Sender!;
+        var claimed = message with
+        {
+            Status = MessageStatuses.Sending,
+            Attempts = message.Attempts + 1,
+            Provider = route.Provider,
+            FirstAttemptAt = message.FirstAttemptAt ?? now,
+            PacedFor = null,
+            NotBefore = null,
+            UpdatedAt = now,
+        };
         var claimedETag = await messages.TryUpdateAsync(claimed, etag, ct);
         if (claimedETag is null)
         {
@@ -62,7 +110,7 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
         SendResult result;
         try
         {
-            result = await sender.SendAsync(message.ToOutgoing(), ct);
+            result = await sender.SendAsync(claimed.ToOutgoing() with { UnsubscribeUrl = route.UnsubscribeUrl }, ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
         {
@@ -70,9 +118,28 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
         }
 
         now = clock.GetUtcNow();
-        var (next, retryAfter) = Next(claimed, result, sender, now);
+        var (next, retryAfter) = Next(claimed, result, route.IsSynchronous, now);
+        if (result.Outcome == SendOutcome.Accepted && !route.IsSynchronous)
+        {
+            // Before the row says so: a delivery report can only find the message through these.
+            if (result.ProviderMessageId is { Length: > 0 } providerId)
+            {
+                await _index.RecordProviderIdAsync(providerId, message.Tenant, message.MessageId, ct);
+            }
+
+            if (message.Channel == Domain.Residents.Channel.Sms)
+            {
+                await _index.RecordSmsRecipientAsync(message.To, message.Tenant, message.ResidentId, message.MessageId, now, ct);
+            }
+        }
+
+        if (result.Outcome == SendOutcome.Accepted && message.Channel == Domain.Residents.Channel.Email)
+        {
+            await _index.RecordMessageAsync(message.MessageId, message.Tenant, ct); // the unsubscribe URL names the message only
+        }
+
         await messages.TryUpdateAsync(next, claimedETag.Value, ct);
-        logger.LogInformation("Send via {Provider} to {To}: {Outcome} -> {Status}", sender.Provider, Masking.Mask(message.To), result.Outcome, next.Status);
+        logger.LogInformation("Send via {Provider} to {To}: {Outcome} -> {Status}", route.Provider, Masking.Mask(message.To), result.Outcome, next.Status);
 
         if (retryAfter is { } delay)
         {
@@ -84,17 +151,24 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
         }
     }
 
+    /// <summary>A delivery report said "temporary-failure" (expired at the carrier): final for this message, not a retry of ours.</summary>
+    private static bool IsReportedTemporaryFailure(MessageRecord m) =>
+        m.Status == MessageStatuses.TemporaryFailure && m.ProviderMessageId is not null;
+
     /// <summary>The status after a send attempt, and when to try again (null: no retry).</summary>
-    private static (MessageRecord Next, TimeSpan? RetryAfter) Next(MessageRecord m, SendResult result, IMessageSender sender, DateTimeOffset now)
+    private static (MessageRecord Next, TimeSpan? RetryAfter) Next(MessageRecord m, SendResult result, bool synchronous, DateTimeOffset now)
     {
-        var synchronous = sender.Provider is "dev-sink" or "letters";
         switch (result.Outcome)
         {
             case SendOutcome.Accepted:
                 return (m with { Status = synchronous ? MessageStatuses.Delivered : MessageStatuses.Sending, ProviderMessageId = result.ProviderMessageId, LastError = null, UpdatedAt = now }, null);
             case SendOutcome.Throttled:
                 var wait = result.RetryAfter ?? TimeSpan.FromSeconds(30);
-                return (m with { Status = MessageStatuses.Created, Attempts = m.Attempts - 1, NotBefore = now + wait, LastError = "throttled", UpdatedAt = now }, wait);
+
+                // A 429 was not taken: the retry may start a new repeatability window when the old one (ACS: 5 minutes)
+                // would be over by then; within it, the first attempt's time is kept.
+                var firstAttempt = m.FirstAttemptAt is { } first && now + wait - first < RepeatabilityWindow ? first : (DateTimeOffset?)null;
+                return (m with { Status = MessageStatuses.Created, Attempts = m.Attempts - 1, NotBefore = now + wait, FirstAttemptAt = firstAttempt, LastError = "throttled", UpdatedAt = now }, wait);
             case SendOutcome.TransientFailure when m.Attempts < MaxAttempts:
                 var backoff = Backoff(m.Attempts, m.MessageId);
                 return (m with { Status = MessageStatuses.TemporaryFailure, NotBefore = now + backoff, LastError = result.Detail, UpdatedAt = now }, backoff);
@@ -113,8 +187,13 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
         return TimeSpan.FromSeconds(seconds * (1 + (0.25 * jitter)));
     }
 
-    private Task EnqueueAsync(SendQueueMessage queued, TimeSpan delay, CancellationToken ct) =>
-        storage.Queue(StorageNames.Queues.Send).SendMessageAsync(queued.ToJson(), visibilityTimeout: delay > TimeSpan.FromDays(6) ? TimeSpan.FromDays(6) : delay, cancellationToken: ct);
+    /// <summary>Queues the message again after <paramref name="delay"/>, rounded up to whole seconds (a queue's unit): never early.</summary>
+    private Task EnqueueAsync(SendQueueMessage queued, TimeSpan delay, CancellationToken ct)
+    {
+        var seconds = Math.Ceiling(Math.Max(0, delay.TotalSeconds));
+        var visibility = TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.FromDays(6).TotalSeconds));
+        return storage.Queue(StorageNames.Queues.Send).SendMessageAsync(queued.ToJson(), visibilityTimeout: visibility, cancellationToken: ct);
+    }
 
     /// <summary>Tells the case the message's fate (delivered or failed on this channel).</summary>
     public Task ReportToCaseAsync(MessageRecord m, CancellationToken ct)
@@ -191,7 +270,5 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
 /// <summary>The selector for local runs and test keys: everything goes to the development sink, at once.</summary>
 public sealed class SinkOnlySelector(DevSink sink) : ISenderSelector
 {
-    public IMessageSender For(MessageRecord message) => sink;
-
-    public DateTimeOffset NotBefore(MessageRecord message, DateTimeOffset now) => now;
+    public ValueTask<SendRoute> RouteAsync(MessageRecord message, CancellationToken ct) => ValueTask.FromResult(new SendRoute(sink, sink.Provider));
 }

@@ -69,7 +69,13 @@ public static class StorageNames
         public const string Sink = "devsink";
         public const string Audit = "audit";
 
+        /// <summary>Send-rate limiter states (one row per provider number and channel, one per tenant's daily cap), ETag-guarded.</summary>
+        public const string Pacing = "pacing";
+
+        /// <summary>Lookups for provider callbacks: provider message id → message, hashed phone → residents we sent an SMS.</summary>
+        public const string SendIndex = "sendindex";
+
         public static readonly IReadOnlyList<string> All =
-            [Tenants, ApiKeys, Residents, ResidentIndex, Birthdays, Facts, Drops, Events, Cases, CaseHistory, Timers, Messages, Sink, Audit];
+            [Tenants, ApiKeys, Residents, ResidentIndex, Birthdays, Facts, Drops, Events, Cases, CaseHistory, Timers, Messages, Sink, Audit, Pacing, SendIndex];
     }
 }

@@ -163,9 +163,7 @@ public sealed class CountingSelector(DevSink sink, System.Collections.Concurrent
 {
     public string Provider => sink.Provider;
 
-    public IMessageSender For(MessageRecord message) => this;
-
-    public DateTimeOffset NotBefore(MessageRecord message, DateTimeOffset now) => now;
+    public ValueTask<SendRoute> RouteAsync(MessageRecord message, CancellationToken ct) => ValueTask.FromResult(new SendRoute(this, Provider));
 
     public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {

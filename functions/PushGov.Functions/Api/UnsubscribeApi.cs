@@ -1,0 +1,64 @@
+using System.Net;
+using PushGov.Infrastructure.Messaging;
+
+namespace PushGov.Functions.Api;
+
+/// <summary>
+/// RFC 8058 one-click unsubscribe, anonymous (the message id is 96 bits of a hash: it names one e-mail to one resident).
+/// <c>POST /api/unsubscribe/{messageId}</c> with the body <c>List-Unsubscribe=One-Click</c> (form-encoded, as mail providers
+/// send it) withdraws e-mail consent of that message's resident at once. <c>GET</c> only shows a small confirmation page
+/// (Japanese and English) whose button makes that POST: a link checker or mail scanner following the link changes nothing.
+/// </summary>
+public static class UnsubscribeApi
+{
+    public static RouteGroupBuilder MapUnsubscribeApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/unsubscribe/{messageId}", (string messageId) => Page(messageId, done: false)).WithTags("Sending").AllowAnonymous();
+        api.MapPost("/unsubscribe/{messageId}", PostAsync).WithTags("Sending").AllowAnonymous().DisableAntiforgery();
+        return api;
+    }
+
+    private static async Task<IResult> PostAsync(string messageId, HttpContext http, OptOuts optOuts, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return Results.Problem(title: "Not a one-click unsubscribe", detail: "POST the form field List-Unsubscribe=One-Click (RFC 8058).", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var form = await http.Request.ReadFormAsync(ct);
+        if (!string.Equals(form["List-Unsubscribe"].ToString(), "One-Click", StringComparison.Ordinal))
+        {
+            return Results.Problem(title: "Not a one-click unsubscribe", detail: "POST the form field List-Unsubscribe=One-Click (RFC 8058).", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return await optOuts.UnsubscribeAsync(messageId, ct)
+            ? Page(messageId, done: true)
+            : Problems.NotFound("message", messageId);
+    }
+
+    private static IResult Page(string messageId, bool done)
+    {
+        var id = WebUtility.HtmlEncode(messageId);
+        var content = done
+            ? "<h1>配信を停止しました</h1><p>このメールアドレスへのお知らせの配信を停止しました。</p><p lang=\"en\">You have been unsubscribed: we will not send further notices to this e-mail address.</p>"
+            : $"""
+              <h1>メール配信の停止</h1>
+              <p>このメールアドレスへのお知らせの配信を停止しますか。</p>
+              <p lang="en">Stop notices to this e-mail address?</p>
+              <form method="post" action="{id}">
+                <input type="hidden" name="List-Unsubscribe" value="One-Click">
+                <button type="submit">配信を停止する / Unsubscribe</button>
+              </form>
+              """;
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="ja">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>配信停止 / Unsubscribe</title></head>
+            <body style="font-family: sans-serif; max-width: 36em; margin: 2em auto; padding: 0 1em">
+            {content}
+            </body>
+            </html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+}

@@ -1,0 +1,102 @@
+using PushGov.Functions.Api;
+using PushGov.Functions.CustomHandler;
+using PushGov.Functions.Handlers;
+using PushGov.Infrastructure.Acs;
+using PushGov.Infrastructure.Letters;
+using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Sending;
+using PushGov.Infrastructure.Tenants;
+
+namespace PushGov.Functions.Hosting;
+
+/// <summary>
+/// Real sending: the provider adapters (only those configured), the <see cref="ProviderSelector"/>, pacing, letters,
+/// delivery reports and opt-outs. Configuration (app settings with <c>__</c> for <c>:</c>, see infra/app-settings.json):
+/// <list type="bullet">
+/// <item><c>PushGov:Acs:ConnectionString</c>, or <c>PushGov:Acs:Endpoint</c> with <c>AccessKey</c> or <c>UseManagedIdentity=true</c>;
+/// <c>PushGov:Acs:SmsFrom</c> (SMS outside Japan), <c>PushGov:Acs:EmailSender</c> (e-mail).</item>
+/// <item><c>PushGov:DomesticSms:Endpoint</c> and <c>PushGov:DomesticSms:Secret</c> (+81 SMS), <c>PushGov:DomesticSms:CallbackUrl</c>.</item>
+/// <item><c>PushGov:EventGrid:Secret</c>: when set, <c>POST /api/events/acs</c> needs <c>?code={secret}</c> (put it in the
+/// Event Grid subscription's endpoint URL).</item>
+/// <item><c>PushGov:PublicBaseUrl</c>: this app's public URL, for the List-Unsubscribe header.</item>
+/// </list>
+/// A channel whose provider is not configured is refused for live tenants ("no provider configured for channel X").
+/// </summary>
+public static class SendingServices
+{
+    public static IServiceCollection AddPushGovSending(this IServiceCollection services, IConfiguration config)
+    {
+        var options = new SendingOptions { PublicBaseUrl = Url(config["PushGov:PublicBaseUrl"]) };
+        services.AddSingleton(options);
+        services.AddSingleton<SendIndex>();
+        services.AddSingleton<SendPacer>();
+        services.AddSingleton<LetterSender>();
+        services.AddSingleton<LetterBatch>();
+        services.AddSingleton<DeliveryReports>();
+        services.AddSingleton<OptOuts>();
+        services.AddSingleton(new EventGridSettings(config["PushGov:EventGrid:Secret"] is { Length: > 0 } secret ? secret : null));
+        services.AddSingleton<IFunction, LettersFunction>();
+
+        var acs = new AcsOptions
+        {
+            ConnectionString = Text(config["PushGov:Acs:ConnectionString"]),
+            Endpoint = Url(config["PushGov:Acs:Endpoint"]),
+            AccessKey = Text(config["PushGov:Acs:AccessKey"]),
+            UseManagedIdentity = bool.TryParse(config["PushGov:Acs:UseManagedIdentity"], out var mi) && mi,
+            ManagedIdentityClientId = Text(config["PushGov:Acs:ManagedIdentityClientId"]) ?? Text(config["AZURE_CLIENT_ID"]),
+            SmsFrom = Text(config["PushGov:Acs:SmsFrom"]),
+            EmailSender = Text(config["PushGov:Acs:EmailSender"]),
+        };
+        var acsConfigured = acs.ConnectionString is not null || (acs.Endpoint is not null && (acs.UseManagedIdentity || acs.AccessKey is not null));
+        var domestic = new DomesticSmsOptions
+        {
+            Endpoint = Url(config["PushGov:DomesticSms:Endpoint"]),
+            Secret = Text(config["PushGov:DomesticSms:Secret"]),
+            CallbackUrl = Url(config["PushGov:DomesticSms:CallbackUrl"]),
+        };
+        var domesticConfigured = domestic.Endpoint is not null && domestic.Secret is not null;
+        services.AddSingleton(new DomesticSmsSettings(domesticConfigured ? domestic.Secret : null));
+
+        if (acsConfigured)
+        {
+            services.AddPushGovSenders(acs, domesticConfigured ? domestic : null);
+        }
+        else if (domesticConfigured)
+        {
+            services.AddHttpClient(DomesticSmsClient.ProviderName)
+                .AddTypedClient((http, sp) => new DomesticSmsClient(http, domestic, sp.GetRequiredService<TimeProvider>()))
+                .ConfigureHttpClient(http => http.Timeout = domestic.RequestTimeout);
+            services.AddTransient(sp => new SmsRouter([sp.GetRequiredService<DomesticSmsClient>()], new SmsRoutingOptions()));
+        }
+
+        var smsConfigured = domesticConfigured || (acsConfigured && acs.SmsFrom is not null);
+        var emailConfigured = acsConfigured && acs.EmailSender is not null;
+        services.AddSingleton<ISenderSelector>(sp => new ProviderSelector(
+            sp.GetRequiredService<TenantDirectory>(),
+            sp.GetRequiredService<DevSink>(),
+            sp.GetRequiredService<LetterSender>(),
+            options,
+            smsConfigured ? sp.GetRequiredService<SmsRouter> : null,
+            emailConfigured ? sp.GetRequiredService<AcsEmailClient> : null,
+            acs.SmsFrom));
+        return services;
+    }
+
+    /// <summary>Maps the anonymous sending endpoints: provider callbacks and one-click unsubscribe.</summary>
+    public static RouteGroupBuilder MapSendingApi(this RouteGroupBuilder api)
+    {
+        api.MapDeliveryReportsApi();
+        api.MapUnsubscribeApi();
+        return api;
+    }
+
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static Uri? Url(string? value) => Text(value) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
+}
+
+/// <summary>The Event Grid shared secret (<c>?code=</c>); null: none required.</summary>
+public sealed record EventGridSettings(string? Secret);
+
+/// <summary>The domestic aggregator's callback secret; null: the aggregator is not configured.</summary>
+public sealed record DomesticSmsSettings(string? Secret);

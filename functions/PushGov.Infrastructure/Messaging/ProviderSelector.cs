@@ -1,0 +1,116 @@
+using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Pacing;
+using PushGov.Domain.Residents;
+using PushGov.Infrastructure.Acs;
+using PushGov.Infrastructure.Letters;
+using PushGov.Infrastructure.Sending;
+using PushGov.Infrastructure.Tenants;
+
+namespace PushGov.Infrastructure.Messaging;
+
+/// <summary>Send-rate limits per provider, and where one-click unsubscribe requests go.</summary>
+public sealed class SendingOptions
+{
+    public const string SectionName = "PushGov:Sending";
+
+    /// <summary>ACS SMS: 200 a minute per sending number (toll-free default).</summary>
+    public IList<RateLimitRule> AcsSms { get; init; } = [RateLimitRule.PerMinute(200)];
+
+    /// <summary>The domestic aggregator: 200 a minute unless the contract says otherwise.</summary>
+    public IList<RateLimitRule> DomesticSms { get; init; } = [RateLimitRule.PerMinute(200)];
+
+    /// <summary>ACS e-mail on a custom domain: 30 a minute and 100 an hour (the default quota).</summary>
+    public IList<RateLimitRule> AcsEmail { get; init; } = [RateLimitRule.PerMinute(30), RateLimitRule.PerHour(100)];
+
+    /// <summary>
+    /// The public base URL of this app (<c>https://func-….azurewebsites.net</c>): the List-Unsubscribe header then points
+    /// at <c>{base}/api/unsubscribe/{messageId}</c>, which mail providers POST to directly. Null: the portal's
+    /// <c>{PortalBaseUrl}/unsubscribe/{messageId}</c> (the link in the body), which must forward the POST here.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    public IList<RateLimitRule> RulesFor(string provider) => provider switch
+    {
+        AcsSmsClient.ProviderName => AcsSms,
+        DomesticSmsClient.ProviderName => DomesticSms,
+        AcsEmailClient.ProviderName => AcsEmail,
+        _ => [],
+    };
+}
+
+/// <summary>
+/// The real <see cref="ISenderSelector"/>. Per tenant: not live (<c>LiveSending=false</c>) or a test-key message → the
+/// development sink, unpaced. Otherwise SMS → <see cref="SmsRouter"/> (the row records the provider the number routes to),
+/// quiet hours of the tenant, the provider's rate per sending number; e-mail → <see cref="AcsEmailClient"/> with the RFC 8058
+/// unsubscribe URL, ACS's rate; post → <see cref="LetterSender"/>. Every live message counts against the tenant's daily
+/// cap. A channel without a configured provider is refused ("no provider configured for channel X"): the message fails
+/// permanently and the case is told; it never goes to the sink instead.
+/// </summary>
+public sealed class ProviderSelector(
+    TenantDirectory tenants,
+    DevSink sink,
+    LetterSender letters,
+    SendingOptions options,
+    Func<SmsRouter>? sms = null,
+    Func<AcsEmailClient>? email = null,
+    string? acsSmsFrom = null) : ISenderSelector
+{
+    public async ValueTask<SendRoute> RouteAsync(MessageRecord message, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var tenant = await tenants.FindAsync(message.Tenant, ct);
+        if (tenant is null || !tenant.LiveSending || message.TestMode)
+        {
+            return new SendRoute(sink, sink.Provider);
+        }
+
+        var cap = tenant.DailyCap > 0 ? tenant.DailyCap : (int?)null;
+        switch (message.Channel)
+        {
+            case Channel.Sms:
+                if (sms is null)
+                {
+                    return SendRoute.Refuse("none", "no provider configured for channel Sms");
+                }
+
+                var router = sms();
+                var provider = router.ProviderFor(message.Tenant, message.To);
+                if (provider is null || router.Route(message.ToOutgoing()) is null)
+                {
+                    return SendRoute.Refuse(provider ?? "none", provider is null
+                        ? "no SMS route for this destination"
+                        : $"no provider configured for channel Sms (route '{provider}' is not set up)");
+                }
+
+                if (provider == AcsSmsClient.ProviderName && string.IsNullOrEmpty(acsSmsFrom))
+                {
+                    return SendRoute.Refuse(provider, "no provider configured for channel Sms (ACS has no SmsFrom)");
+                }
+
+                var quiet = new QuietHours(tenant.QuietHoursStart, tenant.QuietHoursEnd);
+                var rateKey = provider == AcsSmsClient.ProviderName ? $"sms|{provider}|{acsSmsFrom}" : $"sms|{provider}";
+                return new SendRoute(router, provider, new SendPacing(quiet, rateKey, [.. options.RulesFor(provider)], tenant.Code, cap));
+
+            case Channel.Email:
+                if (email is null)
+                {
+                    return SendRoute.Refuse("none", "no provider configured for channel Email");
+                }
+
+                var unsubscribe = options.PublicBaseUrl is { } api
+                    ? new Uri(new Uri(api.AbsoluteUri.TrimEnd('/') + "/"), $"api/unsubscribe/{Uri.EscapeDataString(message.MessageId)}")
+                    : new Uri(new Uri(tenant.PortalBaseUrl.TrimEnd('/') + "/"), $"unsubscribe/{Uri.EscapeDataString(message.MessageId)}");
+                return new SendRoute(
+                    email(),
+                    AcsEmailClient.ProviderName,
+                    new SendPacing(null, "email|" + AcsEmailClient.ProviderName, [.. options.AcsEmail], tenant.Code, cap),
+                    unsubscribe.AbsoluteUri);
+
+            case Channel.Post:
+                return new SendRoute(letters, letters.Provider, new SendPacing(null, null, [], tenant.Code, cap));
+
+            default:
+                return SendRoute.Refuse("none", $"no provider configured for channel {message.Channel}");
+        }
+    }
+}
