@@ -22,8 +22,10 @@ public static partial class DropsApi
     public static RouteGroupBuilder MapDropsApi(this RouteGroupBuilder tenants)
     {
         var drops = tenants.MapGroup("/{tenant}/drops").WithTags("Drops");
-        drops.MapPost("/{dataset}", UploadAsync).RequireRole(ApiRole.Staff);
-        drops.MapGet("/{dataset}/{name}/report", ReportAsync).RequireRole(ApiRole.Staff);
+        drops.MapPost("/{dataset}", UploadAsync).RequireRole(ApiRole.Staff).Audited("drop.upload")
+            .Accepts<Stream>("text/csv").Produces<Accepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        drops.MapGet("/{dataset}/{name}/report", ReportAsync).RequireRole(ApiRole.Staff).Audited("drop.report.read")
+            .Produces<string>(contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound);
         return tenants;
     }
 

@@ -83,6 +83,7 @@ public static class PushGovServices
             services.AddHostedService<LocalTriggerHost>();
         }
 
+        services.AddPushGovApi(config);
         services.AddProblemDetails();
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o =>
         {
@@ -132,6 +133,7 @@ public static class PushGovServices
         tenants.MapCasesApi();
         tenants.MapNotificationsApi();
         tenants.MapDropsApi();
+        api.MapPushGovApi(tenants);
         app.MapCustomHandler();
         return app;
     }
