@@ -111,6 +111,6 @@ public static partial class DropsApi
 
     private static string Short(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\.csv$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\.csv\z", RegexOptions.CultureInvariant)]
     private static partial Regex SafeName();
 }

@@ -118,7 +118,8 @@ public static class PreferencesApi
         string? language = null;
         if (body.Language is { } lang)
         {
-            if (ContactAddress.IsLanguageTag(lang))
+            // (The domain's patterns end in '$', which also matches before a final newline: control characters are refused here.)
+            if (ContactAddress.IsLanguageTag(lang) && !lang.Any(char.IsControl))
             {
                 language = ContactAddress.CanonicalLanguageTag(lang);
             }
@@ -167,6 +168,12 @@ public static class PreferencesApi
             if (c.Address is { } raw)
             {
                 var text = raw.Trim();
+                if (text.Any(char.IsControl) && channel != Channel.Post)
+                {
+                    errors.Add(($"{field}.address", "An address on one line, without control characters."));
+                    continue;
+                }
+
                 string? problem = null;
                 if (channel == Channel.Sms)
                 {
