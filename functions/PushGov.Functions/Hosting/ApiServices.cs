@@ -20,6 +20,9 @@ public static class ApiServices
         services.AddSingleton<Retention>();
         services.AddSingleton<IFunction, RetentionFunction>();
 
+        // A query value that does not bind (?max=abc) is the caller's error: 400, not 500, in every environment.
+        services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+
         // Every error is application/problem+json, whatever the Accept header asks (first writer wins).
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, ApiProblemWriter>());
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -89,6 +92,11 @@ public static class ApiServices
                 _ => ("Error", null),
             };
             problem.Title ??= title;
+            if (context.Exception is BadHttpRequestException bad && problem.Status is >= 400 and < 500)
+            {
+                problem.Title = title;
+                problem.Detail = bad.Message.Length > 300 ? bad.Message[..300] + "…" : bad.Message;
+            }
 
             problem.Detail ??= detail;
             if (http.Response.HasStarted)

@@ -92,7 +92,8 @@ public sealed class FuzzTests(ApiFixture fx)
     private static HttpRequestMessage Generate(Random r, TestTenant t, Scenario s)
     {
         var kind = r.Next(10);
-        var id = HostileIds[r.Next(HostileIds.Length)];
+        // TestServer refuses a NUL in the path before the app sees it (Kestrel answers 400 itself): SOH stands in for it there.
+        var id = HostileIds[r.Next(HostileIds.Length)].Replace("%00", "%01", StringComparison.Ordinal);
         var key = r.Next(10) switch
         {
             0 => null,
@@ -214,7 +215,7 @@ public sealed class FuzzTests(ApiFixture fx)
             default: // unicode and NUL in ids, in the tenant position too
             {
                 var tenant = r.Next(3) == 0 ? id : t.Code;
-                request = new HttpRequestMessage(r.Next(2) == 0 ? HttpMethod.Get : HttpMethod.Put, $"/api/tenants/{tenant}/residents/{id}%00{id}/preferences");
+                request = new HttpRequestMessage(r.Next(2) == 0 ? HttpMethod.Get : HttpMethod.Put, $"/api/tenants/{tenant}/residents/{id}%01{id}/preferences?x=%00");
                 if (request.Method == HttpMethod.Put)
                 {
                     request.Content = new StringContent("{\"language\":\"ja\u0000\",\"channels\":[{\"channel\":\"sms\u0000\",\"address\":\"090\u0000\",\"consent\":true}]}", Encoding.UTF8, "application/json");
