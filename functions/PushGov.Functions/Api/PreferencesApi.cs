@@ -130,6 +130,7 @@ public static class PreferencesApi
         }
 
         var choices = new List<(Channel, string?, bool)>();
+        var seen = new HashSet<Channel>();
         var list = body.Channels ?? [];
         if (list.Count > 3)
         {
@@ -152,7 +153,7 @@ public static class PreferencesApi
                 continue;
             }
 
-            if (choices.Any(x => x.Item1 == channel))
+            if (!seen.Add(channel))
             {
                 errors.Add(($"{field}.channel", $"{channel} is given twice."));
                 continue;
