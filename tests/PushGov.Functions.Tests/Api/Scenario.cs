@@ -9,11 +9,11 @@ namespace PushGov.Functions.Tests.Api;
 /// </summary>
 public sealed record Scenario(string Tenant, string CaseId, string HeadId, string WifeId, string ChildId, string HouseholdId, Pii Pii)
 {
-    public static async Task<Scenario> BirthAsync(ApiFixture fx, string tenant, Pii? pii = null, int serial = 1)
+    public static async Task<Scenario> BirthAsync(ApiFixture fx, string tenant, Pii? pii = null, int serial = 1, int bornDaysAgo = 2)
     {
         pii ??= Pii.Default;
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var birth = today.AddDays(-2).ToString("yyyy-MM-dd");
+        var birth = today.AddDays(-bornDaysAgo).ToString("yyyy-MM-dd");
         var hh = $"2{serial:D8}";
         var (head, wife, child) = ($"1{serial:D6}01", $"1{serial:D6}02", $"1{serial:D6}03");
         await fx.IngestAsync(tenant, "residents",
