@@ -105,124 +105,124 @@ public sealed class FuzzTests(ApiFixture fx)
         switch (kind)
         {
             case 0: // hostile ids in every id position
-            {
-                var paths = new[]
                 {
+                    var paths = new[]
+                    {
                     $"cases/{id}", $"cases/{id}/events/applied", $"cases/{id}/notes", $"cases/{id}/resend", $"residents/{id}/preferences",
                     $"drops/{id}", $"drops/residents/{id}/report", $"drops/{id}/{id}/report", $"cases/{s.CaseId}/events/{id}",
                 };
-                var path = paths[r.Next(paths.Length)];
-                var method = path.EndsWith("preferences", StringComparison.Ordinal) ? (r.Next(2) == 0 ? "GET" : "PUT") : path.StartsWith("drops/", StringComparison.Ordinal) && !path.EndsWith("report", StringComparison.Ordinal) ? "POST" : path.Contains('/') && !path.StartsWith("cases/" + id + "/", StringComparison.Ordinal) ? "GET" : "POST";
-                request = new HttpRequestMessage(new HttpMethod(method), Url(t.Code, path));
-                if (method is "POST" or "PUT")
-                {
-                    request.Content = new StringContent(ValidishJson(r, s), Encoding.UTF8, path.StartsWith("drops/", StringComparison.Ordinal) ? "text/csv" : "application/json");
-                }
+                    var path = paths[r.Next(paths.Length)];
+                    var method = path.EndsWith("preferences", StringComparison.Ordinal) ? (r.Next(2) == 0 ? "GET" : "PUT") : path.StartsWith("drops/", StringComparison.Ordinal) && !path.EndsWith("report", StringComparison.Ordinal) ? "POST" : path.Contains('/') && !path.StartsWith("cases/" + id + "/", StringComparison.Ordinal) ? "GET" : "POST";
+                    request = new HttpRequestMessage(new HttpMethod(method), Url(t.Code, path));
+                    if (method is "POST" or "PUT")
+                    {
+                        request.Content = new StringContent(ValidishJson(r, s), Encoding.UTF8, path.StartsWith("drops/", StringComparison.Ordinal) ? "text/csv" : "application/json");
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case 1: // malformed JSON on JSON routes
             case 2:
-            {
-                request = new HttpRequestMessage(r.Next(2) == 0 ? HttpMethod.Put : HttpMethod.Post, JsonRoute(r, t, s));
-                if (request.Method == HttpMethod.Put)
                 {
-                    request.RequestUri = new Uri(Url(t.Code, $"residents/{s.WifeId}/preferences"), UriKind.Relative);
-                }
+                    request = new HttpRequestMessage(r.Next(2) == 0 ? HttpMethod.Put : HttpMethod.Post, JsonRoute(r, t, s));
+                    if (request.Method == HttpMethod.Put)
+                    {
+                        request.RequestUri = new Uri(Url(t.Code, $"residents/{s.WifeId}/preferences"), UriKind.Relative);
+                    }
 
-                request.Content = new ByteArrayContent(BadJson(r, s));
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-                break;
-            }
+                    request.Content = new ByteArrayContent(BadJson(r, s));
+                    request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+                    break;
+                }
 
             case 3: // huge bodies
-            {
-                var size = r.Next(4) switch { 0 => 64 * 1024 + 1, 1 => 200 * 1024, 2 => 1024 * 1024, _ => 3 * 1024 * 1024 };
-                request = new HttpRequestMessage(HttpMethod.Post, JsonRoute(r, t, s))
                 {
-                    Content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"text\":\"" + new string('a', size) + "\"}")),
-                };
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-                if (r.Next(2) == 0)
-                {
-                    // Hide the length: the server must count while reading.
-                    request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("[" + string.Join(',', Enumerable.Repeat("1", size / 2)) + "]")));
+                    var size = r.Next(4) switch { 0 => 64 * 1024 + 1, 1 => 200 * 1024, 2 => 1024 * 1024, _ => 3 * 1024 * 1024 };
+                    request = new HttpRequestMessage(HttpMethod.Post, JsonRoute(r, t, s))
+                    {
+                        Content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"text\":\"" + new string('a', size) + "\"}")),
+                    };
                     request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-                    request.Headers.TransferEncodingChunked = true;
+                    if (r.Next(2) == 0)
+                    {
+                        // Hide the length: the server must count while reading.
+                        request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("[" + string.Join(',', Enumerable.Repeat("1", size / 2)) + "]")));
+                        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+                        request.Headers.TransferEncodingChunked = true;
+                    }
+
+                    break;
                 }
 
-                break;
-            }
-
             case 4: // header injection
-            {
-                request = new HttpRequestMessage(HttpMethod.Get, Url(t.Code, r.Next(2) == 0 ? "cases" : $"cases/{s.CaseId}"));
-                var evil = r.Next(5) switch
                 {
-                    0 => "x\r\nSet-Cookie: pwned=1",
-                    1 => "\0\0\0",
-                    2 => new string('A', 16 * 1024),
-                    3 => "Bearer " + t.StaffKey + "\r\nX-Admin: true",
-                    _ => "Ｂｅａｒｅｒ " + t.StaffKey,
-                };
-                request.Headers.TryAddWithoutValidation(r.Next(2) == 0 ? "Authorization" : "x-api-key", evil);
-                request.Headers.TryAddWithoutValidation("X-Forwarded-For", evil);
-                request.Headers.TryAddWithoutValidation("Accept", r.Next(2) == 0 ? "text/html" : evil);
-                key = null;
-                break;
-            }
+                    request = new HttpRequestMessage(HttpMethod.Get, Url(t.Code, r.Next(2) == 0 ? "cases" : $"cases/{s.CaseId}"));
+                    var evil = r.Next(5) switch
+                    {
+                        0 => "x\r\nSet-Cookie: pwned=1",
+                        1 => "\0\0\0",
+                        2 => new string('A', 16 * 1024),
+                        3 => "Bearer " + t.StaffKey + "\r\nX-Admin: true",
+                        _ => "Ｂｅａｒｅｒ " + t.StaffKey,
+                    };
+                    request.Headers.TryAddWithoutValidation(r.Next(2) == 0 ? "Authorization" : "x-api-key", evil);
+                    request.Headers.TryAddWithoutValidation("X-Forwarded-For", evil);
+                    request.Headers.TryAddWithoutValidation("Accept", r.Next(2) == 0 ? "text/html" : evil);
+                    key = null;
+                    break;
+                }
 
             case 5: // wrong methods on real routes
-            {
-                var paths = new[] { "cases", $"cases/{s.CaseId}", $"cases/{s.CaseId}/notes", $"cases/{s.CaseId}/resend", $"residents/{s.WifeId}/preferences", "audit", "escalations", "notifications", "drops/residents", $"cases/{s.CaseId}/events/applied" };
-                request = new HttpRequestMessage(new HttpMethod(Methods[r.Next(Methods.Length)]), Url(t.Code, paths[r.Next(paths.Length)]));
-                break;
-            }
+                {
+                    var paths = new[] { "cases", $"cases/{s.CaseId}", $"cases/{s.CaseId}/notes", $"cases/{s.CaseId}/resend", $"residents/{s.WifeId}/preferences", "audit", "escalations", "notifications", "drops/residents", $"cases/{s.CaseId}/events/applied" };
+                    request = new HttpRequestMessage(new HttpMethod(Methods[r.Next(Methods.Length)]), Url(t.Code, paths[r.Next(paths.Length)]));
+                    break;
+                }
 
             case 6: // very long URLs and unknown routes
-            {
-                var length = r.Next(3) switch { 0 => 2_000, 1 => 8_000, _ => 30_000 };
-                var junk = new string((char)('a' + r.Next(26)), length);
-                var paths = new[] { $"/api/tenants/{t.Code}/cases/{junk}", $"/api/tenants/{t.Code}/cases?state={junk}", $"/api/{junk}", $"/api/tenants/{junk}/cases", $"/api/tenants/{t.Code}/{junk}/x/y/z", "/api/nothing/here", "/api/tenants", "/api/tenants/", "/api/tenants/" + t.Code };
-                request = new HttpRequestMessage(HttpMethod.Get, paths[r.Next(paths.Length)]);
-                break;
-            }
+                {
+                    var length = r.Next(3) switch { 0 => 2_000, 1 => 8_000, _ => 30_000 };
+                    var junk = new string((char)('a' + r.Next(26)), length);
+                    var paths = new[] { $"/api/tenants/{t.Code}/cases/{junk}", $"/api/tenants/{t.Code}/cases?state={junk}", $"/api/{junk}", $"/api/tenants/{junk}/cases", $"/api/tenants/{t.Code}/{junk}/x/y/z", "/api/nothing/here", "/api/tenants", "/api/tenants/", "/api/tenants/" + t.Code };
+                    request = new HttpRequestMessage(HttpMethod.Get, paths[r.Next(paths.Length)]);
+                    break;
+                }
 
             case 7: // wrong content types
-            {
-                request = new HttpRequestMessage(HttpMethod.Post, r.Next(3) == 0 ? Url(t.Code, "drops/residents?name=ok.csv") : JsonRoute(r, t, s))
                 {
-                    Content = new ByteArrayContent(Encoding.UTF8.GetBytes(ValidishJson(r, s))),
-                };
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentTypes[r.Next(ContentTypes.Length)]);
-                break;
-            }
+                    request = new HttpRequestMessage(HttpMethod.Post, r.Next(3) == 0 ? Url(t.Code, "drops/residents?name=ok.csv") : JsonRoute(r, t, s))
+                    {
+                        Content = new ByteArrayContent(Encoding.UTF8.GetBytes(ValidishJson(r, s))),
+                    };
+                    request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentTypes[r.Next(ContentTypes.Length)]);
+                    break;
+                }
 
             case 8: // hostile query values
-            {
-                var queries = new[]
                 {
+                    var queries = new[]
+                    {
                     $"cases?state={id}", "cases?pageSize=-5", "cases?pageSize=99999999999", "cases?from=not-a-date", "cases?to=2026-13-45", $"cases?continuationToken={id}",
                     "cases?continuationToken=" + new string('z', 3000), $"cases?service={id}", "audit?from=garbage", "audit?from=2030-01-01&to=2020-01-01", "audit?pageSize=0",
                     $"audit?continuationToken={id}", "audit?continuationToken=MjAyNjExfGp1bms", "notifications?max=-1", "notifications?max=abc", "notifications?reveal=maybe", "escalations?x=%00",
                 };
-                request = new HttpRequestMessage(HttpMethod.Get, Url(t.Code, queries[r.Next(queries.Length)]));
-                key = r.Next(3) == 0 ? t.AdminKey : key;
-                break;
-            }
-
-            default: // unicode and NUL in ids, in the tenant position too
-            {
-                var tenant = r.Next(3) == 0 ? id : t.Code;
-                request = new HttpRequestMessage(r.Next(2) == 0 ? HttpMethod.Get : HttpMethod.Put, $"/api/tenants/{tenant}/residents/{id}%01{id}/preferences?x=%00");
-                if (request.Method == HttpMethod.Put)
-                {
-                    request.Content = new StringContent("{\"language\":\"ja\u0000\",\"channels\":[{\"channel\":\"sms\u0000\",\"address\":\"090\u0000\",\"consent\":true}]}", Encoding.UTF8, "application/json");
+                    request = new HttpRequestMessage(HttpMethod.Get, Url(t.Code, queries[r.Next(queries.Length)]));
+                    key = r.Next(3) == 0 ? t.AdminKey : key;
+                    break;
                 }
 
-                break;
-            }
+            default: // unicode and NUL in ids, in the tenant position too
+                {
+                    var tenant = r.Next(3) == 0 ? id : t.Code;
+                    request = new HttpRequestMessage(r.Next(2) == 0 ? HttpMethod.Get : HttpMethod.Put, $"/api/tenants/{tenant}/residents/{id}%01{id}/preferences?x=%00");
+                    if (request.Method == HttpMethod.Put)
+                    {
+                        request.Content = new StringContent("{\"language\":\"ja\u0000\",\"channels\":[{\"channel\":\"sms\u0000\",\"address\":\"090\u0000\",\"consent\":true}]}", Encoding.UTF8, "application/json");
+                    }
+
+                    break;
+                }
         }
 
         if (key is not null)
@@ -268,11 +268,11 @@ public sealed class FuzzTests(ApiFixture fx)
             case 8: return Encoding.UTF8.GetBytes("{\"taxDataConsent\":\"yes\",\"channels\":[{\"consent\":1}]}");
             case 9: return Encoding.UTF8.GetBytes("{\"residentId\":\"" + s.WifeId + "\u0000\",\"channel\":\"sms\"}");
             case 10:
-            {
-                var bytes = new byte[r.Next(1, 2000)];
-                r.NextBytes(bytes);
-                return bytes;
-            }
+                {
+                    var bytes = new byte[r.Next(1, 2000)];
+                    r.NextBytes(bytes);
+                    return bytes;
+                }
 
             default: return Encoding.UTF8.GetBytes("{\"text\":\"\\ud800\",\"channels\":[],\"language\":\"\\u0000\"}");
         }
