@@ -49,6 +49,20 @@ public static class ApiServices
                 o.TokenValidationParameters.ValidateIssuerSigningKey = true;
                 o.TokenValidationParameters.RequireSignedTokens = true;
                 o.TokenValidationParameters.ClockSkew = TimeSpan.FromMinutes(2);
+                o.Events = new JwtBearerEvents
+                {
+                    // API keys travel in the same header: they are not JWTs, so the handler does not try to parse them.
+                    OnMessageReceived = context =>
+                    {
+                        var header = context.Request.Headers.Authorization.ToString();
+                        if (header.StartsWith("Bearer pg_", StringComparison.OrdinalIgnoreCase))
+                        {
+                            context.NoResult();
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
                 if (!string.IsNullOrWhiteSpace(entra.Issuer))
                 {
                     o.TokenValidationParameters.ValidIssuer = entra.Issuer;
