@@ -17,9 +17,12 @@ public static class CasesApi
     public static RouteGroupBuilder MapCasesApi(this RouteGroupBuilder tenants)
     {
         var cases = tenants.MapGroup("/{tenant}/cases").WithTags("Cases");
-        cases.MapGet("/", ListAsync).RequireRole(ApiRole.Staff);
-        cases.MapGet("/{caseId}", GetAsync).RequireRole(ApiRole.Staff);
-        cases.MapPost("/{caseId}/events/{name}", RaiseAsync).RequireRole(ApiRole.ResidentPortal, ApiRole.Staff);
+        cases.MapGet("/", ListAsync).RequireRole(ApiRole.Staff).Audited("cases.list")
+            .Produces<CaseList>().ProducesValidationProblem();
+        cases.MapGet("/{caseId}", GetAsync).RequireRole(ApiRole.Staff).Audited("case.read")
+            .Produces<CaseDetail>().ProducesProblem(StatusCodes.Status404NotFound);
+        cases.MapPost("/{caseId}/events/{name}", RaiseAsync).RequireRole(ApiRole.ResidentPortal, ApiRole.Staff).Audited("case.event")
+            .Accepts<EventBody>("application/json").Produces<CaseSummary>(StatusCodes.Status202Accepted).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return tenants;
     }
 
@@ -48,19 +51,34 @@ public static class CasesApi
             parsed = s;
         }
 
-        var (list, token) = await store.ListAsync(tenant, new CaseQuery(parsed, service, from, to, continuationToken, pageSize ?? 50), ct);
-        return Results.Ok(new CaseList(list.Select(Summary).ToList(), token));
+        if (continuationToken is { Length: > 1000 } || continuationToken?.Any(char.IsControl) == true)
+        {
+            return Problems.Validation(("continuationToken", "The continuation token is not one this API gave."));
+        }
+
+        try
+        {
+            var (list, token) = await store.ListAsync(tenant, new CaseQuery(parsed, service, from, to, continuationToken, pageSize ?? 50), ct);
+            return Results.Ok(new CaseList(list.Select(Summary).ToList(), token));
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 400)
+        {
+            return Problems.Validation(("continuationToken", "The continuation token is not one this API gave."));
+        }
     }
 
-    private static async Task<IResult> GetAsync(string tenant, string caseId, CaseStore store, MessageStore messages, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string tenant, string caseId, CaseStore store, MessageStore messages, HttpContext http, CancellationToken ct)
     {
-        var stored = await store.GetAsync(tenant, caseId, ct);
+        var stored = Problems.IsSafeId(caseId) ? await store.GetAsync(tenant, caseId, ct) : null;
         if (stored is null)
         {
             return Problems.NotFound("case", caseId);
         }
 
         var c = stored.Data;
+
+        // The detail shows the event's resident, every recipient and each message's resident: all of them are in the audit row.
+        AuditApi.Note(http, caseId, c.Matches.SelectMany(m => m.RecipientIds).Prepend(c.Event.ResidentId).Concat(c.Deliveries.Select(d => d.ResidentId)));
         var history = await store.GetHistoryAsync(tenant, caseId, ct);
         var sent = await messages.ListForCaseAsync(tenant, caseId, ct);
         return Results.Ok(new CaseDetail(
@@ -96,6 +114,11 @@ public static class CasesApi
             }
 
             outcome = parsed;
+        }
+
+        if (!Problems.IsSafeId(caseId))
+        {
+            return Problems.NotFound("case", caseId);
         }
 
         var principal = ApiPrincipal.From(http);

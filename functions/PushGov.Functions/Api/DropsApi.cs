@@ -22,8 +22,10 @@ public static partial class DropsApi
     public static RouteGroupBuilder MapDropsApi(this RouteGroupBuilder tenants)
     {
         var drops = tenants.MapGroup("/{tenant}/drops").WithTags("Drops");
-        drops.MapPost("/{dataset}", UploadAsync).RequireRole(ApiRole.Staff);
-        drops.MapGet("/{dataset}/{name}/report", ReportAsync).RequireRole(ApiRole.Staff);
+        drops.MapPost("/{dataset}", UploadAsync).RequireRole(ApiRole.Staff).Audited("drop.upload")
+            .Accepts<Stream>("text/csv").Produces<Accepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        drops.MapGet("/{dataset}/{name}/report", ReportAsync).RequireRole(ApiRole.Staff).Audited("drop.report.read")
+            .Produces<string>(contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound);
         return tenants;
     }
 
@@ -109,6 +111,6 @@ public static partial class DropsApi
 
     private static string Short(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\.csv$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\.csv\z", RegexOptions.CultureInvariant)]
     private static partial Regex SafeName();
 }

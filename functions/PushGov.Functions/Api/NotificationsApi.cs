@@ -11,7 +11,8 @@ public static class NotificationsApi
 {
     public static RouteGroupBuilder MapNotificationsApi(this RouteGroupBuilder tenants)
     {
-        tenants.MapGet("/{tenant}/notifications", ListAsync).WithTags("Notifications").RequireRole(ApiRole.Staff);
+        tenants.MapGet("/{tenant}/notifications", ListAsync).WithTags("Notifications").RequireRole(ApiRole.Staff).Audited("notifications.read")
+            .Produces<List<Notification>>();
         return tenants;
     }
 
@@ -23,6 +24,7 @@ public static class NotificationsApi
 
         // Addresses are masked unless an admin asks to see them (they are what a real send would have used).
         var show = reveal == true && ApiPrincipal.From(http).Role == ApiRole.Admin;
+        AuditApi.Note(http, detail: $"count={entries.Count} revealed={show}");
         return Results.Ok(entries.Select(e => new Notification(e.MessageId, e.Channel, show ? e.To : Masking.Mask(e.To), e.Subject, e.Text, e.Language, e.TemplateVersion, e.RecordedAt)).ToList());
     }
 }

@@ -84,6 +84,7 @@ public static class PushGovServices
             services.AddHostedService<LocalTriggerHost>();
         }
 
+        services.AddPushGovApi(config);
         services.AddProblemDetails();
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o =>
         {
@@ -134,6 +135,7 @@ public static class PushGovServices
         tenants.MapCasesApi();
         tenants.MapNotificationsApi();
         tenants.MapDropsApi();
+        api.MapPushGovApi(tenants);
         app.MapCustomHandler();
         return app;
     }
