@@ -17,7 +17,7 @@ public sealed class StorageInitializer(StorageClients storage, ILogger<StorageIn
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
             await storage.EnsureCreatedAsync(timeout.Token);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Storage could not be prepared at start ({Error}); /api/health reports it", e.GetType().Name);
         }
