@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using PushGov.Functions.Tests.Support;
 using PushGov.Infrastructure.Storage;
 using PushGov.Testing;
@@ -158,6 +159,29 @@ public sealed class EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
         await PutAsync(tenant, "residents", "ok.csv", Household);
         Assert.Equal(2, (await ReportAsync($"{tenant}/residents/ok.csv"))["accepted"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_drop_from_a_test_key_only_ever_reaches_the_sink_even_for_a_live_tenant()
+    {
+        var (tenant, admin, _) = await _app.NewTenantAsync();
+        var tenants = _app.Services.GetRequiredService<Infrastructure.Tenants.TenantStore>();
+        var config = await tenants.GetAsync(tenant, CancellationToken.None);
+        await tenants.SaveAsync(config! with { LiveSending = true }, create: false, CancellationToken.None); // no provider is configured here
+        var (key, _) = await _app.Services.GetRequiredService<Infrastructure.Tenants.ApiKeyStore>().CreateAsync(tenant, Domain.Tenants.ApiRole.Test, "test", CancellationToken.None);
+        var test = _app.ClientWith(key);
+
+        foreach (var (dataset, name, csv) in new[] { ("residents", "1.csv", Household), ("contacts", "2.csv", Contacts), ("resident-changes", "3.csv", Birth) })
+        {
+            using var content = new StringContent(csv, Encoding.UTF8, "text/csv");
+            Assert.Equal(HttpStatusCode.Accepted, (await test.PostAsync(new Uri($"/api/tenants/{tenant}/drops/{dataset}?name={name}", UriKind.Relative), content)).StatusCode);
+            await ReportAsync($"{tenant}/{dataset}/{name}");
+        }
+
+        var sms = Assert.Single(await NotificationsAsync(admin, tenant, 1));
+        var message = Assert.Single(await _app.Services.GetRequiredService<Infrastructure.Messaging.MessageStore>().ListForCaseAsync(tenant, (await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/cases"))!["cases"]!.AsArray()[0]!["caseId"]!.GetValue<string>(), CancellationToken.None));
+        Assert.True(message.TestMode);
+        Assert.Equal(message.MessageId, sms!["messageId"]!.GetValue<string>());
     }
 
     [Fact]

@@ -90,6 +90,18 @@ public sealed record CaseData
 
     public required LifeEvent Event { get; init; }
 
+    /// <summary>
+    /// A random value drawn once when the case is created (never inside a transition) and part of every message id, so
+    /// message ids — which appear in unsubscribe links — cannot be derived from what is known about a resident.
+    /// </summary>
+    public string Nonce { get; init; } = string.Empty;
+
+    /// <summary>True when the drop that started the case came from a test key: its messages only go to the development sink.</summary>
+    public bool TestMode { get; init; }
+
+    /// <summary>The key message ids are derived from: the case id and its nonce.</summary>
+    public string MessageKey => Nonce.Length == 0 ? CaseId : $"{CaseId}|{Nonce}";
+
     public CaseState State { get; init; } = CaseState.Detected;
 
     public CaseOutcome Outcome { get; init; } = CaseOutcome.None;

@@ -171,7 +171,7 @@ public static class CaseWorkflow
     {
         var reminders = c.Deliveries
             .Where(d => d.Purpose == Purposes.Initial && d.State is DeliveryState.Pending or DeliveryState.Delivered)
-            .Select(d => d with { MessageId = MessageIds.For(c.CaseId, Purposes.Reminder, d.ResidentId, d.Channel), Purpose = Purposes.Reminder, State = DeliveryState.Pending })
+            .Select(d => d with { MessageId = MessageIds.For(c.MessageKey, Purposes.Reminder, d.ResidentId, d.Channel), Purpose = Purposes.Reminder, State = DeliveryState.Pending })
             .ToList();
         var next = c with { Deliveries = [.. c.Deliveries, .. reminders], Timers = c.Timers.Where(t => t.Kind != TimerKind.Reminder).ToList() };
         return Go(next, CaseState.Reminded, now, [.. reminders.Select(r => new SendMessage(r))]);
@@ -285,12 +285,15 @@ public static class Purposes
     public const string Reminder = "reminder";
 }
 
-/// <summary>Deterministic message ids: the same case, purpose, resident and channel always give the same id.</summary>
+/// <summary>
+/// Deterministic message ids: the same case, purpose, resident and channel always give the same id (so a repeat is
+/// recognised). <c>caseKey</c> is <see cref="CaseData.MessageKey"/>, which carries the case's random nonce.
+/// </summary>
 public static class MessageIds
 {
-    public static string For(string caseId, string purpose, string residentId, Channel channel)
+    public static string For(string caseKey, string purpose, string residentId, Channel channel)
     {
-        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{caseId}|{purpose}|{residentId}|{channel}"));
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{caseKey}|{purpose}|{residentId}|{channel}"));
         return "m-" + Convert.ToHexStringLower(bytes, 0, 12);
     }
 }

@@ -181,7 +181,7 @@ public static class StaffApi
         var language = current.Values.OrderByDescending(x => x.ConsentedAt).Select(x => x.Language).FirstOrDefault(l => !string.IsNullOrEmpty(l)) ?? "ja";
 
         // Deterministic per case version, resident and channel: a repeated request (a retry, a double click) sends once.
-        var messageId = MessageIds.For(caseId, $"{ResendPurpose}-{c.Version}", residentId, channel);
+        var messageId = MessageIds.For(c.MessageKey, $"{ResendPurpose}-{c.Version}", residentId, channel);
         var delivery = new Delivery(messageId, residentId, channel, address, language, services, ResendPurpose, GivenName: person.GivenName, FamilyName: person.FamilyName);
         var composed = composer.Compose(await tenants.GetAsync(tenant, ct), c, delivery);
         var now = clock.GetUtcNow();

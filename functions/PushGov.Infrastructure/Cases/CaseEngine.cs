@@ -38,6 +38,11 @@ public sealed class CaseEngine(
     /// <summary>Starts the case of a life event unless it exists (case id = event id: starting twice is harmless).</summary>
     public async Task<bool> StartAsync(CaseData fresh, CancellationToken ct)
     {
+        if (fresh.Nonce.Length == 0)
+        {
+            fresh = fresh with { Nonce = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) };
+        }
+
         var start = CaseWorkflow.Start(fresh, clock.GetUtcNow());
         if (await cases.TryCreateAsync(start.State, start.Commands, ct) is not { } etag)
         {
@@ -255,6 +260,7 @@ public sealed class CaseEngine(
                 Html = composed.Html,
                 TemplateVersion = composed.TemplateVersion,
                 Status = MessageStatuses.Created,
+                TestMode = c.TestMode,
                 CreatedAt = now,
                 UpdatedAt = now,
             },

@@ -114,8 +114,11 @@ public sealed class DropIngestor(
         }
 
         // Apply: cases first (so no event is lost if a crash comes after the persons changed), then the view.
+        // A drop uploaded with a test key (GOV.UK Notify's test keys) starts cases whose messages only reach the sink.
+        var properties = await blob.GetPropertiesAsync(cancellationToken: ct);
+        var testMode = properties.Value.Metadata.TryGetValue("uploadedby", out var by) && by.StartsWith("test:", StringComparison.Ordinal);
         await Parallel.ForEachAsync(plan.Events, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (e, token) =>
-            await engine.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow() }, token));
+            await engine.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow(), TestMode = testMode }, token));
 
         writes += await residents.WriteAsync(path.Tenant, plan.Persons, plan.PreviousHouseholds, ct);
         if (fingerprints is not null)

@@ -291,6 +291,20 @@ public sealed class CaseWorkflowTests
     }
 
     [Fact]
+    public void Message_ids_depend_on_the_cases_random_nonce_so_they_cannot_be_derived_from_the_event()
+    {
+        var a = NewCase() with { Nonce = "0f1e2d3c4b5a69788796a5b4" };
+        var b = NewCase() with { Nonce = "aaaaaaaaaaaaaaaaaaaaaaaa" };
+        var match = new MatchCompleted([Claim()]);
+        Delivery Resolve(CaseData c) => RecipientResolver.Resolve(
+            CaseWorkflow.Apply(CaseWorkflow.Start(c, Now).State, match, Now).State,
+            new HouseholdSnapshot { HouseholdId = "h1", Members = [new Person { ResidentId = "mother", HouseholdId = "h1", FamilyName = "山田", GivenName = "花子", BirthDate = RegistryDate.Of(new DateOnly(1992, 8, 1)), Relationship = "妻" }] },
+            [new ContactRecord("mother", Channel.Sms, "+819012345678", "ja", true, Now, "drop")])[0];
+        Assert.NotEqual(Resolve(a).MessageId, Resolve(b).MessageId);
+        Assert.Equal(Resolve(a).MessageId, Resolve(a).MessageId);
+    }
+
+    [Fact]
     public void Message_ids_are_deterministic()
     {
         Assert.Equal(MessageIds.For("c", "initial", "r", Channel.Sms), MessageIds.For("c", "initial", "r", Channel.Sms));
