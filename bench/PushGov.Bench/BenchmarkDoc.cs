@@ -5,7 +5,7 @@ namespace PushGov.Bench;
 
 /// <summary>
 /// Keeps docs/benchmarks.md: one <c>## Pn: …</c> section per benchmark, replaced in place when it is measured again
-/// (other sections, e.g. P3 and P4 written by other commands, are left as they are).
+/// (other sections, e.g. P3 and P4 written by other commands, are left as they are; so is a <c>### Notes</c> part of a section).
 /// </summary>
 public static partial class BenchmarkDoc
 {
@@ -33,6 +33,14 @@ public static partial class BenchmarkDoc
         {
             var start = headings[own].Index;
             var end = own + 1 < headings.Count ? headings[own + 1].Index : text.Length;
+
+            // Notes written by hand under "### Notes" stay when the figures are measured again.
+            var notes = text[start..end].IndexOf("\n### Notes", StringComparison.Ordinal);
+            if (notes >= 0)
+            {
+                section += text[(start + notes)..end].TrimEnd() + "\n";
+            }
+
             text = text[..start] + section + (end < text.Length ? "\n" : string.Empty) + text[end..];
         }
         else

@@ -20,7 +20,7 @@ namespace PushGov.Bench;
 /// counted by the app's own Azure.Core pipeline policy (<see cref="StorageOperationCounter"/>), every request included
 /// (the trigger host's polling too).
 /// </summary>
-public static partial class CasesBenchmark
+public static class CasesBenchmark
 {
     public static async Task<int> RunAsync(TextWriter output, int cases, CancellationToken ct)
     {

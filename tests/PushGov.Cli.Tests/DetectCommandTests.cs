@@ -67,6 +67,25 @@ public sealed class DetectCommandTests
     }
 
     [Fact]
+    public async Task A_drop_with_broken_quoting_further_down_writes_none_of_its_events_and_stops_the_later_drops()
+    {
+        using var drops = new TempDrops();
+        var (residents, births) = drops.BirthScenario();
+        var broken = drops.Write(
+            "broken.csv",
+            TempDrops.ChangesHeader,
+            "202611120000005,1000000049,5000000010,MOVE_IN,2026-11-10,2026-11-12,山田,一郎,ヤマダ,イチロウ,1980-01-01,1,世帯主,810-0001,福岡市",
+            "202611120000006,1000000057,5000000010,MOVE_IN,2026-11-10,2026-11-12,山田,\"花子,ヤマダ,ハナコ,1982-01-01,2,妻,810-0001,福岡市");
+
+        var run = await CliRun.RunAsync("detect", "--tenant", "401307", "--as-of", "2026-11-12", $"residents={residents}", $"resident-changes={broken}", $"resident-changes={births}");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("rejected as a whole", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Stopped", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Lines, l => l.GetProperty("kind").GetString() is "MOVE_IN" or "BIRTH");
+    }
+
+    [Fact]
     public async Task An_unknown_dataset_name_exits_2_and_lists_the_datasets()
     {
         using var drops = new TempDrops();

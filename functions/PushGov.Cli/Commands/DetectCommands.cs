@@ -170,7 +170,11 @@ public static class DetectCommands
 
             if (whole is not null)
             {
-                err.WriteLine(inputs.Count > 1 && input != inputs[^1] ? "Stopped: the drops after it were not read (they would apply to a view without it)." : string.Empty);
+                if (input != inputs[^1])
+                {
+                    err.WriteLine("Stopped: the drops after it were not read (they would apply to a view without it).");
+                }
+
                 exit = CliApp.Rejected;
                 break;
             }
