@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
+using PushGov.Cli.Match;
 using PushGov.Domain.Detection;
 
 namespace PushGov.Cli.Pipeline;
@@ -10,71 +9,50 @@ namespace PushGov.Cli.Pipeline;
 /// <c>{"kind","tenant","eventId","residentId","householdId","eventDate","inferred","source":{"dataset","line","recordId"},"relatedResidentIds","details"}</c>.
 /// UTF-8, Japanese unescaped. Only ids, dates and the event's non-personal details are written (no names or addresses).
 /// </summary>
-public sealed class EventOutput : IDisposable
+public sealed class EventOutput : JsonLinesWriter
 {
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
-    private readonly Stream output;
-    private readonly Utf8JsonWriter json;
-
     public EventOutput(Stream output)
+        : base(output)
     {
-        this.output = output;
-        json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
-
-    /// <summary>Lines written so far.</summary>
-    public long Lines { get; private set; }
 
     public void Write(LifeEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        json.Reset(output);
-        json.WriteStartObject();
-        json.WriteString("kind", e.Kind.ToString());
-        json.WriteString("tenant", e.Tenant);
-        json.WriteString("eventId", e.EventId);
-        json.WriteString("residentId", e.ResidentId);
-        json.WriteString("householdId", e.HouseholdId);
-        json.WriteString("eventDate", e.EventDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        json.WriteBoolean("inferred", e.Inferred);
-        json.WriteStartObject("source");
-        json.WriteString("dataset", e.Source.Dataset);
-        json.WriteNumber("line", e.Source.Line);
+        BeginLine();
+        Json.WriteStartObject();
+        Json.WriteString("kind", e.Kind.ToString());
+        Json.WriteString("tenant", e.Tenant);
+        Json.WriteString("eventId", e.EventId);
+        Json.WriteString("residentId", e.ResidentId);
+        Json.WriteString("householdId", e.HouseholdId);
+        Json.WriteString("eventDate", e.EventDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Json.WriteBoolean("inferred", e.Inferred);
+        Json.WriteStartObject("source");
+        Json.WriteString("dataset", e.Source.Dataset);
+        Json.WriteNumber("line", e.Source.Line);
         if (e.Source.RecordId is { } recordId)
         {
-            json.WriteString("recordId", recordId);
+            Json.WriteString("recordId", recordId);
         }
 
-        json.WriteEndObject();
-        json.WriteStartArray("relatedResidentIds");
+        Json.WriteEndObject();
+        Json.WriteStartArray("relatedResidentIds");
         foreach (var id in e.RelatedResidentIds)
         {
-            json.WriteStringValue(id);
+            Json.WriteStringValue(id);
         }
 
-        json.WriteEndArray();
-        json.WriteStartObject("details");
+        Json.WriteEndArray();
+        Json.WriteStartObject("details");
         foreach (var (key, value) in e.Details)
         {
-            json.WriteString(key, value);
+            Json.WriteString(key, value);
         }
 
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.Flush();
-        output.Write(NewLine);
-        Lines++;
+        Json.WriteEndObject();
+        Json.WriteEndObject();
+        EndLine();
     }
 
-    public void Flush()
-    {
-        json.Flush();
-        output.Flush();
-    }
-
-    public void Dispose()
-    {
-        Flush();
-        json.Dispose();
-    }
 }
