@@ -17,8 +17,15 @@ tenant=401307   # 福岡市, the tenant of the sample drops
 run=$root/.run
 pids=()
 cleanup() {
+  # Ask politely, wait up to 5 s, then make sure (Azurite can linger after a Ctrl-C and a TERM together).
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 20); do
+    alive=false
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=true; done
+    [ "$alive" = false ] && break
+    sleep 0.25
+  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
