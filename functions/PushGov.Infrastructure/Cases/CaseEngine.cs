@@ -9,8 +9,11 @@ namespace PushGov.Infrastructure.Cases;
 /// <summary>The steps of a case that need I/O (reading the resident view). Their results come back as inputs.</summary>
 public interface ICaseActivities
 {
-    /// <summary>Runs <paramref name="step"/> (<see cref="RunStep.Match"/> or <see cref="RunStep.Resolve"/>) for the case.</summary>
-    Task<CaseInput> RunAsync(string step, CaseData c, CancellationToken ct);
+    /// <summary>
+    /// Runs <paramref name="step"/> (<see cref="RunStep.Match"/> or <see cref="RunStep.Resolve"/>) for the case.
+    /// <paramref name="context"/> lives for one invocation: steps run back to back may reuse what an earlier one read.
+    /// </summary>
+    Task<CaseInput> RunAsync(string step, CaseData c, StepContext context, CancellationToken ct);
 
     Task<CaseSettings> SettingsForAsync(string tenant, CancellationToken ct);
 }
@@ -80,7 +83,7 @@ public sealed class CaseEngine(
             }
 
             var decision = CaseWorkflow.Apply(stored.Data, input, clock.GetUtcNow(), await activities.SettingsForAsync(tenant, ct));
-            decision = await ContinueInlineAsync(decision, ct);
+            decision = await ContinueInlineAsync(decision, new StepContext(), ct);
             if (await CommitAsync(stored, decision, ct))
             {
                 return decision;
@@ -101,9 +104,10 @@ public sealed class CaseEngine(
                 return;
             }
 
-            var input = await activities.RunAsync(step, stored.Data, ct);
+            var context = new StepContext();
+            var input = await activities.RunAsync(step, stored.Data, context, ct);
             var decision = CaseWorkflow.Apply(stored.Data, input, clock.GetUtcNow(), await activities.SettingsForAsync(tenant, ct));
-            decision = await ContinueInlineAsync(decision, ct);
+            decision = await ContinueInlineAsync(decision, context, ct);
             if (await CommitAsync(stored, decision, ct))
             {
                 return;
@@ -117,7 +121,7 @@ public sealed class CaseEngine(
     /// Runs the steps a decision asks for right away, in this invocation, instead of a queue hop per step: match and
     /// resolve are pure reads, so re-running them after a crash gives the same result. Only the end state is saved.
     /// </summary>
-    private async Task<Decision> ContinueInlineAsync(Decision decision, CancellationToken ct)
+    private async Task<Decision> ContinueInlineAsync(Decision decision, StepContext context, CancellationToken ct)
     {
         for (var hops = 0; hops < 4 && decision.Accepted; hops++)
         {
@@ -127,7 +131,7 @@ public sealed class CaseEngine(
                 break;
             }
 
-            var input = await activities.RunAsync(run.Step, decision.State, ct);
+            var input = await activities.RunAsync(run.Step, decision.State, context, ct);
             var next = CaseWorkflow.Apply(decision.State, input, clock.GetUtcNow(), await activities.SettingsForAsync(decision.State.Tenant, ct));
             if (!next.Accepted)
             {
