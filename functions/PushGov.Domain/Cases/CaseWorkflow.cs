@@ -53,14 +53,15 @@ public static class CaseWorkflow
             var rest = decision.State with { PendingEvents = decision.State.PendingEvents.Skip(1).ToList() };
             var replay = Decide(rest, new ExternalEvent(pending.Name, Note: pending.Note) { Actor = pending.Actor ?? "resident" }, now, settings);
             decision = replay.Accepted
-                ? new Decision(replay.State, Merge(decision.Commands, replay.Commands), true)
+                ? new Decision(replay.State, Combine(decision.Commands, replay.Commands), true)
                 : decision with { State = rest };
         }
 
         return decision;
     }
 
-    private static List<CaseCommand> Merge(IReadOnlyList<CaseCommand> first, IReadOnlyList<CaseCommand> second)
+    /// <summary>The commands of two transitions in a row, their history gathered into one <see cref="AppendHistory"/>.</summary>
+    public static List<CaseCommand> Combine(IReadOnlyList<CaseCommand> first, IReadOnlyList<CaseCommand> second)
     {
         var history = first.Concat(second).OfType<AppendHistory>().SelectMany(h => h.Entries).ToList();
         var merged = first.Concat(second).Where(c => c is not AppendHistory).ToList();

@@ -139,22 +139,10 @@ public sealed class CaseEngine(
             }
 
             var rest = decision.Commands.Where(c => c != run).ToList();
-            decision = new Decision(next.State, MergeHistory(rest, next.Commands), true);
+            decision = new Decision(next.State, CaseWorkflow.Combine(rest, next.Commands), true);
         }
 
         return decision;
-    }
-
-    private static List<CaseCommand> MergeHistory(IReadOnlyList<CaseCommand> first, IReadOnlyList<CaseCommand> second)
-    {
-        var history = first.Concat(second).OfType<AppendHistory>().SelectMany(h => h.Entries).ToList();
-        var merged = first.Concat(second).Where(c => c is not AppendHistory).ToList();
-        if (history.Count > 0)
-        {
-            merged.Add(new AppendHistory(history));
-        }
-
-        return merged;
     }
 
     private static bool StepApplies(string step, CaseState state) =>
