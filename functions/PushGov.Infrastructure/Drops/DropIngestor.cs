@@ -55,7 +55,13 @@ public sealed class DropIngestor(
     private sealed record Plan(List<LifeEvent> Events, List<Person> Persons, Dictionary<string, string?> PreviousHouseholds);
 
     /// <summary>Ingests the blob at <paramref name="blobName"/> (relative to the <c>drops</c> container).</summary>
-    public async Task<Result> IngestAsync(string blobName, CancellationToken ct)
+    public Task<Result> IngestAsync(string blobName, CancellationToken ct) => IngestAsync(blobName, null, ct);
+
+    /// <summary>
+    /// Ingests the blob at <paramref name="blobName"/>; <paramref name="content"/>, when given (the blob trigger's stream),
+    /// is read for the first pass, and the blob is opened again only for the second.
+    /// </summary>
+    public async Task<Result> IngestAsync(string blobName, Stream? content, CancellationToken ct)
     {
         var (path, problem) = DropPath.Parse(blobName);
         var blob = storage.Container(StorageNames.Containers.Drops).GetBlobClient(blobName);
@@ -75,7 +81,7 @@ public sealed class DropIngestor(
         // Pass 1: hash and keys.
         var first = new DropReport { Dataset = path.Dataset };
         var keys = new Keys();
-        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), ct);
+        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), ct, given: content);
         if (first.RejectedWhole is not null)
         {
             logger.LogWarning("Drop rejected whole: {Reason}", first.RejectedWhole);
@@ -251,9 +257,9 @@ public sealed class DropIngestor(
         view.ClearChanges();
     }
 
-    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, CancellationToken ct, Action<IEnumerable<DropRow>>? all = null)
+    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, CancellationToken ct, Action<IEnumerable<DropRow>>? all = null, Stream? given = null)
     {
-        await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+        await using var stream = given ?? await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
         var rows = DropReader.Read(stream, dataset, options, report, ct);
         if (all is not null)
         {
