@@ -52,7 +52,7 @@ public sealed class CaseOrchestration(CaseActivities steps, CaseEffects effects)
     [Function(Name)]
     public async Task RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
     {
-        var run = CaseRun.Parse(context.GetInput<string>() ?? throw new InvalidOperationException("A case orchestration needs its case."));
+        var run = CaseRun.Parse(InputText(context));
         var state = await ExecuteAsync(context, run.Case, run.Commands, run.Settings);
         if (!state.IsOpen)
         {
@@ -83,7 +83,8 @@ public sealed class CaseOrchestration(CaseActivities steps, CaseEffects effects)
         var elapsed = context.CreateTimer(step.UtcDateTime, cancel.Token);
         if (await Task.WhenAny(received, elapsed) == received)
         {
-            await cancel.CancelAsync();
+            // Cancel, not CancelAsync: the orchestrator must go on on its own scheduler, not on a thread-pool thread.
+            cancel.Cancel();
             return ParseInput(await received);
         }
 
@@ -166,19 +167,30 @@ public sealed class CaseOrchestration(CaseActivities steps, CaseEffects effects)
     }
 
     [Function(MatchActivity)]
-    public async Task<string> MatchAsync([ActivityTrigger] string caseJson, FunctionContext function) =>
-        Write(await steps.RunAsync(RunStep.Match, ParseCase(caseJson), function.CancellationToken));
+    public async Task<string> MatchAsync([ActivityTrigger] string caseJson, CancellationToken ct) =>
+        Write(await steps.RunAsync(RunStep.Match, ParseCase(caseJson), ct));
 
     [Function(ResolveActivity)]
-    public async Task<string> ResolveAsync([ActivityTrigger] string caseJson, FunctionContext function) =>
-        Write(await steps.RunAsync(RunStep.Resolve, ParseCase(caseJson), function.CancellationToken));
+    public async Task<string> ResolveAsync([ActivityTrigger] string caseJson, CancellationToken ct) =>
+        Write(await steps.RunAsync(RunStep.Resolve, ParseCase(caseJson), ct));
 
     [Function(EffectsActivity)]
-    public async Task ApplyEffectsAsync([ActivityTrigger] string requestJson, FunctionContext function)
+    public async Task ApplyEffectsAsync([ActivityTrigger] string requestJson, CancellationToken ct)
     {
         var request = JsonSerializer.Deserialize<CaseEffectsRequest>(requestJson, PushGovJson.Options) ?? throw new FormatException("No effects request.");
-        await effects.ApplyAsync(request.Case, request.Effects, request.History, function.CancellationToken);
+        await effects.ApplyAsync(request.Case, request.Effects, request.History, ct);
     }
+
+    /// <summary>
+    /// The input, a JSON string: a host that registers the orchestrator with an untyped input hands it over as a JSON
+    /// element, one that knows it is a string as a string.
+    /// </summary>
+    private static string InputText(TaskOrchestrationContext context) => context.GetInput<object>() switch
+    {
+        string text => text,
+        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString()!,
+        _ => throw new InvalidOperationException("A case orchestration needs its case as a JSON string."),
+    };
 
     /// <summary>The orchestration's replay-safe clock.</summary>
     private static DateTimeOffset Now(TaskOrchestrationContext context) => new(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc));
