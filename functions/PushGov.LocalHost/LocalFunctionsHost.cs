@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -100,14 +101,31 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         // The Functions host's id rule: lower-case letters, digits and dashes, at most 32 characters.
         hostId = new string([.. hostId.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(32)]);
         var queueOptions = QueueTriggerOptions.From(settings);
+        var blobParallelism = settings.HostValue("extensions:blobs:maxDegreeOfParallelism", 8 * Environment.ProcessorCount);
+        var timeZone = settings.Configuration["WEBSITE_TIME_ZONE"] is { Length: > 0 } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc;
         foreach (var function in functions)
         {
             var trigger = function.Trigger;
+            var connection = settings.StorageConnection(trigger["connection"]);
+            var queues = new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = queueOptions.Encoding });
             if (trigger.IsType("queueTrigger"))
             {
-                var queues = new QueueServiceClient(settings.StorageConnection(trigger["connection"]), new QueueClientOptions { MessageEncoding = queueOptions.Encoding });
-                services.AddSingleton<IHostedService>(sp => new QueueTriggerListener(
-                    function, settings.Resolve(trigger["queueName"]!), queues, queueOptions, sp, Logger(sp, function)));
+                var queueName = settings.Resolve(trigger["queueName"]!);
+                services.AddSingleton<IHostedService>(sp => new QueueTriggerListener(function, queueName, queues, queueOptions, sp, Logger(sp, function)));
+            }
+            else if (trigger.IsType("blobTrigger"))
+            {
+                var path = settings.Resolve(trigger["path"]!);
+                services.AddSingleton<IHostedService>(sp => new BlobTriggerListener(
+                    function, path, new BlobServiceClient(connection), queues, hostId, queueOptions.MaxDequeueCount, blobParallelism,
+                    options.BlobPollingInterval, sp, Logger(sp, function)));
+            }
+            else if (trigger.IsType("timerTrigger"))
+            {
+                var schedule = settings.Resolve(trigger["schedule"]!);
+                services.AddSingleton<IHostedService>(sp => new TimerTriggerListener(
+                    function, schedule, timeZone, new BlobServiceClient(settings.StorageConnection(null)), hostId, options.TimerLeaseRetryInterval,
+                    sp, Logger(sp, function)));
             }
         }
 

@@ -63,4 +63,33 @@ public sealed class DurableTests(AzuriteFixture azurite)
         Assert.Equal($"{orderId}#0@True,{orderId}#1@True timed out", done.ReadOutputAs<string>());
         Assert.Equal(2, probe.Events.Count(e => e.StartsWith($"reserve {orderId}#", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Two_host_instances_on_one_task_hub_share_the_orchestration_work_and_finish_every_instance()
+    {
+        var (one, two) = (new Probe(), new Probe());
+        var settings = Settings(AzuriteFixture.Unique("q"));
+        var hostId = AzuriteFixture.Unique("h");
+        await using var first = await SampleHost.StartAsync(azurite, one, Functions, settings, hostId);
+        await using var second = await SampleHost.StartAsync(azurite, two, Functions, settings, hostId);
+        var client = first.Services.GetRequiredService<DurableTaskClient>();
+
+        var ids = Enumerable.Range(0, 8).Select(_ => AzuriteFixture.Unique("order")).ToList();
+        foreach (var id in ids)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(OrderFunctions.Workflow, new OrderState(id, 0, 1, []), new StartOrchestrationOptions(id));
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        foreach (var id in ids)
+        {
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, (await client.WaitForInstanceCompletionAsync(id, timeout.Token)).RuntimeStatus);
+        }
+
+        var activities = one.Events.Concat(two.Events).Where(e => e.StartsWith("reserve ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(16, activities.Count);
+        Assert.Equal(16, activities.Distinct().Count());
+        Assert.NotEmpty(one.Events);
+        Assert.NotEmpty(two.Events);
+    }
 }
