@@ -70,7 +70,12 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         (options.ConfigureLogging ?? DefaultLogging)(builder.Logging);
 
         var services = builder.Services;
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
+        services.Configure<HostOptions>(o =>
+        {
+            // Every listener drains within the same bound, at the same time.
+            o.ShutdownTimeout = options.DrainTimeout;
+            o.ServicesStopConcurrently = true;
+        });
         services.AddMvcCore();
         options.ConfigureServices(services, builder.Configuration);
         AddTriggers(services, settings, options, functions);

@@ -7,5 +7,8 @@ public sealed class Probe
 {
     public ConcurrentQueue<string> Events { get; } = new();
 
+    /// <summary>What the slow function waits for.</summary>
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void Record(string text) => Events.Enqueue(text);
 }

@@ -15,6 +15,14 @@ public sealed class QueueFunctions(Probe probe)
         probe.Record($"work {item.Id} {item.Amount} {dequeueCount} {!string.IsNullOrEmpty(id)}");
     }
 
+    [Function("Slow")]
+    public async Task SlowAsync([QueueTrigger("%SlowQueue%")] string message, CancellationToken cancellationToken)
+    {
+        probe.Record($"slow start {message}");
+        await probe.Gate.Task.WaitAsync(cancellationToken);
+        probe.Record($"slow done {message}");
+    }
+
     [Function("AlwaysFails")]
     public void AlwaysFails([QueueTrigger("%FailingQueue%")] string message, long dequeueCount)
     {

@@ -27,6 +27,42 @@ public sealed class QueueTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Stopping_waits_for_a_running_invocation_which_then_completes_its_message()
+    {
+        var probe = new Probe();
+        var name = AzuriteFixture.Unique("slow");
+        await using var host = await SampleHost.StartAsync(azurite, probe, ["Slow"], new Dictionary<string, string?> { ["SlowQueue"] = name }, AzuriteFixture.Unique("h"));
+        var queue = Queue(name);
+        await queue.SendMessageAsync("m1");
+        await Eventually.Events(probe, e => e.Contains("slow start m1"), "the invocation to start");
+
+        var stopping = host.StopAsync();
+        Assert.False(stopping.IsCompleted);
+        probe.Gate.SetResult();
+        await stopping;
+
+        Assert.Contains("slow done m1", probe.Events);
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task Stopping_cancels_an_invocation_that_outlasts_the_drain_timeout_and_its_message_stays_queued()
+    {
+        var probe = new Probe();
+        var name = AzuriteFixture.Unique("slow");
+        await using var host = await SampleHost.StartAsync(
+            azurite, probe, ["Slow"], new Dictionary<string, string?> { ["SlowQueue"] = name }, AzuriteFixture.Unique("h"), TimeSpan.FromMilliseconds(500));
+        var queue = Queue(name);
+        await queue.SendMessageAsync("m1");
+        await Eventually.Events(probe, e => e.Contains("slow start m1"), "the invocation to start");
+
+        await host.StopAsync();
+
+        Assert.DoesNotContain("slow done m1", probe.Events);
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
     public async Task A_message_whose_function_fails_max_dequeue_count_times_moves_to_the_poison_queue()
     {
         var probe = new Probe();

@@ -12,7 +12,8 @@ internal static class SampleHost
     public static string AppDirectory { get; } = Path.GetDirectoryName(typeof(Probe).Assembly.Location)!;
 
     public static async Task<LocalFunctionsHost> StartAsync(
-        AzuriteFixture azurite, Probe probe, IReadOnlyCollection<string> functions, IReadOnlyDictionary<string, string?> settings, string hostId)
+        AzuriteFixture azurite, Probe probe, IReadOnlyCollection<string> functions, IReadOnlyDictionary<string, string?> settings, string hostId,
+        TimeSpan? drainTimeout = null)
     {
         var all = new Dictionary<string, string?>(settings) { ["AzureWebJobsStorage"] = azurite.ConnectionString };
         var host = LocalFunctionsHost.Create(new LocalHostOptions
@@ -30,7 +31,7 @@ internal static class SampleHost
             HostId = hostId,
             BlobPollingInterval = TimeSpan.FromMilliseconds(300),
             TimerLeaseRetryInterval = TimeSpan.FromMilliseconds(500),
-            DrainTimeout = TimeSpan.FromSeconds(10),
+            DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(10),
             ConfigureLogging = logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning),
         });
         await host.StartAsync();

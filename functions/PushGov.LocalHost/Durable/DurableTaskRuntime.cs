@@ -86,8 +86,15 @@ internal sealed class DurableTaskRuntime : IHostedService, IDisposable
     {
         if (_worker is not null)
         {
-            // Not forced: the worker finishes the work items it holds (bounded by the host's shutdown timeout).
-            await _worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+            // Not forced: the worker finishes the work items it holds, within the host's shutdown timeout. Whatever
+            // is cut short is replayed from history by whichever instance takes the partition next.
+            try
+            {
+                await _worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
         }
     }
 
