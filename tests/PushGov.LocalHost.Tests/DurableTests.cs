@@ -1,0 +1,95 @@
+using System.Net;
+using Azure.Storage.Queues;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using PushGov.LocalHost.SampleApp;
+using PushGov.Testing;
+
+namespace PushGov.LocalHost.Tests;
+
+[Collection("Azurite")]
+public sealed class DurableTests(AzuriteFixture azurite)
+{
+    private static readonly string[] Functions = ["StartOrder", "OrderStatus", "QueueOrder", OrderFunctions.Workflow, "ReserveStock"];
+
+    private Dictionary<string, string?> Settings(string queue) => new()
+    {
+        ["OrderQueue"] = queue,
+        ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = AzuriteFixture.Unique("hub"),
+    };
+
+    [Fact]
+    public async Task An_orchestration_started_over_http_runs_its_activities_across_continue_as_new_and_waits_for_an_external_event()
+    {
+        var probe = new Probe();
+        await using var host = await SampleHost.StartAsync(azurite, probe, Functions, Settings(AzuriteFixture.Unique("q")), AzuriteFixture.Unique("h"));
+        using var http = new HttpClient { BaseAddress = host.HttpAddress };
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var orderId = AzuriteFixture.Unique("order");
+
+        using var started = await http.PostAsync($"/api/orders/{orderId}", null);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        await Eventually.Events(probe, e => e.Contains($"reserve {orderId}#1"), "the second round's activity");
+        await client.RaiseEventAsync(orderId, "Approve", "hanako");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var done = await client.WaitForInstanceCompletionAsync(orderId, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal($"{orderId}#0@True,{orderId}#1@True approved by hanako", done.ReadOutputAs<string>());
+        using var status = await http.GetAsync($"/api/orders/{orderId}");
+        Assert.Contains("Completed", await status.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_orchestration_started_from_a_queue_ends_on_its_durable_timer_and_starting_it_twice_is_harmless()
+    {
+        var probe = new Probe();
+        var queueName = AzuriteFixture.Unique("q");
+        await using var host = await SampleHost.StartAsync(azurite, probe, Functions, Settings(queueName), AzuriteFixture.Unique("h"));
+        var queue = new QueueClient(azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var orderId = AzuriteFixture.Unique("order");
+
+        await queue.SendMessageAsync($$"""{"orderId":"{{orderId}}","waitSeconds":2}""");
+        await queue.SendMessageAsync($$"""{"orderId":"{{orderId}}","waitSeconds":2}""");
+        await Eventually.Until(() => client.GetInstanceAsync(orderId), i => i is not null, TimeSpan.FromSeconds(30), "the instance");
+        var again = await client.ScheduleNewOrchestrationInstanceAsync(OrderFunctions.Workflow, new OrderState(orderId, 0, 2, []), new StartOrchestrationOptions(orderId));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var done = await client.WaitForInstanceCompletionAsync(orderId, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(orderId, again);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal($"{orderId}#0@True,{orderId}#1@True timed out", done.ReadOutputAs<string>());
+        Assert.Equal(2, probe.Events.Count(e => e.StartsWith($"reserve {orderId}#", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Two_host_instances_on_one_task_hub_share_the_orchestration_work_and_finish_every_instance()
+    {
+        var (one, two) = (new Probe(), new Probe());
+        var settings = Settings(AzuriteFixture.Unique("q"));
+        var hostId = AzuriteFixture.Unique("h");
+        await using var first = await SampleHost.StartAsync(azurite, one, Functions, settings, hostId);
+        await using var second = await SampleHost.StartAsync(azurite, two, Functions, settings, hostId);
+        var client = first.Services.GetRequiredService<DurableTaskClient>();
+
+        var ids = Enumerable.Range(0, 8).Select(_ => AzuriteFixture.Unique("order")).ToList();
+        foreach (var id in ids)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(OrderFunctions.Workflow, new OrderState(id, 0, 1, []), new StartOrchestrationOptions(id));
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        foreach (var id in ids)
+        {
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, (await client.WaitForInstanceCompletionAsync(id, timeout.Token)).RuntimeStatus);
+        }
+
+        var activities = one.Events.Concat(two.Events).Where(e => e.StartsWith("reserve ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(16, activities.Count);
+        Assert.Equal(16, activities.Distinct().Count());
+        Assert.NotEmpty(one.Events);
+        Assert.NotEmpty(two.Events);
+    }
+}
