@@ -1,54 +1,55 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using PushGov.Domain.Eligibility;
-using PushGov.Domain.Messaging;
-using PushGov.Domain.Messaging.Templates;
-using PushGov.Infrastructure.Cases;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Drops;
-using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
+using PushGov.Local;
+using PushGov.LocalHost;
 
 namespace PushGov.Bench;
 
 /// <summary>
-/// The app's drop ingestion, put together as <c>PushGovServices.AddPushGov</c> registers it (the default catalog and
-/// templates, the case engine with its real activities and composer), for benchmarks and tests that run it on Azurite.
+/// The app's drop ingestion as the app registers it (<c>PushGovServices.AddPushGov</c>), on the local host with the case
+/// orchestration running (the cases a drop starts are real orchestrations), for benchmarks and tests on Azurite.
 /// </summary>
-public sealed class AppIngest
+public sealed class AppIngest : IAsyncDisposable
 {
-    public AppIngest(StorageClients storage, TimeProvider clock)
+    private readonly LocalFunctionsHost _host;
+
+    private AppIngest(LocalFunctionsHost host)
     {
-        ArgumentNullException.ThrowIfNull(storage);
-        Storage = storage;
-        var catalog = new Lazy<Catalog>(CatalogLoader.LoadDefault);
-        var matcher = new Lazy<ServiceMatcher>(() => catalog.Value.Compile());
-        var templates = new Lazy<TemplateCatalog>(() => TemplateCatalog.LoadDefault());
-        Tenants = new TenantStore(storage);
-        var directory = new TenantDirectory(Tenants, clock);
-        Residents = new ResidentStore(storage);
-        var eligibility = new CatalogEligibility(_ => matcher.Value);
-        IMessageComposer composer = new TemplateComposer(_ => templates.Value, id => catalog.Value.Find(id)?.Counter);
-        var engine = new CaseEngine(
-            new CaseStore(storage),
-            new MessageStore(storage),
-            new TimerStore(storage),
-            storage,
-            new CaseActivities(Residents, eligibility, directory),
-            composer,
-            directory,
-            clock,
-            NullLogger<CaseEngine>.Instance);
-        Ingestor = new DropIngestor(storage, Residents, engine, engine, directory, clock, NullLogger<DropIngestor>.Instance);
+        _host = host;
+        host.Services.GetRequiredService<DurableCases>().Use(host.Services.GetRequiredService<DurableTaskClient>());
     }
 
-    public StorageClients Storage { get; }
+    public static async Task<AppIngest> StartAsync(string connectionString, TimeProvider clock, CancellationToken ct = default)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["PushGov:ApiKeyPepper"] = "bench-pepper-0123456789",
+            ["PushGov:TaskHub"] = "ingest" + Guid.NewGuid().ToString("N")[..8],
+        };
+        var host = LocalFunctionsHost.Create(LocalApp.Options(
+            settings,
+            functions: LocalApp.CaseFunctions,
+            logging: l => l.SetMinimumLevel(LogLevel.Warning),
+            services: s => s.Replace(ServiceDescriptor.Singleton(clock))));
+        await host.StartAsync(ct);
+        return new AppIngest(host);
+    }
 
-    public TenantStore Tenants { get; }
+    public StorageClients Storage => _host.Services.GetRequiredService<StorageClients>();
 
-    public ResidentStore Residents { get; }
+    public TenantStore Tenants => _host.Services.GetRequiredService<TenantStore>();
 
-    public DropIngestor Ingestor { get; }
+    public ResidentStore Residents => _host.Services.GetRequiredService<ResidentStore>();
+
+    public DropIngestor Ingestor => _host.Services.GetRequiredService<DropIngestor>();
 
     /// <summary>Uploads a drop file to <c>drops/{tenant}/{dataset}/{name}</c> and returns the blob name.</summary>
     public async Task<string> UploadAsync(string tenant, string dataset, string path, string? name, CancellationToken ct)
@@ -58,4 +59,6 @@ public sealed class AppIngest
         await Storage.Container(StorageNames.Containers.Drops).GetBlobClient(blobName).UploadAsync(file, overwrite: true, ct);
         return blobName;
     }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

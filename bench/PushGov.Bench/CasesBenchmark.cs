@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PushGov.Domain.Tenants;
-using PushGov.Functions.Hosting;
+using PushGov.Local;
+using PushGov.LocalHost;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
 using PushGov.Testing;
@@ -14,27 +14,24 @@ using PushGov.Testing;
 namespace PushGov.Bench;
 
 /// <summary>
-/// P3: cases end to end on Azurite. The whole app runs in this process (its local trigger host included, exactly as
-/// <c>./run.sh</c> runs it); a <c>resident-changes</c> drop with one BIRTH per household is placed in blob storage, and
+/// P3: cases end to end on Azurite. The whole app runs in this process on the local host (as <c>./run.sh</c> runs it:
+/// one Durable orchestration per case); a <c>resident-changes</c> drop with one BIRTH per household is placed in blob storage, and
 /// each case's first message is timed from the upload to its arrival in the development sink. Storage operations are
 /// counted by the app's own Azure.Core pipeline policy (<see cref="StorageOperationCounter"/>), every request included
-/// (the trigger host's polling too).
+/// (the local host's polling and Durable Task's queues and history too).
 /// </summary>
 public static class CasesBenchmark
 {
     public static async Task<int> RunAsync(TextWriter output, int cases, CancellationToken ct)
     {
         await using var azurite = await Azurite.StartAsync(ct);
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
-        builder.Configuration["PushGov:ApiKeyPepper"] = "bench-pepper-0123456789";
-        builder.Configuration["PushGov:TriggerHost:Enabled"] = "true";
-        builder.Configuration["PushGov:TriggerHost:BlobPollingInterval"] = "00:00:00.200";
-        builder.Configuration["urls"] = "http://127.0.0.1:0";
-        builder.Logging.ClearProviders();
-        builder.Services.AddPushGov(builder.Configuration);
-        await using var app = builder.Build();
-        app.MapPushGov();
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["PushGov:ApiKeyPepper"] = "bench-pepper-0123456789",
+            ["PushGov:TaskHub"] = "bench" + Guid.NewGuid().ToString("N")[..8],
+        };
+        await using var app = LocalFunctionsHost.Create(LocalApp.Options(settings, blobPolling: TimeSpan.FromMilliseconds(200), logging: l => l.ClearProviders()));
         await app.StartAsync(ct);
 
         var storage = app.Services.GetRequiredService<StorageClients>();
@@ -72,8 +69,12 @@ public static class CasesBenchmark
         var deadline = TimeSpan.FromMinutes(Math.Max(2, cases / 10));
         while (clock.Elapsed < deadline)
         {
-            arrivals = await sink.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenant}"), select: ["RecordedAt"], cancellationToken: ct)
-                .Select(e => e.GetDateTimeOffset("RecordedAt") ?? default).ToListAsync(ct);
+            arrivals = [];
+            await foreach (var e in sink.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenant}"), select: ["RecordedAt"], cancellationToken: ct))
+            {
+                arrivals.Add(e.GetDateTimeOffset("RecordedAt") ?? default);
+            }
+
             if (arrivals.Count >= cases)
             {
                 break;
@@ -92,7 +93,7 @@ public static class CasesBenchmark
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"P3 cases: {arrivals.Count} of {cases} first messages in the sink in {elapsed.TotalSeconds:F1} s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"P3 drop upload -> first message: first {Pct(0):F0} ms, p50 {Pct(0.50):F0} ms, p95 {Pct(0.95):F0} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"P3 throughput: {arrivals.Count / span:F1} cases/s end to end"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"P3 storage operations per case: {(opsAfter - opsBefore) / (double)Math.Max(1, arrivals.Count):F1} (writes {(writesAfter - writesBefore) / (double)Math.Max(1, arrivals.Count):F1}), trigger-host polling included"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"P3 storage operations per case: {(opsAfter - opsBefore) / (double)Math.Max(1, arrivals.Count):F1} (writes {(writesAfter - writesBefore) / (double)Math.Max(1, arrivals.Count):F1}), host polling and Durable Task included"));
         return arrivals.Count >= cases ? 0 : 1;
     }
 

@@ -42,7 +42,7 @@ public static class SnapshotBenchmark
         await using var azurite = await Azurite.StartAsync(ct);
         var storage = StorageClients.FromConnectionString(azurite.ConnectionString);
         await storage.EnsureCreatedAsync(ct);
-        var app = new AppIngest(storage, TimeProvider.System);
+        await using var app = await AppIngest.StartAsync(azurite.ConnectionString, TimeProvider.System, ct);
 
         // 1. A real first load.
         var firstSize = Math.Min(options.FirstLoadPopulation, options.Population);

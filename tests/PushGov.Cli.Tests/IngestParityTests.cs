@@ -29,7 +29,7 @@ public sealed class IngestParityTests(AzuriteFixture azurite)
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
         var storage = StorageClients.FromConnectionString(azurite.ConnectionString);
         await storage.EnsureCreatedAsync();
-        var app = new AppIngest(storage, clock);
+        await using var app = await AppIngest.StartAsync(azurite.ConnectionString, clock);
         await app.Tenants.SaveAsync(new TenantConfig { Code = "401307", Name = "福岡市" }, create: true, CancellationToken.None);
         var ingested = new List<(string Kind, string EventId)>();
         var i = 0;
