@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs PushGov locally: installs what it needs, starts Azurite on loopback, builds and starts the app (its own trigger
-# host plays the Azure Functions host), creates the sample tenant, uploads the sample drops and prints the messages
-# PushGov would send. Keeps running until Ctrl-C; with --once it prints the table and exits. Stops what it started.
+# Runs PushGov locally: installs what it needs, starts Azurite on loopback, builds and starts the isolated-worker app on
+# the local host (functions/PushGov.LocalHost plays the Azure Functions host; `func start` runs the same app where Core
+# Tools are installed), creates the sample tenant, uploads the sample drops, waits until every case has settled and
+# prints the messages PushGov would send. Keeps running until Ctrl-C; with --once it prints the table and exits.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -35,7 +36,7 @@ wait_port() { for _ in $(seq 1 "$2"); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/de
 
 echo "Installing Azurite (npm ci) and building PushGov…"
 scripts/ensure-azurite.sh
-dotnet build functions/PushGov.Functions/PushGov.Functions.csproj -c Release -v q -nologo -clp:ErrorsOnly
+dotnet build functions/PushGov.Local/PushGov.Local.csproj -c Release -v q -nologo -clp:ErrorsOnly
 dotnet build functions/PushGov.Cli/PushGov.Cli.csproj -c Release -v q -nologo -clp:ErrorsOnly
 
 rm -rf "$run" && mkdir -p "$run/azurite"
@@ -53,13 +54,12 @@ account=devstoreaccount1
 key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
 export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
 export PushGov__ApiKeyPepper="local-run-pepper-not-a-secret"
-export PushGov__TriggerHost__Enabled=true
-export PushGov__TriggerHost__BlobPollingInterval=00:00:01
+export PushGov__TaskHub=pushgovlocal
 export PushGov__Telemetry__Console=true   # traces and metrics to the console exporter, in .run/app.log
 
 apikey=$(./pushgov tenant create --code "$tenant" --name 福岡市 --portal-url https://portal.example.jp 2>/dev/null)
 
-functions/PushGov.Functions/bin/Release/net10.0/PushGov.Functions --urls "http://127.0.0.1:$app" > "$run/app.log" 2>&1 &
+functions/PushGov.Local/bin/Release/net10.0/PushGov.Local "http://127.0.0.1:$app" > "$run/app.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$app/api/health" > /dev/null 2>&1 && break
@@ -91,7 +91,7 @@ for dataset in contacts residents tax pregnancy disaster resident-changes; do
 done
 
 echo
-./pushgov notifications --url "http://127.0.0.1:$app" --tenant "$tenant" --key "$apikey" --wait-for 1 --timeout 60
+./pushgov notifications --url "http://127.0.0.1:$app" --tenant "$tenant" --key "$apikey" --wait-for 1 --settled --timeout 120
 
 if [ "$once" = true ]; then
   exit 0

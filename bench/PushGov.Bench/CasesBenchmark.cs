@@ -5,10 +5,10 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PushGov.Domain.Tenants;
-using PushGov.Local;
-using PushGov.LocalHost;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
+using PushGov.Local;
+using PushGov.LocalHost;
 using PushGov.Testing;
 
 namespace PushGov.Bench;

@@ -25,8 +25,9 @@ public static class NotificationsCommand
         var tenant = new Option<string>("--tenant") { Description = "Tenant code.", Required = true };
         var key = new Option<string>("--key") { Description = "A staff or admin API key of the tenant (default: PUSHGOV_API_KEY).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PUSHGOV_API_KEY") ?? string.Empty };
         var waitFor = new Option<int>("--wait-for") { Description = "Wait until at least this many messages are there.", DefaultValueFactory = _ => 0 };
+        var settledCases = new Option<bool>("--settled") { Description = "Also wait until every case of the tenant has settled (none still detected or matched)." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait at most.", DefaultValueFactory = _ => 60 };
-        var command = new Command("notifications", "Show the messages PushGov would send (the development sink).") { url, tenant, key, waitFor, timeout };
+        var command = new Command("notifications", "Show the messages PushGov would send (the development sink).") { url, tenant, key, waitFor, settledCases, timeout };
         command.SetAction(async (r, ct) =>
         {
             using var http = new HttpClient { BaseAddress = new Uri(r.GetValue(url)!), Timeout = TimeSpan.FromSeconds(10) };
@@ -51,8 +52,10 @@ public static class NotificationsCommand
                     stableSince = DateTime.UtcNow;
                 }
 
-                // Enough, and no new message for 3 seconds (the rest of a drop may still be on its way).
-                var settled = list.Count >= r.GetValue(waitFor) && DateTime.UtcNow - stableSince > TimeSpan.FromSeconds(3);
+                // Enough, no new message for 3 seconds (the rest of a drop may still be on its way) and, when asked, no case
+                // still on its way to its first messages.
+                var settled = list.Count >= r.GetValue(waitFor) && DateTime.UtcNow - stableSince > TimeSpan.FromSeconds(3)
+                    && (!r.GetValue(settledCases) || await NoCaseInFlightAsync(http, r.GetValue(tenant)!, ct));
                 if (settled || DateTime.UtcNow > deadline)
                 {
                     break;
@@ -61,6 +64,8 @@ public static class NotificationsCommand
                 await Task.Delay(500, ct);
             }
 
+            // Wide enough to read, also when the output is not a terminal.
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{list.Count} message(s) PushGov would send[/]");
             table.AddColumns("#", "channel", "to (masked)", "lang", "message (SMS in full; e-mail and letters: subject and opening)");
             var i = 0;
@@ -74,5 +79,26 @@ public static class NotificationsCommand
             return list.Count >= r.GetValue(waitFor) ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>True when no case of the tenant is still detected or matched (each has reached its messages or closed).</summary>
+    private static async Task<bool> NoCaseInFlightAsync(HttpClient http, string tenant, CancellationToken ct)
+    {
+        foreach (var state in new[] { "Detected", "Matched" })
+        {
+            using var response = await http.GetAsync(new Uri($"/api/tenants/{tenant}/cases?state={state}&pageSize=1", UriKind.Relative), ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            if (doc.RootElement.GetProperty("cases").GetArrayLength() > 0 || doc.RootElement.GetProperty("continuationToken").ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -1,7 +1,7 @@
+using Microsoft.DurableTask.Client;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
-using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;

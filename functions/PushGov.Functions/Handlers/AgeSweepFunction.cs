@@ -1,6 +1,6 @@
+using Microsoft.DurableTask.Client;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Detection;
-using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;

@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Azure.Data.Tables;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PushGov.Domain.Tenants;
-using PushGov.Infrastructure.Cases;
+using PushGov.Functions.Cases;
+using PushGov.Local;
+using PushGov.LocalHost;
 using PushGov.Infrastructure.Drops;
-using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
 using PushGov.Testing;
@@ -44,7 +45,7 @@ public sealed class ApiFixture : IAsyncLifetime
         Storage = StorageClients.FromConnectionString(_azurite.ConnectionString);
         await Storage.EnsureCreatedAsync();
         Factory = new ApiFactory(_azurite.ConnectionString);
-        _ = Factory.Server; // start the app
+        await Factory.StartAsync();
     }
 
     public async Task DisposeAsync()
@@ -87,7 +88,7 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public HttpClient Client(string? key)
     {
-        var client = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = Factory.CreateClient();
         if (key is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -96,7 +97,7 @@ public sealed class ApiFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>Uploads a drop and ingests it in-process (no trigger host in these tests).</summary>
+    /// <summary>Uploads a drop and ingests it in-process (the blob trigger does not run in these tests).</summary>
     public async Task<DropIngestor.Result> IngestAsync(string tenant, string dataset, string csv)
     {
         var name = $"{tenant}/{dataset}/{DateTime.UtcNow:yyyyMMdd-HHmmssfff}-{Guid.NewGuid():N}.csv";
@@ -104,62 +105,101 @@ public sealed class ApiFixture : IAsyncLifetime
         return await Service<DropIngestor>().IngestAsync(name, CancellationToken.None);
     }
 
-    /// <summary>Runs every visible message of <c>case-steps</c> and <c>send</c> until both are empty: a case runs to where it waits.</summary>
+    /// <summary>
+    /// Waits until the app is quiet: no message left on <c>send</c> and no case still detected or matched, twice in a
+    /// row (the sender and the case orchestrations run on the local host by themselves).
+    /// </summary>
     public async Task DrainAsync()
     {
-        var engine = Service<CaseEngine>();
-        var sender = Service<SendWorker>();
-        var steps = Storage.Queue(StorageNames.Queues.CaseSteps);
         var send = Storage.Queue(StorageNames.Queues.Send);
-        for (var round = 0; round < 200; round++)
+        var cases = Storage.Table(StorageNames.Tables.Cases);
+        var quiet = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (quiet < 2)
         {
-            var work = 0;
-            foreach (var m in (await steps.ReceiveMessagesAsync(32)).Value)
+            if (DateTime.UtcNow > deadline)
             {
-                await engine.HandleAsync(CaseStepMessage.Parse(m.Body.ToString()), CancellationToken.None);
-                await steps.DeleteMessageAsync(m.MessageId, m.PopReceipt);
-                work++;
+                throw new TimeoutException("The app did not become quiet within 60 s.");
             }
 
-            foreach (var m in (await send.ReceiveMessagesAsync(32)).Value)
+            await Task.Delay(250);
+            var queued = (await send.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+            var inFlight = false;
+            await foreach (var _ in cases.QueryAsync<TableEntity>("State eq 'Detected' or State eq 'Matched'", maxPerPage: 1, select: ["RowKey"]))
             {
-                await sender.HandleAsync(SendQueueMessage.Parse(m.Body.ToString()), CancellationToken.None);
-                await send.DeleteMessageAsync(m.MessageId, m.PopReceipt);
-                work++;
+                inFlight = true;
+                break;
             }
 
-            if (work == 0)
-            {
-                return;
-            }
+            quiet = queued == 0 && !inFlight ? quiet + 1 : 0;
         }
-
-        throw new InvalidOperationException("The queues did not drain in 200 rounds.");
     }
 }
 
 public sealed record TestTenant(string Code, string PortalKey, string StaffKey, string AdminKey, string TestKey, string PortalKeyId, string StaffKeyId, string AdminKeyId);
 
-/// <summary>The app on a test server, on the given storage, with every log line captured.</summary>
-public sealed class ApiFactory(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The app on the local host (the same [Function] methods as in Azure) on the given storage, with every log line
+/// captured. Every function runs but the blob trigger: the tests ingest drops in-process.
+/// </summary>
+public sealed class ApiFactory : IAsyncDisposable
 {
-    public LogCapture Logs { get; } = new();
+    private readonly LocalFunctionsHost _host;
+    private readonly SemaphoreSlim _start = new(1, 1);
+    private bool _started;
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    public ApiFactory(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        builder.UseSetting("AzureWebJobsStorage", connectionString);
-        builder.UseSetting("PushGov:ApiKeyPepper", ApiFixture.Pepper);
-        builder.UseSetting("PushGov:TriggerHost:Enabled", "false");
+        var all = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["PushGov:ApiKeyPepper"] = ApiFixture.Pepper,
+            ["PushGov:TaskHub"] = "api" + Guid.NewGuid().ToString("N")[..8],
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            builder.UseSetting(key, value);
+            all[key] = value;
         }
 
-        builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-        if (services is not null)
+        var metadata = Path.Combine(Path.GetDirectoryName(typeof(Hosting.PushGovServices).Assembly.Location)!, "functions.metadata");
+        var functions = System.Text.Json.JsonDocument.Parse(File.ReadAllText(metadata)).RootElement.EnumerateArray()
+            .Select(f => f.GetProperty("name").GetString()!).Where(n => n != "IngestDrop").ToList();
+        _host = LocalFunctionsHost.Create(LocalApp.Options(all, functions: functions, logging: l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace), services: services));
+    }
+
+    public LogCapture Logs { get; } = new();
+
+    public IServiceProvider Services => _host.Services;
+
+    public async Task StartAsync()
+    {
+        await _start.WaitAsync();
+        try
         {
-            builder.ConfigureServices(services);
+            if (!_started)
+            {
+                await _host.StartAsync();
+                _host.Services.GetRequiredService<DurableCases>().Use(_host.Services.GetRequiredService<DurableTaskClient>());
+                _started = true;
+            }
         }
+        finally
+        {
+            _start.Release();
+        }
+    }
+
+    /// <summary>A client of the app (started on first use), which does not follow redirects.</summary>
+    public HttpClient CreateClient()
+    {
+        StartAsync().GetAwaiter().GetResult();
+        return new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.HttpAddress };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _start.Dispose();
     }
 }
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using PushGov.Functions.CustomHandler;
 using PushGov.Infrastructure.Audit;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
@@ -71,17 +70,4 @@ public sealed class RetentionTests(ApiFixture fx)
         Assert.Contains(closed.ChildId, rows[0].ResidentIds);
         Assert.Contains($"bodies={sent.Count}", rows[1].Detail);
     }
-
-    [Fact]
-    public void Retention_is_a_function_with_a_daily_timer()
-    {
-        Assert.True(fx.Service<FunctionDispatcher>().Exists("Retention"));
-        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Retention", "function.json")))!;
-        var binding = json["bindings"]![0]!;
-        Assert.Equal("timerTrigger", binding["type"]!.GetValue<string>());
-        var schedule = Cronos.CronExpression.Parse(binding["schedule"]!.GetValue<string>(), Cronos.CronFormat.IncludeSeconds);
-        var first = schedule.GetNextOccurrence(new DateTime(2026, 11, 22, 0, 0, 0, DateTimeKind.Utc))!.Value;
-        Assert.Equal(TimeSpan.FromDays(1), schedule.GetNextOccurrence(first)!.Value - first);
-    }
-
 }

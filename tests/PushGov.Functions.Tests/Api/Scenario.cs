@@ -31,7 +31,7 @@ public sealed record Scenario(string Tenant, string CaseId, string HeadId, strin
         await fx.DrainAsync();
         var stored = await fx.Service<CaseStore>().GetAsync(tenant, birthEvent.EventId, CancellationToken.None);
         Assert.NotNull(stored);
-        Assert.NotEqual(CaseState.Detected, stored.Data.State);
+        Assert.NotEqual(CaseState.Detected, stored.State);
         return new Scenario(tenant, birthEvent.EventId, head, wife, child, hh, pii);
     }
 }
