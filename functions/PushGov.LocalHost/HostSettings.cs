@@ -54,7 +54,8 @@ public sealed class HostSettings
 
         for (var i = 1; i < parts.Length; i += 2)
         {
-            parts[i] = Configuration[parts[i]] ?? throw new InvalidOperationException($"The setting '{parts[i]}' used in '{value}' is not set.");
+            // App settings are environment variables in Azure (PushGov__TaskHub); configuration reads '__' as ':'.
+            parts[i] = Configuration[parts[i]] ?? Configuration[parts[i].Replace("__", ":", StringComparison.Ordinal)] ?? throw new InvalidOperationException($"The setting '{parts[i]}' used in '{value}' is not set.");
         }
 
         return string.Concat(parts);
