@@ -75,4 +75,57 @@ public sealed class Cp932DetectTests
             Assert.Equal(0, r.GetProperty("rejectedCount").GetInt64());
         });
     }
+
+    [Fact]
+    public async Task Detect_maps_gaiji_through_the_tenant_table_and_reports_an_unmapped_one_with_line_column_and_code()
+    {
+        using var drops = new TempDrops();
+        // 0xF040 is mapped to 𠮷 by the tenant; 0xF041 is not in its table.
+        var residents = WriteCp932(
+            drops,
+            "gaiji-residents.csv",
+            TempDrops.ResidentsHeader,
+            "1000000007,5000000002,{F040}田,太郎,ヨシダ,タロウ,1990-04-01,1,世帯主,810-0001,福岡県福岡市中央区天神1丁目1番1号",
+            "1000000015,5000000002,{F040}田,{F041}子,ヨシダ,ミコ,1992-06-15,2,妻,810-0001,福岡県福岡市中央区天神1丁目1番1号");
+        var config = drops.Write(
+            "tenant.json",
+            "{\"code\":\"401307\",\"name\":\"福岡市\",\"drops\":{\"gaiji\":[{\"code\":\"F040\",\"text\":\"𠮷\"}]}}");
+        var reportPath = Path.Combine(drops.Folder, "report.json");
+
+        var run = await CliRun.RunAsync("detect", "--tenant", "401307", "--as-of", "2026-11-12", "--config", config, "--report", reportPath, $"residents={residents}");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("2 of 2 rows accepted, 0 rejected, 0 warnings, 1 unmapped 外字", run.Error, StringComparison.Ordinal);
+        using var reports = System.Text.Json.JsonDocument.Parse(File.ReadAllText(reportPath));
+        var report = reports.RootElement[0].GetProperty("report");
+        Assert.Equal(2, report.GetProperty("gaijiMappedCount").GetInt64());
+        Assert.Equal(1, report.GetProperty("gaijiUnmappedCount").GetInt64());
+        var finding = Assert.Single(report.GetProperty("gaijiUnmapped").EnumerateArray());
+        Assert.Equal((3L, "given_name", 1, "F041"), (finding.GetProperty("line").GetInt64(), finding.GetProperty("column").GetString(), finding.GetProperty("position").GetInt32(), finding.GetProperty("code").GetString()));
+    }
+
+    [Fact]
+    public async Task A_config_with_a_bad_gaiji_table_exits_2_listing_every_error_with_its_line()
+    {
+        using var drops = new TempDrops();
+        var (residents, _) = drops.BirthScenario();
+        var config = drops.Write(
+            "drops.json",
+            "{",
+            "  \"gaiji\": [",
+            "    { \"code\": \"F040\", \"text\": \"𠮷\" },",
+            "    { \"code\": \"F040\", \"text\": \"吉\" },",
+            "    { \"code\": \"9999\", \"text\": \"辻\", \"substitute\": true }",
+            "  ]",
+            "}");
+
+        var run = await CliRun.RunAsync("detect", "--tenant", "401307", "--as-of", "2026-11-12", "--config", config, $"residents={residents}");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("the 外字 table has 3 error(s)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("gaiji[1] (line 4) code: F040 is mapped twice (first in gaiji[0])", run.Error, StringComparison.Ordinal);
+        Assert.Contains("gaiji[2] (line 5) code: 9999 is not a user-defined (外字) code", run.Error, StringComparison.Ordinal);
+        Assert.Contains("gaiji[2] (line 5) note: required for a substitute", run.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Out);
+    }
 }
