@@ -609,7 +609,8 @@ public static class DropReader
 
         private void Warn(string column, string message) => _rowWarnings.Add(new RowIssue(_line, column, message));
 
-        private static string Clip(string value) => value.Length <= 32 ? value : value[..32] + "…";
+        private static string Clip(string value) =>
+            value.Length <= 32 ? value : value[..(char.IsHighSurrogate(value[31]) ? 31 : 32)] + "…"; // never half a surrogate pair
 
         /// <summary>
         /// The normalised text of a column, or null when it is empty or absent (failing the row when required). Short
