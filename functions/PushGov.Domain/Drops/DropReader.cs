@@ -528,6 +528,7 @@ public static class DropReader
 
                         break;
                     default:
+                        address = MapGaiji(C.Address, address);
                         FormulaWarning(C.Address, address);
                         break;
                 }

@@ -136,6 +136,18 @@ public class GaijiTests
         Assert.Equal((1L, 1L), (report.GaijiMappedCount, report.GaijiUnmappedCount));
     }
 
+    [Fact]
+    public void A_postal_contact_address_goes_through_the_table_too()
+    {
+        var csv = "resident_id,channel,address,consent,consented_at\n1,post,福岡市\uE002堂\uE003-1,1,2026-11-01\n";
+
+        var (rows, report) = DropTestHelper.Read(csv, Dataset.Contacts, new DropOptions { Gaiji = Table });
+
+        Assert.Equal("福岡市辻堂\uE003-1", ((ContactRow)Assert.Single(rows)).Record.Address);
+        Assert.Equal((1L, 1L), (report.GaijiMappedCount, report.GaijiUnmappedCount));
+        Assert.Equal(new GaijiFinding(2, "address", 6, "F043"), Assert.Single(report.GaijiUnmapped));
+    }
+
     [Theory]
     [InlineData(UnmappedGaijiRule.Kana, "ヤマダ", "ハナコ")]
     [InlineData(UnmappedGaijiRule.Geta, "〓田", "花子")]
