@@ -31,14 +31,14 @@ public static class RecipientResolver
                 .FirstOrDefault(x => x is { Consent: true } && excluded?.Contains((residentId, x.Channel)) != true);
             if (digital is not null)
             {
-                deliveries.Add(new Delivery(MessageIds.For(c.MessageKey, Purposes.Initial, residentId, digital.Channel), residentId, digital.Channel, digital.Address, language, services, Purposes.Initial, GivenName: person.GivenName, FamilyName: person.FamilyName));
+                deliveries.Add(new Delivery(MessageIds.For(c.MessageKey, Purposes.Initial, residentId, digital.Channel), residentId, digital.Channel, digital.Address, language, services, Purposes.Initial, GivenName: person.GivenName, FamilyName: person.FamilyName, GivenNameKana: person.GivenNameKana, FamilyNameKana: person.FamilyNameKana));
                 continue;
             }
 
             var post = current.GetValueOrDefault(Channel.Post) is { Consent: true } p ? p.Address : PostalAddress(person);
             if (post is not null && excluded?.Contains((residentId, Channel.Post)) != true)
             {
-                deliveries.Add(new Delivery(MessageIds.For(c.MessageKey, Purposes.Initial, residentId, Channel.Post), residentId, Channel.Post, post, language, services, Purposes.Initial, GivenName: person.GivenName, FamilyName: person.FamilyName));
+                deliveries.Add(new Delivery(MessageIds.For(c.MessageKey, Purposes.Initial, residentId, Channel.Post), residentId, Channel.Post, post, language, services, Purposes.Initial, GivenName: person.GivenName, FamilyName: person.FamilyName, GivenNameKana: person.GivenNameKana, FamilyNameKana: person.FamilyNameKana));
             }
         }
 

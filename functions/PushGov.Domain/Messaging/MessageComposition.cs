@@ -39,12 +39,18 @@ public sealed class TemplateComposer(Func<string, TemplateCatalog> catalogFor, F
         var unsubscribe = new Uri(portal, $"unsubscribe/{Uri.EscapeDataString(delivery.MessageId)}");
         var postal = delivery.Channel == Channel.Post ? Postal(delivery) : null;
 
+        // An unmapped 外字 never reaches a screen as a box: SMS and e-mail use the kana reading (or the tenant's rule);
+        // a letter keeps it for the print file, which names it for the vendor's 外字 font (LetterBatch).
+        var (familyName, givenName) = delivery.Channel == Channel.Post
+            ? (delivery.FamilyName, delivery.GivenName)
+            : GaijiNames.ForMessage(delivery.FamilyName, delivery.GivenName, delivery.FamilyNameKana, delivery.GivenNameKana, tenant.UnmappedGaijiName);
+
         var parts = (delivery.Channel == Channel.Sms ? matches.Take(1) : matches).Select(m =>
         {
             var model = new TemplateModel
             {
-                FirstName = delivery.GivenName,
-                FamilyName = delivery.FamilyName,
+                FirstName = givenName,
+                FamilyName = familyName,
                 ServiceName = catalog.ServiceName(m.ServiceId, delivery.Language),
                 Municipality = tenant.Name,
                 Deadline = m.Deadline,

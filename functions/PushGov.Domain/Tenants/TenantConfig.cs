@@ -39,6 +39,9 @@ public sealed record TenantConfig
     /// <summary>How this tenant's exports look: pinned encoding, header and code maps, check digits.</summary>
     public Drops.DropOptions Drops { get; init; } = PushGov.Domain.Drops.DropOptions.Default;
 
+    /// <summary>How SMS and e-mail name a resident whose name has a 外字 the 外字 table does not map (kana reading by default).</summary>
+    public Messaging.UnmappedGaijiRule UnmappedGaijiName { get; init; } = Messaging.UnmappedGaijiRule.Kana;
+
     /// <summary>Send for real (true) or only to the development sink (false, the default until a vendor switches it on).</summary>
     public bool LiveSending { get; init; }
 
@@ -94,6 +97,8 @@ public sealed record TenantConfig
         {
             errors.Add("emailSender: an e-mail address.");
         }
+
+        errors.AddRange(PushGov.Domain.Drops.GaijiTable.Validate(Drops.Gaiji).Select(e => $"drops.{e}."));
 
         return errors;
     }

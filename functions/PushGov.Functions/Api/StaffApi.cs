@@ -181,7 +181,7 @@ public static class StaffApi
 
         // Deterministic per case version, resident and channel: a repeated request (a retry, a double click) sends once.
         var messageId = MessageIds.For(c.MessageKey, $"{ResendPurpose}-{c.Version}", residentId, channel);
-        var delivery = new Delivery(messageId, residentId, channel, address, language, services, ResendPurpose, GivenName: person.GivenName, FamilyName: person.FamilyName);
+        var delivery = new Delivery(messageId, residentId, channel, address, language, services, ResendPurpose, GivenName: person.GivenName, FamilyName: person.FamilyName, GivenNameKana: person.GivenNameKana, FamilyNameKana: person.FamilyNameKana);
         var composed = composer.Compose(await tenants.GetAsync(tenant, ct), c, delivery);
         var now = clock.GetUtcNow();
         var added = await messages.TryAddAsync(

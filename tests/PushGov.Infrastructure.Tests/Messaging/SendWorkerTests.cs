@@ -236,8 +236,8 @@ public sealed class SendWorkerTests
         Assert.Equal(1, await batch.AssembleAsync(SendingHarness.Live, day, CancellationToken.None));
         var csv = (await h.Storage.Container("letters").GetBlobClient(LetterBatch.CsvName(SendingHarness.Live, day)).DownloadContentAsync()).Value.Content.ToArray();
         Assert.Equal(
-            "\uFEFFmessage_id,postal_code,address_1,address_2,address_3,name,body\r\n" +
-            "m-letter,〒810-8620,福岡県福岡市中央区天神1-8-1,,,山田　太郎　様,\"児童手当のお知らせ\r\n\r\n=申請は15日以内に。\"\r\n",
+            "\uFEFFmessage_id,postal_code,address_1,address_2,address_3,name,body,gaiji\r\n" +
+            "m-letter,〒810-8620,福岡県福岡市中央区天神1-8-1,,,山田　太郎　様,\"児童手当のお知らせ\r\n\r\n=申請は15日以内に。\",\r\n",
             System.Text.Encoding.UTF8.GetString(csv));
 
         // Again: the same file.
