@@ -13,7 +13,8 @@ public static class PortalApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name is the portal's own assembly (where its pages are compiled), also when a test host starts it.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(PortalApp).Assembly.GetName().Name });
         configure?.Invoke(builder);
         var options = new PortalOptions();
         builder.Configuration.GetSection(PortalOptions.Section).Bind(options);
@@ -35,6 +36,7 @@ public static class PortalApp
         }
 
         builder.Services.AddHttpContextAccessor();
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddScoped<Text>();
         builder.Services.AddHttpClient<PushGovApi>(c =>
         {

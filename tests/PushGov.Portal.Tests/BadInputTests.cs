@@ -125,7 +125,7 @@ public sealed class BadInputTests(PortalFixture fx)
         await using var context = await fx.NewContextAsync();
         var page = await fx.SignedInPageAsync(context, fx.A.StaffKey);
         await page.GotoAsync("/Drops");
-        var token = await page.Locator("input[name=__RequestVerificationToken]").InputValueAsync();
+        var token = await page.Locator("#upload input[name=__RequestVerificationToken]").InputValueAsync();
         var cookies = string.Join("; ", (await context.CookiesAsync()).Select(c => $"{c.Name}={c.Value}"));
 
         // Announce 3 GiB, send 64 KiB of it: the portal must answer without waiting for (or allocating) the rest.

@@ -20,7 +20,7 @@ public sealed class StaffFlowTests(PortalFixture fx, ITestOutputHelper output)
         var page = await fx.SignedInPageAsync(context, fx.A.StaffKey);
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "ダッシュボード", Level = 1 })).ToBeVisibleAsync();
-        var drops = page.GetByRole(AriaRole.Region, new() { Name = "受け取ったデータ" });
+        var drops = page.Locator("section", new() { Has = page.Locator("#h-drops") });
         await Assertions.Expect(drops.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("住民異動 · 20261122-0100.csv") })).ToBeVisibleAsync();
         await Assertions.Expect(drops.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("連絡先・同意 · 20261121-0200.csv") })).ToBeVisibleAsync();
 
@@ -67,7 +67,7 @@ public sealed class StaffFlowTests(PortalFixture fx, ITestOutputHelper output)
         await Assertions.Expect(report.Locator("dl")).ToContainTextAsync("行数2");
         await Assertions.Expect(report.Locator("dl")).ToContainTextAsync("取込1");
         await Assertions.Expect(report.Locator("dl")).ToContainTextAsync("不備1");
-        var rejected = page.GetByRole(AriaRole.Region, new() { Name = "不備の理由" });
+        var rejected = page.Locator("section", new() { Has = page.Locator("#h-rejected") });
         await Assertions.Expect(rejected.GetByRole(AriaRole.Row)).ToHaveCountAsync(2);
         await Assertions.Expect(rejected).ToContainTextAsync("3");
         Assert.DoesNotContain("092-000-0000", await rejected.InnerTextAsync());
@@ -103,7 +103,7 @@ public sealed class StaffFlowTests(PortalFixture fx, ITestOutputHelper output)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "住民情報を表示（監査ログに記録）" }).ClickAsync();
         await Assertions.Expect(page.Locator("#audit-notice")).ToContainTextAsync("case.people.read");
-        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "関係する住民" })).ToContainTextAsync("佐藤");
+        await Assertions.Expect(page.Locator("section", new() { Has = page.Locator("#h-people") })).ToContainTextAsync("佐藤");
         await page.ScreenshotAsync(new() { Path = Path.Combine(PortalFixture.Artifacts, "case-revealed.png"), FullPage = true });
         var audit = await AuditAsync();
         var read = Assert.Single(audit, e => e.GetProperty("action").GetString() == "case.people.read" && e.GetProperty("caseId").GetString() == caseId);
@@ -120,13 +120,13 @@ public sealed class StaffFlowTests(PortalFixture fx, ITestOutputHelper output)
         await page.GetByLabel("メモ（2000 字まで。住民の個人情報は書かないでください）").FillAsync("窓口で申請方法を案内予定");
         await page.GetByRole(AriaRole.Button, new() { Name = "メモを追加" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "メモを追加しました。" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "経過" })).ToContainTextAsync("窓口で申請方法を案内予定");
+        await Assertions.Expect(page.Locator("section", new() { Has = page.Locator("#h-history") })).ToContainTextAsync("窓口で申請方法を案内予定");
 
         // Resend by post.
         await page.GetByLabel("チャネル", new() { Exact = true }).SelectOptionAsync("post");
         await page.GetByRole(AriaRole.Button, new() { Name = "別のチャネルで再送" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "再送を受け付けました（郵送" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "メッセージ" })).ToContainTextAsync("resend");
+        await Assertions.Expect(page.Locator("section", new() { Has = page.Locator("#h-messages") })).ToContainTextAsync("resend");
 
         // Close with an outcome.
         await page.GetByLabel("結果", new() { Exact = true }).SelectOptionAsync("Applied");

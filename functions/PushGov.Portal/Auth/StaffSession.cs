@@ -76,7 +76,7 @@ public static class PortalAuth
                     context.Response.Cookies.Delete(CookieName);
                 }
 
-                var target = context.RedirectUri + (stale ? "&expired=1" : string.Empty);
+                var target = context.RedirectUri + (stale ? "&expired=true" : string.Empty);
                 if (context.Request.Method != HttpMethods.Get)
                 {
                     // A form posted without a valid sign-in changes nothing: 401 with where to go, not a redirect that looks like success.

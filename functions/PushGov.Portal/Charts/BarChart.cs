@@ -15,8 +15,8 @@ public sealed record Bar(string Label, long Value);
 /// </summary>
 public static class BarChart
 {
-    private const int Width = 640;
-    private const int LabelWidth = 220;
+    private const int Width = 460;
+    private const int LabelWidth = 170;
     private const int RowHeight = 30;
     private const int BarHeight = 20;
     private static readonly string[] Palette = ["#1f5fa8", "#2e7d32", "#8a4b08", "#6a1b9a", "#ad1457", "#00695c"];
@@ -34,7 +34,7 @@ public static class BarChart
         var groupHeight = perRow == 1 ? RowHeight : (perRow * (BarHeight + 2)) + 12;
         var height = Math.Max(RowHeight, rows.Count * groupHeight);
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" viewBox=\"0 0 {Width} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\" aria-hidden=\"true\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" viewBox=\"0 0 {Width} {height}\" width=\"{Width}\" height=\"{height}\" preserveAspectRatio=\"xMinYMin meet\" aria-hidden=\"true\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\">");
         var barSpace = Width - LabelWidth - 70;
         for (var i = 0; i < rows.Count; i++)
         {
@@ -54,5 +54,19 @@ public static class BarChart
         return new HtmlString(svg.ToString());
     }
 
-    private static string Short(string s) => s.Length > 24 ? s[..23] + "…" : s;
+    /// <summary>The label cut to what fits left of the bars (full-width characters count about twice a Latin one).</summary>
+    private static string Short(string s)
+    {
+        var width = 0.0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            width += s[i] > '\u2E7F' ? 13 : 7.5;
+            if (width > LabelWidth - 20)
+            {
+                return s[..i] + "…";
+            }
+        }
+
+        return s;
+    }
 }

@@ -12,7 +12,7 @@ namespace PushGov.Portal.Pages.Cases;
 /// matched with their reason trace and deadlines, messages, history, and the actions. Every action is a form post with
 /// its antiforgery token, then a redirect back (so a reload never repeats it).
 /// </summary>
-public sealed class DetailModel(PushGovApi api, Text text) : PageModel
+public sealed partial class DetailModel(PushGovApi api, Text text) : PageModel
 {
     public static readonly string[] CloseOutcomes = ["ClosedByStaff", "Applied", "Declined", "NothingToOffer"];
 
@@ -33,6 +33,12 @@ public sealed class DetailModel(PushGovApi api, Text text) : PageModel
 
     /// <summary>A resident id with all but its last four characters hidden.</summary>
     public static string Mask(string id) => id.Length <= 4 ? new string('•', id.Length) : new string('•', id.Length - 4) + id[^4..];
+
+    /// <summary>A reason trace's text with every resident id in it (a run of 8 or more digits) masked like <see cref="Mask"/>.</summary>
+    public static string MaskIds(string text) => LongNumber().Replace(text, m => Mask(m.Value));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d{8,}", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex LongNumber();
 
     public async Task<IActionResult> OnGetAsync(string caseId, CancellationToken ct) => await LoadAsync(caseId, ct) ? Page() : NotFoundPage();
 
