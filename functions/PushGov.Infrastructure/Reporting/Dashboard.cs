@@ -37,7 +37,7 @@ public sealed record DashboardReport(
 /// The staff dashboard's figures, computed from the tenant's own partitions only: cases created in the range (one per
 /// life event), messages created in it, drops received in it. Counts only: nothing personal leaves this class.
 /// </summary>
-public sealed class Dashboard(CaseStore cases, MessageStore messages, DropList drops)
+public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList drops)
 {
     /// <summary>The longest range one dashboard covers.</summary>
     public const int MaxDays = 400;

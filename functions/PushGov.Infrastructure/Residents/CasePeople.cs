@@ -25,18 +25,17 @@ public sealed record PersonView(
     IReadOnlyList<ContactView> Contacts);
 
 /// <summary>The people of one case of one tenant: the event's resident, every recipient and every messaged resident.</summary>
-public sealed class CasePeople(CaseStore cases, ResidentStore residents)
+public sealed class CasePeople(ICaseReader cases, ResidentStore residents)
 {
     /// <summary>The people, or null when the tenant has no such case. Residents no longer in the view are left out.</summary>
     public async Task<IReadOnlyList<PersonView>?> ReadAsync(string tenant, string caseId, CancellationToken ct)
     {
-        var stored = await cases.GetAsync(tenant, caseId, ct);
-        if (stored is null)
+        var c = await cases.GetAsync(tenant, caseId, ct);
+        if (c is null)
         {
             return null;
         }
 
-        var c = stored.Data;
         var roles = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Role(string id, string role)
         {
