@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs PushGov locally: installs what it needs, starts Azurite on loopback, builds and starts the app (its own trigger
 # host plays the Azure Functions host), creates the sample tenant, uploads the sample drops and prints the messages
-# PushGov would send. Keeps running until Ctrl-C; with --once it prints the table and exits. Stops what it started.
+# PushGov would send, then starts the staff portal beside the app and prints its URL and a staff key to sign in with.
+# Keeps running until Ctrl-C; with --once it prints the table and exits. Stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -37,6 +38,9 @@ echo "Installing Azurite (npm ci) and building PushGov…"
 scripts/ensure-azurite.sh
 dotnet build functions/PushGov.Functions/PushGov.Functions.csproj -c Release -v q -nologo -clp:ErrorsOnly
 dotnet build functions/PushGov.Cli/PushGov.Cli.csproj -c Release -v q -nologo -clp:ErrorsOnly
+if [ "$once" = false ]; then
+  dotnet build functions/PushGov.Portal/PushGov.Portal.csproj -c Release -v q -nologo -clp:ErrorsOnly
+fi
 
 rm -rf "$run" && mkdir -p "$run/azurite"
 blob=$(free_port); queue=$(free_port); table=$(free_port); app=$(free_port)
@@ -96,8 +100,23 @@ echo
 if [ "$once" = true ]; then
   exit 0
 fi
+
+# The staff portal: a client of the API above, signed in with a staff key (kept only in its encrypted cookie).
+staffkey=$(./pushgov tenant rotate-key --code "$tenant" --role staff --key-name "run.sh portal" 2>/dev/null)
+portal=$(free_port)
+(cd functions/PushGov.Portal && \
+  PushGov__Portal__ApiBaseUrl="http://127.0.0.1:$app" PushGov__Portal__DataProtectionKeysPath="$run/portal-keys" \
+  exec bin/Release/net10.0/PushGov.Portal --urls "http://127.0.0.1:$portal" > "$run/portal.log" 2>&1) &
+pids+=($!)
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$portal/SignIn" > /dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$portal/SignIn" > /dev/null || { echo "The portal did not start (see $run/portal.log)." >&2; exit 1; }
+
 echo
+echo "Staff portal: http://127.0.0.1:$portal  (sign in with the staff key $staffkey)"
 echo "PushGov is running at http://127.0.0.1:$app (API key for $tenant: $apikey)."
-echo "Logs: $run/app.log. Drop more files with: curl -X POST -H 'Authorization: Bearer …' -H 'Content-Type: text/csv' --data-binary @file.csv http://127.0.0.1:$app/api/tenants/$tenant/drops/<dataset>"
-echo "Ctrl-C stops PushGov and Azurite."
+echo "Logs: $run/app.log, $run/portal.log. Drop more files with: curl -X POST -H 'Authorization: Bearer …' -H 'Content-Type: text/csv' --data-binary @file.csv http://127.0.0.1:$app/api/tenants/$tenant/drops/<dataset>"
+echo "Ctrl-C stops PushGov, the portal and Azurite."
 wait "${pids[1]}"

@@ -7,8 +7,14 @@ cd "$(dirname "$0")"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "Installing Azurite (npm ci) and NuGet packages"
+step "Installing Azurite (npm ci), Chromium with CJK fonts (for the portal's browser tests) and NuGet packages"
 scripts/ensure-azurite.sh
+# Debian's chromium drives the portal's Playwright tests (Playwright never downloads a browser here); without the CJK
+# fonts every Japanese character renders as a box. Skipped when both are present.
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+  apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk > /dev/null
+fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 dotnet restore PushGov.Functions.sln -v q
 
 step "Building (warnings are errors, nullable on)"

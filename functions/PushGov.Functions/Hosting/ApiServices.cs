@@ -18,6 +18,11 @@ public static class ApiServices
     {
         services.AddSingleton<AuditLog>();
         services.AddSingleton<Retention>();
+        services.AddSingleton<Infrastructure.Reporting.DropList>();
+        services.AddSingleton<Infrastructure.Reporting.Dashboard>();
+        services.AddSingleton<Infrastructure.Residents.CasePeople>();
+        var catalog = new Lazy<Domain.Eligibility.Catalog>(Domain.Eligibility.CatalogLoader.LoadDefault);
+        services.AddSingleton(sp => new Infrastructure.Tenants.TenantCatalog(sp.GetRequiredService<Infrastructure.Tenants.TenantDirectory>(), () => catalog.Value));
         services.AddSingleton<IFunction, RetentionFunction>();
 
         // A query value that does not bind (?max=abc) is the caller's error: 400, not 500, in every environment.
@@ -79,6 +84,9 @@ public static class ApiServices
         tenants.MapPreferencesApi();
         tenants.MapStaffApi();
         tenants.MapAuditApi();
+        tenants.MapDashboardApi();
+        tenants.MapCatalogApi();
+        tenants.MapCasePeopleApi();
         api.MapOpenApi("/openapi.json").AllowAnonymous();
         return api;
     }

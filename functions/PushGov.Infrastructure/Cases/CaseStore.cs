@@ -139,6 +139,16 @@ public sealed class CaseStore(StorageClients storage) : ICaseReader
         return (cases, token);
     }
 
+    /// <summary>Every case of a tenant written at or after <paramref name="since"/> (the tenant's partition only), for reports.</summary>
+    public async IAsyncEnumerable<CaseData> ListWrittenSinceAsync(string tenant, DateTimeOffset since, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and Timestamp ge {since}");
+        await foreach (var e in _cases.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            yield return FromEntity(e).Data;
+        }
+    }
+
     /// <summary>Cases whose outbox was not emptied (a crash between "state saved" and "effects sent"), for the sweep.</summary>
     public async IAsyncEnumerable<(string Tenant, string CaseId)> WithStaleOutboxAsync(DateTimeOffset olderThan, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {

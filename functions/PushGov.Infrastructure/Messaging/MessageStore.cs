@@ -75,6 +75,15 @@ public sealed class MessageStore(StorageClients storage)
         return list;
     }
 
+    /// <summary>Every message of a tenant created at or after <paramref name="since"/> (the tenant's partition only), for reports.</summary>
+    public async IAsyncEnumerable<MessageRecord> ListCreatedSinceAsync(string tenant, DateTimeOffset since, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and CreatedAt ge {since}"), cancellationToken: ct))
+        {
+            yield return FromEntity(e);
+        }
+    }
+
     /// <summary>Messages waiting in a status since before <paramref name="olderThan"/>: the sweep for stuck 'created'/'sending'.</summary>
     public async Task<IReadOnlyList<MessageRecord>> ListStuckAsync(string status, DateTimeOffset olderThan, int max, CancellationToken ct)
     {
