@@ -338,7 +338,7 @@ public sealed class TemplateCatalog
         {
             if (channel is Channel.Sms or Channel.Line && Fields.FirstOrDefault(TemplateFields.NotInSms.Contains) is { } personal)
             {
-                throw new TemplateLoadException($"Template {Id} names {personal}: an {(channel == Channel.Sms ? "SMS" : "LINE message")} carries no personal detail beyond the first name.");
+                throw new TemplateLoadException($"Template {Id} names {personal}: {(channel == Channel.Sms ? "an SMS" : "a LINE message")} carries no personal detail beyond the first name.");
             }
 
             if (channel == Channel.Email)
