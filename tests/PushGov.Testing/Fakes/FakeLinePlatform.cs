@@ -192,7 +192,7 @@ public sealed class FakeLinePlatform : IAsyncDisposable
     public static class Webhook
     {
         public static byte[] Body(params JsonObject[] events) =>
-            Encoding.UTF8.GetBytes(new JsonObject { ["destination"] = "U00000000000000000000000000000000", ["events"] = new JsonArray(events) }.ToJsonString());
+            Encoding.UTF8.GetBytes(new JsonObject { ["destination"] = "U00000000000000000000000000000000", ["events"] = new JsonArray([.. events.Select(e => e.DeepClone())]) }.ToJsonString());
 
         public static string Sign(string channelSecret, byte[] body) => LineSignature.Compute(channelSecret, body);
 
