@@ -38,7 +38,7 @@ public static class CasesApi
 
     public sealed record EventBody(string? Note, string? Outcome);
 
-    private static async Task<IResult> ListAsync(string tenant, string? state, string? service, DateOnly? from, DateOnly? to, string? continuationToken, int? pageSize, CaseStore store, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string tenant, string? state, string? service, DateOnly? from, DateOnly? to, string? continuationToken, int? pageSize, ICaseReader store, CancellationToken ct)
     {
         CaseState? parsed = null;
         if (state is not null)
@@ -67,15 +67,13 @@ public static class CasesApi
         }
     }
 
-    private static async Task<IResult> GetAsync(string tenant, string caseId, CaseStore store, MessageStore messages, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string tenant, string caseId, ICaseReader store, MessageStore messages, HttpContext http, CancellationToken ct)
     {
-        var stored = Problems.IsSafeId(caseId) ? await store.GetAsync(tenant, caseId, ct) : null;
-        if (stored is null)
+        var c = Problems.IsSafeId(caseId) ? await store.GetAsync(tenant, caseId, ct) : null;
+        if (c is null)
         {
             return Problems.NotFound("case", caseId);
         }
-
-        var c = stored.Data;
 
         // The detail shows the event's resident, every recipient and each message's resident: all of them are in the audit row.
         AuditApi.Note(http, caseId, c.Matches.SelectMany(m => m.RecipientIds).Prepend(c.Event.ResidentId).Concat(c.Deliveries.Select(d => d.ResidentId)));
@@ -92,7 +90,7 @@ public static class CasesApi
             history));
     }
 
-    private static async Task<IResult> RaiseAsync(string tenant, string caseId, string name, HttpContext http, CaseEngine engine, CancellationToken ct)
+    private static async Task<IResult> RaiseAsync(string tenant, string caseId, string name, HttpContext http, ICaseInbox inbox, CancellationToken ct)
     {
         if (!ExternalEvent.Names.Contains(name))
         {
@@ -128,7 +126,7 @@ public static class CasesApi
         }
 
         var input = new ExternalEvent(name, outcome, body.Value?.Note) { Actor = principal.Actor };
-        var decision = await engine.ApplyAsync(tenant, caseId, input, ct);
+        var decision = await inbox.SendAsync(tenant, caseId, input, ct);
         if (decision is null)
         {
             return Problems.NotFound("case", caseId);
