@@ -60,8 +60,14 @@ export PushGov__ApiKeyPepper="local-run-pepper-not-a-secret"
 export PushGov__TriggerHost__Enabled=true
 export PushGov__TriggerHost__BlobPollingInterval=00:00:01
 export PushGov__Telemetry__Console=true   # traces and metrics to the console exporter, in .run/app.log
+# The sample tenant's LINE official account, local values only: the webhook is signed with this secret; in sink mode
+# nothing is sent to LINE (the token is never used), LINE messages are recorded in the development sink like the others.
+line_secret="local-run-line-channel-secret"
+export PushGov__Line__Tenants__${tenant}__ChannelSecret="$line_secret"
+export PushGov__Line__Tenants__${tenant}__ChannelAccessToken="local-run-line-token-not-a-secret"
 
 apikey=$(./pushgov tenant create --code "$tenant" --name 福岡市 --portal-url https://portal.example.jp 2>/dev/null)
+portalkey=$(./pushgov tenant rotate-key --code "$tenant" --role resident-portal 2>/dev/null)
 
 functions/PushGov.Functions/bin/Release/net10.0/PushGov.Functions --urls "http://127.0.0.1:$app" > "$run/app.log" 2>&1 &
 pids+=($!)
@@ -86,12 +92,33 @@ upload() { # dataset file
   return 1
 }
 
+# The LINE account link as a resident does it (samples/{tenant}/line/account-links.csv): the portal, once the resident
+# proved who they are, asks for LINE's link URL with a nonce; LINE then posts the signed accountLink event with it.
+link_line() { # resident_id line_user_id
+  local redirect nonce body signature
+  redirect=$(curl -fsS -X POST -H "Authorization: Bearer $portalkey" -H "Content-Type: application/json" \
+    -d '{"linkToken":"sampleLinkToken"}' "http://127.0.0.1:$app/api/tenants/$tenant/residents/$1/line-link")
+  nonce=$(node -e 'console.log(new URL(JSON.parse(process.argv[1]).redirectUrl).searchParams.get("nonce"))' "$redirect")
+  body=$(printf '{"destination":"Usample","events":[{"type":"accountLink","mode":"active","timestamp":%s,"webhookEventId":"sample-link-%s","deliveryContext":{"isRedelivery":false},"source":{"type":"user","userId":"%s"},"replyToken":"sample","link":{"result":"ok","nonce":"%s"}}]}' \
+    "$(date +%s000)" "$1" "$2" "$nonce")
+  signature=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$line_secret" -binary | base64)
+  curl -fsS -X POST -H "Content-Type: application/json" -H "X-Line-Signature: $signature" --data-binary "$body" \
+    "http://127.0.0.1:$app/api/tenants/$tenant/events/line" > /dev/null
+  echo "  resident $1 linked to LINE"
+}
+
 echo "Uploading the sample drops of $tenant (reports in $run/):"
 # Contacts and the registry snapshot first, so the cases that start find who to tell and how.
-for dataset in contacts residents tax pregnancy disaster resident-changes; do
+for dataset in contacts residents tax pregnancy disaster; do
   for file in samples/"$tenant"/"$dataset"/*.csv; do
     [ -e "$file" ] && upload "$dataset" "$file"
   done
+done
+if [ -e samples/"$tenant"/line/account-links.csv ]; then
+  tail -n +2 samples/"$tenant"/line/account-links.csv | while IFS=, read -r resident user; do link_line "$resident" "$user"; done
+fi
+for file in samples/"$tenant"/resident-changes/*.csv; do
+  [ -e "$file" ] && upload resident-changes "$file"
 done
 
 echo

@@ -30,6 +30,11 @@ public sealed record MessageRecord
 
     public string? Html { get; init; }
 
+    /// <summary>LINE: the label of the button under the text, and the page it opens (the case page); null for other channels.</summary>
+    public string? ActionLabel { get; init; }
+
+    public string? ActionUrl { get; init; }
+
     public required string TemplateVersion { get; init; }
 
     public required string Status { get; init; }
@@ -71,6 +76,8 @@ public sealed record MessageRecord
         Subject = Subject,
         TextBody = Text,
         HtmlBody = Html,
+        ActionLabel = ActionLabel,
+        ActionUrl = ActionUrl,
         Language = Language,
         TemplateVersion = TemplateVersion,
         FirstAttemptAt = FirstAttemptAt,

@@ -37,6 +37,9 @@ public enum Channel
     Sms,
     Email,
     Post,
+
+    /// <summary>The municipality's LINE official account; the address is the LINE user id (set only by the account link).</summary>
+    Line,
 }
 
 /// <summary>

@@ -36,7 +36,10 @@ public static class PreferencesApi
 
     public sealed record Preferences(string ResidentId, string? Language, bool TaxDataConsent, IReadOnlyList<ChannelPreference> Channels);
 
-    /// <summary>A channel choice: <c>channel</c> is sms, email or post; the address is required when consenting.</summary>
+    /// <summary>
+    /// A channel choice: <c>channel</c> is sms, email, post or line; the address is required when consenting. LINE is only
+    /// withdrawn here (<c>{"channel": "line", "consent": false}</c>): it is given by linking the LINE account (line-link).
+    /// </summary>
     public sealed record ChannelUpdate(string? Channel, string? Address, bool? Consent);
 
     public sealed record PreferencesUpdate(string? Language, bool? TaxDataConsent, IReadOnlyList<ChannelUpdate>? Channels);
@@ -132,9 +135,9 @@ public static class PreferencesApi
         var choices = new List<(Channel, string?, bool)>();
         var seen = new HashSet<Channel>();
         var list = body.Channels ?? [];
-        if (list.Count > 3)
+        if (list.Count > 4)
         {
-            errors.Add(("channels", "At most one entry per channel (sms, email, post)."));
+            errors.Add(("channels", "At most one entry per channel (sms, email, post, line)."));
         }
 
         for (var i = 0; i < Math.Min(list.Count, 10); i++)
@@ -149,7 +152,7 @@ public static class PreferencesApi
 
             if (ParseChannel(c.Channel) is not { } channel)
             {
-                errors.Add(($"{field}.channel", "One of sms, email, post."));
+                errors.Add(($"{field}.channel", "One of sms, email, post, line."));
                 continue;
             }
 
@@ -162,6 +165,12 @@ public static class PreferencesApi
             if (c.Consent is null)
             {
                 errors.Add(($"{field}.consent", "true (the resident agrees to be contacted on this channel) or false."));
+                continue;
+            }
+
+            if (channel == Channel.Line && (c.Address is not null || c.Consent == true))
+            {
+                errors.Add(($"{field}.{(c.Address is not null ? "address" : "consent")}", "LINE is linked through LINE's account link (POST …/line-link), not set here; here it can only be withdrawn (consent false)."));
                 continue;
             }
 
@@ -215,7 +224,7 @@ public static class PreferencesApi
         return (choices, language, errors);
     }
 
-    /// <summary>sms, email or post (any case); nothing else (no numbers, no comma lists).</summary>
+    /// <summary>sms, email, post or line (any case); nothing else (no numbers, no comma lists).</summary>
     public static Channel? ParseChannel(string? text) =>
         text is null ? null : Enum.GetValues<Channel>().Select(c => (Channel?)c).FirstOrDefault(c => c!.Value.ToString().Equals(text, StringComparison.OrdinalIgnoreCase));
 

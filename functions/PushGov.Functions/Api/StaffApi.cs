@@ -132,7 +132,7 @@ public static class StaffApi
 
         if (PreferencesApi.ParseChannel(body.Channel) is not { } channel)
         {
-            errors.Add(("channel", "One of sms, email, post."));
+            errors.Add(("channel", "One of sms, email, post, line."));
             channel = default;
         }
 
@@ -199,6 +199,8 @@ public static class StaffApi
                 Subject = composed.Subject,
                 Text = composed.Text,
                 Html = composed.Html,
+                ActionLabel = composed.ActionLabel,
+                ActionUrl = composed.ActionUrl,
                 TemplateVersion = composed.TemplateVersion,
                 Status = MessageStatuses.Created,
                 TestMode = ApiPrincipal.From(http).IsTest,

@@ -62,7 +62,7 @@ public static class PushGovServices
         var templates = new Lazy<Domain.Messaging.Templates.TemplateCatalog>(() => Domain.Messaging.Templates.TemplateCatalog.LoadDefault());
         services.AddSingleton<Domain.Eligibility.IEligibility>(new Domain.Eligibility.CatalogEligibility(_ => matcher.Value));
         services.AddSingleton<Domain.Messaging.IMessageComposer>(new Domain.Messaging.TemplateComposer(_ => templates.Value, id => catalog.Value.Find(id)?.Counter));
-        services.AddSingleton<ICaseActivities>(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>()));
+        services.AddSingleton<ICaseActivities>(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<Infrastructure.Line.LineQuota>()));
         services.AddPushGovSending(config);
         services.AddSingleton(sp => new ApiKeyStore(
             sp.GetRequiredService<StorageClients>(),
@@ -138,6 +138,7 @@ public static class PushGovServices
         tenants.MapCasesApi();
         tenants.MapNotificationsApi();
         tenants.MapDropsApi();
+        tenants.MapLineApi();
         api.MapPushGovApi(tenants);
         app.MapCustomHandler();
         return app;

@@ -3,6 +3,7 @@ using PushGov.Functions.CustomHandler;
 using PushGov.Functions.Handlers;
 using PushGov.Infrastructure.Acs;
 using PushGov.Infrastructure.Letters;
+using PushGov.Infrastructure.Line;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Sending;
 using PushGov.Infrastructure.Tenants;
@@ -19,6 +20,8 @@ namespace PushGov.Functions.Hosting;
 /// <item><c>PushGov:EventGrid:Secret</c>: when set, <c>POST /api/events/acs</c> needs <c>?code={secret}</c> (put it in the
 /// Event Grid subscription's endpoint URL).</item>
 /// <item><c>PushGov:PublicBaseUrl</c>: this app's public URL, for the List-Unsubscribe header.</item>
+/// <item><c>PushGov:Line:Tenants:{tenant}:ChannelAccessToken</c> and <c>…:ChannelSecret</c> per tenant with a LINE official
+/// account (<see cref="LineOptions"/>), <c>PushGov:Line:BaseUrl</c> optional.</item>
 /// </list>
 /// A channel whose provider is not configured is refused for live tenants ("no provider configured for channel X").
 /// </summary>
@@ -69,6 +72,19 @@ public static class SendingServices
             services.AddTransient(sp => new SmsRouter([sp.GetRequiredService<DomesticSmsClient>()], new SmsRoutingOptions()));
         }
 
+        var line = new LineOptions();
+        config.GetSection(LineOptions.SectionName).Bind(line);
+        services.AddSingleton(line);
+
+        // One client for the app (singletons use it); pooled connections are renewed so DNS changes are seen.
+        services.AddSingleton(_ => new LineClient(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = line.RequestTimeout },
+            line));
+        services.AddSingleton<LineQuota>();
+        services.AddSingleton<LineAccountLinks>();
+        services.AddSingleton<LineSender>();
+        services.AddSingleton<LineWebhook>();
+
         var smsConfigured = domesticConfigured || (acsConfigured && acs.SmsFrom is not null);
         var emailConfigured = acsConfigured && acs.EmailSender is not null;
         services.AddSingleton<ISenderSelector>(sp => new ProviderSelector(
@@ -78,7 +94,9 @@ public static class SendingServices
             options,
             smsConfigured ? sp.GetRequiredService<SmsRouter> : null,
             emailConfigured ? sp.GetRequiredService<AcsEmailClient> : null,
-            acs.SmsFrom));
+            acs.SmsFrom,
+            sp.GetRequiredService<LineSender>(),
+            sp.GetRequiredService<LineQuota>()));
         return services;
     }
 

@@ -264,6 +264,8 @@ public sealed class CaseEngine(
                 Subject = composed.Subject,
                 Text = composed.Text,
                 Html = composed.Html,
+                ActionLabel = composed.ActionLabel,
+                ActionUrl = composed.ActionUrl,
                 TemplateVersion = composed.TemplateVersion,
                 Status = MessageStatuses.Created,
                 TestMode = c.TestMode,

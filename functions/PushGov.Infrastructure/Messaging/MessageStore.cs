@@ -136,7 +136,7 @@ public sealed class MessageStore(StorageClients storage)
             ["FirstAttemptAt"] = m.FirstAttemptAt,
             ["PacedFor"] = m.PacedFor,
         };
-        EntityPayload.Write(e, "Body", new MessageBody(m.To, m.Language, m.Purpose, m.Subject, m.Text, m.Html, m.TemplateVersion, m.LastError));
+        EntityPayload.Write(e, "Body", new MessageBody(m.To, m.Language, m.Purpose, m.Subject, m.Text, m.Html, m.TemplateVersion, m.LastError, m.ActionLabel, m.ActionUrl));
         return e;
     }
 
@@ -157,6 +157,8 @@ public sealed class MessageStore(StorageClients storage)
             Subject = body.Subject,
             Text = body.Text,
             Html = body.Html,
+            ActionLabel = body.ActionLabel,
+            ActionUrl = body.ActionUrl,
             TemplateVersion = body.TemplateVersion,
             Status = e.GetString("Status"),
             Attempts = e.GetInt32("Attempts") ?? 0,
@@ -173,5 +175,5 @@ public sealed class MessageStore(StorageClients storage)
     }
 
     /// <summary>The parts of a message kept compressed together (the address and the body are personal data).</summary>
-    private sealed record MessageBody(string To, string Language, string Purpose, string? Subject, string Text, string? Html, string TemplateVersion, string? LastError);
+    private sealed record MessageBody(string To, string Language, string Purpose, string? Subject, string Text, string? Html, string TemplateVersion, string? LastError, string? ActionLabel = null, string? ActionUrl = null);
 }

@@ -13,8 +13,11 @@ namespace PushGov.Infrastructure.Messaging;
 /// </summary>
 public sealed record SendRoute(IMessageSender? Sender, string Provider, SendPacing? Pacing = null, string? UnsubscribeUrl = null, string? Refusal = null)
 {
-    /// <summary>Providers whose acceptance is the end of the story: the message is delivered when they take it.</summary>
-    public bool IsSynchronous => Provider is "dev-sink" or "letters";
+    /// <summary>
+    /// Providers whose acceptance is the end of the story: the message is delivered when they take it. LINE has no delivery
+    /// report: its 200 (or 409 for a retry key already accepted) is delivered (ProviderStatusMap, source LinePush).
+    /// </summary>
+    public bool IsSynchronous => Provider is "dev-sink" or "letters" or Line.LineSender.ProviderName;
 
     public static SendRoute Refuse(string provider, string why) => new(null, provider, Refusal: why);
 }
