@@ -100,14 +100,17 @@ public static class ContractSchemas
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = (context, node) =>
             {
-                if (node is not JsonObject schema)
-                {
-                    return node;
-                }
-
+                var schema = node as JsonObject;
                 if (context.PropertyInfo is { } property && Constraints.TryGetValue((property.DeclaringType, property.Name), out var constrain))
                 {
+                    // A custom converter exports as 'true' (anything): the constraint says what it writes.
+                    schema ??= [];
                     constrain(schema);
+                }
+
+                if (schema is null)
+                {
+                    return node;
                 }
 
                 if (context.PropertyInfo is null && context.TypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object && schema["properties"] is JsonObject properties)

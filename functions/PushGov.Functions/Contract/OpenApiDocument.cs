@@ -187,10 +187,39 @@ public static class OpenApiDocument
         var name = type.Name;
         if (!schemas.ContainsKey(name))
         {
-            schemas[name] = request ? ContractSchemas.Request(type) : ContractSchemas.Response(type);
+            var schema = request ? ContractSchemas.Request(type) : ContractSchemas.Response(type);
+            Rebase(schema, $"#/components/schemas/{name}");
+            schemas[name] = schema;
         }
 
         return new JsonObject { ["$ref"] = $"#/components/schemas/{name}" };
+    }
+
+    /// <summary>The exporter refers to a type it met before by a pointer from the schema's root: from the document's root here.</summary>
+    private static void Rebase(JsonNode? node, string root)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                if (o["$ref"] is JsonValue r && r.GetValue<string>() is { } pointer && pointer.StartsWith('#') && !pointer.StartsWith("#/components/", StringComparison.Ordinal))
+                {
+                    o["$ref"] = root + pointer[1..];
+                }
+
+                foreach (var (_, child) in o.ToList())
+                {
+                    Rebase(child, root);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                {
+                    Rebase(child, root);
+                }
+
+                break;
+        }
     }
 
     private static JsonObject SecuritySchemes() => new()
