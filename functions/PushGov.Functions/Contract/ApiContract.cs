@@ -1,7 +1,7 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Drops;
-using PushGov.Functions.Api;
 using PushGov.Domain.Serialization;
+using PushGov.Functions.Api;
 
 namespace PushGov.Functions.Contract;
 
@@ -281,7 +281,12 @@ public static class ApiContract
 
         if (op.Body is { } body)
         {
-            Add(new(400, "The body is malformed or a value is not valid; the problem's errors name each field."));
+            // (A signed callback whose body is not the aggregator's is refused like a bad signature: 401, never 400.)
+            if (op.Security is not [SecuritySchemes.DomesticSmsSignature])
+            {
+                Add(new(400, "The body is malformed or a value is not valid; the problem's errors name each field."));
+            }
+
             Add(new(413, $"The body is larger than {(body.MaxBytes >= 1024 * 1024 ? $"{body.MaxBytes / (1024 * 1024)} MiB" : $"{body.MaxBytes / 1024} KiB")}."));
             if (op.Security is not [SecuritySchemes.EventGridSecret, ..] and not [SecuritySchemes.DomesticSmsSignature])
             {

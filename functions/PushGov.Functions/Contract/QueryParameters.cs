@@ -1,5 +1,5 @@
-using PushGov.Domain.Serialization;
 using System.Globalization;
+using PushGov.Domain.Serialization;
 
 namespace PushGov.Functions.Contract;
 

@@ -97,6 +97,21 @@ public sealed class ContractTests(ApiFixture fx)
     }
 
     [Fact]
+    public void Docs_api_md_lists_every_operation_with_the_statuses_of_the_document()
+    {
+        var rows = File.ReadAllLines(Path.Combine(PushGov.Testing.RepositoryRoot.Find(), "docs", "api.md"))
+            .Where(l => l.StartsWith("| ", StringComparison.Ordinal))
+            .Select(l => l.Trim('|').Split(" | ").Select(c => c.Trim()).ToArray())
+            .Where(c => c.Length > 2 && ApiContract.All.Any(o => o.Id == c[0]))
+            .ToDictionary(c => c[0], c => c[^1], StringComparer.Ordinal);
+        foreach (var op in ApiContract.All)
+        {
+            Assert.True(rows.TryGetValue(op.Id, out var statuses), $"docs/api.md has no row for {op.Id}");
+            Assert.Equal(string.Join(", ", ApiContract.ResponsesOf(op).Select(r => r.Status)), statuses);
+        }
+    }
+
+    [Fact]
     public void Every_reference_in_the_document_leads_somewhere()
     {
         var doc = OpenApiDocument.Build(ApiContract.All);
