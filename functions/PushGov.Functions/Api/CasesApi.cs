@@ -37,7 +37,7 @@ public static class CasesApi
 
     public sealed record EventBody(string? Note, string? Outcome);
 
-    private static async Task<IResult> ListAsync(string tenant, HttpContext http, CaseStore store, ContinuationTokens tokens, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string tenant, HttpContext http, ICaseReader store, ContinuationTokens tokens, CancellationToken ct)
     {
         var query = Problems.Query(http, ApiContract.ListCases);
         var (state, service, from, to) = (query.Enum<CaseState>("state"), query.Text("service"), query.Date("from"), query.Date("to"));
@@ -59,15 +59,13 @@ public static class CasesApi
         return Results.Ok(new CaseList(list.Select(Summary).ToList(), tokens.Seal(scope, next)));
     }
 
-    private static async Task<IResult> GetAsync(string tenant, string caseId, CaseStore store, MessageStore messages, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string tenant, string caseId, ICaseReader store, MessageStore messages, HttpContext http, CancellationToken ct)
     {
-        var stored = Problems.IsSafeId(caseId) ? await store.GetAsync(tenant, caseId, ct) : null;
-        if (stored is null)
+        var c = Problems.IsSafeId(caseId) ? await store.GetAsync(tenant, caseId, ct) : null;
+        if (c is null)
         {
             return Problems.NotFound("case", caseId);
         }
-
-        var c = stored.Data;
 
         // The detail shows the event's resident, every recipient and each message's resident: all of them are in the audit row.
         AuditApi.Note(http, caseId, c.Matches.SelectMany(m => m.RecipientIds).Prepend(c.Event.ResidentId).Concat(c.Deliveries.Select(d => d.ResidentId)));
@@ -84,7 +82,7 @@ public static class CasesApi
             history));
     }
 
-    private static async Task<IResult> RaiseAsync(string tenant, string caseId, string name, HttpContext http, CaseEngine engine, CancellationToken ct)
+    private static async Task<IResult> RaiseAsync(string tenant, string caseId, string name, HttpContext http, ICaseInbox inbox, CancellationToken ct)
     {
         var op = ApiContract.RaiseCaseEvent;
         if (!op.Parameter("name").Schema.Enum!.Contains(name, StringComparer.Ordinal))
@@ -127,7 +125,7 @@ public static class CasesApi
         }
 
         var input = new ExternalEvent(name, outcome, body.Value?.Note) { Actor = principal.Actor };
-        var decision = await engine.ApplyAsync(tenant, caseId, input, ct);
+        var decision = await inbox.SendAsync(tenant, caseId, input, ct);
         if (decision is null)
         {
             return Problems.NotFound("case", caseId);

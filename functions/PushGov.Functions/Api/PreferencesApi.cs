@@ -51,7 +51,7 @@ public static class PreferencesApi
         return Results.Ok(await ReadAsync(tenant, residentId, residents, ct));
     }
 
-    private static async Task<IResult> PutAsync(string tenant, string residentId, HttpContext http, ResidentStore residents, CaseEngine engine, TimeProvider clock, ILogger<PreferencesUpdate> logger, CancellationToken ct)
+    private static async Task<IResult> PutAsync(string tenant, string residentId, HttpContext http, ResidentStore residents, ICaseInbox cases, TimeProvider clock, ILogger<PreferencesUpdate> logger, CancellationToken ct)
     {
         if (!Problems.IsSafeId(residentId))
         {
@@ -103,7 +103,7 @@ public static class PreferencesApi
         {
             if (!record.Consent && before.TryGetValue(channel, out var was) && was.Consent)
             {
-                cancelled += await engine.WithdrawConsentAsync(tenant, residentId, channel, ct);
+                cancelled += await cases.WithdrawConsentAsync(tenant, residentId, channel, ct);
                 logger.LogInformation("Consent for {Channel} withdrawn through the portal ({Address}); {Cancelled} pending messages cancelled", channel, Masking.Mask(was.Address), cancelled);
             }
         }

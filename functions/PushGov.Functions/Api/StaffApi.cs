@@ -43,7 +43,7 @@ public static class StaffApi
 
     public sealed record ResendAccepted(string MessageId, string Channel, string Status, bool Repeated);
 
-    private static async Task<IResult> EscalationsAsync(string tenant, CaseStore store, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> EscalationsAsync(string tenant, ICaseReader store, HttpContext http, CancellationToken ct)
     {
         var all = new List<CaseData>();
         string? token = null;
@@ -60,7 +60,7 @@ public static class StaffApi
         return Results.Ok(new CasesApi.CaseList(sorted, token));
     }
 
-    private static async Task<IResult> AddNoteAsync(string tenant, string caseId, HttpContext http, CaseStore store, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> AddNoteAsync(string tenant, string caseId, HttpContext http, ICaseReader store, ICaseInbox inbox, TimeProvider clock, CancellationToken ct)
     {
         if (!Problems.IsSafeId(caseId))
         {
@@ -90,9 +90,9 @@ public static class StaffApi
         var history = await store.GetHistoryAsync(tenant, caseId, ct);
         var version = NoteVersionBase + history.Count(h => h.Version >= NoteVersionBase);
         var caller = ApiPrincipal.From(http);
-        var entry = new HistoryEntry(version, clock.GetUtcNow(), stored.Data.State, stored.Data.State, "note", caller.Actor, text);
-        await store.AppendHistoryAsync(tenant, caseId, [entry], ct);
-        AuditApi.Note(http, caseId, [stored.Data.Event.ResidentId], detail: $"note length={text.Length}");
+        var entry = new HistoryEntry(version, clock.GetUtcNow(), stored.State, stored.State, "note", caller.Actor, text);
+        await inbox.AddNoteAsync(tenant, caseId, entry, ct);
+        AuditApi.Note(http, caseId, [stored.Event.ResidentId], detail: $"note length={text.Length}");
         return Results.Created($"/api/tenants/{tenant}/cases/{caseId}", entry);
     }
 
@@ -100,7 +100,7 @@ public static class StaffApi
         string tenant,
         string caseId,
         HttpContext http,
-        CaseStore store,
+        ICaseReader store,
         ResidentStore residents,
         MessageStore messages,
         StorageClients storage,
@@ -138,13 +138,12 @@ public static class StaffApi
         }
 
         var residentId = body.ResidentId!;
-        var stored = await store.GetAsync(tenant, caseId, ct);
-        if (stored is null)
+        var c = await store.GetAsync(tenant, caseId, ct);
+        if (c is null)
         {
             return Problems.NotFound("case", caseId);
         }
 
-        var c = stored.Data;
         AuditApi.Note(http, caseId, [residentId], detail: $"channel={channel}");
         if (!c.IsOpen)
         {

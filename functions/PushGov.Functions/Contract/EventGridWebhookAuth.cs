@@ -32,7 +32,13 @@ public sealed class EventGridWebhookOptions
 
     public string? EntraClientId { get; set; }
 
-    public bool SecretConfigured => Secret is { Length: >= MinSecretLength };
+    /// <summary>
+    /// A secret long enough to be one. An app setting whose Key Vault reference does not resolve (the secret is missing,
+    /// or no access) stays its literal text <c>@Microsoft.KeyVault(…)</c>, guessable from the vault's name: not a secret.
+    /// </summary>
+    public bool SecretConfigured => Secret is { Length: >= MinSecretLength } && !UnresolvedKeyVaultReference;
+
+    public bool UnresolvedKeyVaultReference => Secret?.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true;
 
     public bool EntraConfigured => !string.IsNullOrWhiteSpace(EntraTenantId) && !string.IsNullOrWhiteSpace(EntraAudience);
 
@@ -41,6 +47,8 @@ public sealed class EventGridWebhookOptions
     /// <summary>What the app says at start.</summary>
     public string Describe() => Enabled
         ? $"Event Grid webhook POST /api/events/acs: authenticated by {string.Join(" and ", new[] { SecretConfigured ? "the shared secret" : null, EntraConfigured ? "an Entra ID token" : null }.OfType<string>())}."
+        : UnresolvedKeyVaultReference
+            ? "Event Grid webhook POST /api/events/acs is DISABLED: PushGov:EventGrid:Secret is an unresolved Key Vault reference (does the secret exist, may the app read it?) and no Entra authentication is configured; every request is refused."
         : Secret is { Length: > 0 }
             ? $"Event Grid webhook POST /api/events/acs is DISABLED: PushGov:EventGrid:Secret is shorter than {MinSecretLength} characters and no Entra authentication is configured; every request is refused."
             : "Event Grid webhook POST /api/events/acs is DISABLED: no authentication is configured (PushGov:EventGrid:Secret, or EntraTenantId and EntraAudience); every request is refused.";

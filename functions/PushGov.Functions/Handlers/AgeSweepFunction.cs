@@ -12,7 +12,7 @@ namespace PushGov.Functions.Handlers;
 /// (AGE_65 and AGE_75 30 days ahead, SCHOOL_ENTRY from 1 September) from the birthday index, and starts a case
 /// per event. Event ids are stable, so running the sweep twice for a day starts nothing twice.
 /// </summary>
-public sealed class AgeSweepFunction(TenantStore tenants, ResidentStore residents, CaseEngine engine, TimeProvider clock, ILogger<AgeSweepFunction> logger) : IFunction
+public sealed class AgeSweepFunction(TenantStore tenants, ResidentStore residents, ICaseStarter cases, TimeProvider clock, ILogger<AgeSweepFunction> logger) : IFunction
 {
     private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
 
@@ -45,7 +45,7 @@ public sealed class AgeSweepFunction(TenantStore tenants, ResidentStore resident
 
                     foreach (var e in sweep.OpenFor(person, day).Where(e => e.Kind == query.Kind))
                     {
-                        if (await engine.StartAsync(new CaseData { Tenant = tenant.Code, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow() }, ct))
+                        if (await cases.StartAsync(new CaseData { Tenant = tenant.Code, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow() }, ct))
                         {
                             started++;
                         }

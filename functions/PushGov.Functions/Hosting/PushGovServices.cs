@@ -43,11 +43,14 @@ public static class PushGovServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => StorageClients.FromSettings(key => config[key]));
         services.AddSingleton<CaseStore>();
+        services.AddSingleton<ICaseReader>(sp => sp.GetRequiredService<CaseStore>());
         services.AddSingleton<MessageStore>();
         services.AddSingleton<TimerStore>();
         services.AddSingleton<ResidentStore>();
         services.AddSingleton<DevSink>();
         services.AddSingleton<CaseEngine>();
+        services.AddSingleton<ICaseStarter>(sp => sp.GetRequiredService<CaseEngine>());
+        services.AddSingleton<ICaseInbox>(sp => sp.GetRequiredService<CaseEngine>());
         services.AddSingleton<SendWorker>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<TenantDirectory>();

@@ -34,7 +34,7 @@ public sealed class CaseEngine(
     IMessageComposer composer,
     Tenants.TenantDirectory tenants,
     TimeProvider clock,
-    ILogger<CaseEngine> logger)
+    ILogger<CaseEngine> logger) : ICaseStarter, ICaseInbox
 {
     private const int MaxConflicts = 8;
 
@@ -55,6 +55,20 @@ public sealed class CaseEngine(
         await DispatchAndClearAsync(new StoredCase(start.State, start.Commands, etag), ct);
         return true;
     }
+
+    public async Task<Decision?> SendAsync(string tenant, string caseId, CaseInput input, CancellationToken ct)
+    {
+        if (input is DeliveryReported)
+        {
+            // From the sender's hot path: handed on through the queue, the case applies it in its own invocation.
+            await storage.Queue(StorageNames.Queues.CaseSteps).SendMessageAsync(new CaseStepMessage(tenant, caseId, Input: input).ToJson(), ct);
+            return null;
+        }
+
+        return await ApplyAsync(tenant, caseId, input, ct);
+    }
+
+    public Task AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct) => cases.AppendHistoryAsync(tenant, caseId, [note], ct);
 
     /// <summary>Handles one message of the <c>case-steps</c> queue.</summary>
     public async Task HandleAsync(CaseStepMessage message, CancellationToken ct)

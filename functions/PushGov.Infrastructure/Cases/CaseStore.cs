@@ -14,7 +14,7 @@ public sealed record StoredCase(CaseData Data, IReadOnlyList<CaseCommand> Outbox
 /// History goes to <c>casehistory</c> (PartitionKey <c>{tenant}-{caseId}</c>, RowKey the zero-padded version).
 /// Searchable columns (State, Kind, ServiceIds, Deadline, …) sit beside the compressed document for list queries.
 /// </summary>
-public sealed class CaseStore(StorageClients storage)
+public sealed class CaseStore(StorageClients storage) : ICaseReader
 {
     private readonly TableClient _cases = storage.Table(StorageNames.Tables.Cases);
     private readonly TableClient _history = storage.Table(StorageNames.Tables.CaseHistory);
@@ -24,6 +24,8 @@ public sealed class CaseStore(StorageClients storage)
         var response = await _cases.GetEntityIfExistsAsync<TableEntity>(tenant, caseId, cancellationToken: ct);
         return response.HasValue && response.Value is { } entity ? FromEntity(entity) : null;
     }
+
+    async Task<CaseData?> ICaseReader.GetAsync(string tenant, string caseId, CancellationToken ct) => (await GetAsync(tenant, caseId, ct))?.Data;
 
     /// <summary>Inserts a new case with its outbox; its ETag, or null when a case with that id exists already (starting twice is harmless).</summary>
     public async Task<ETag?> TryCreateAsync(CaseData data, IReadOnlyList<CaseCommand> outbox, CancellationToken ct)

@@ -34,7 +34,8 @@ namespace PushGov.Infrastructure.Drops;
 public sealed class DropIngestor(
     StorageClients storage,
     ResidentStore residents,
-    CaseEngine engine,
+    ICaseStarter starter,
+    ICaseInbox inbox,
     TenantDirectory tenants,
     TimeProvider clock,
     ILogger<DropIngestor> logger)
@@ -118,7 +119,7 @@ public sealed class DropIngestor(
         var properties = await blob.GetPropertiesAsync(cancellationToken: ct);
         var testMode = properties.Value.Metadata.TryGetValue("uploadedby", out var by) && by.StartsWith("test:", StringComparison.Ordinal);
         await Parallel.ForEachAsync(plan.Events, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (e, token) =>
-            await engine.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow(), TestMode = testMode }, token));
+            await starter.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow(), TestMode = testMode }, token));
 
         writes += await residents.WriteAsync(path.Tenant, plan.Persons, plan.PreviousHouseholds, ct);
         if (fingerprints is not null)
@@ -188,7 +189,7 @@ public sealed class DropIngestor(
         factWrites += await residents.WriteContactsAsync(path.Tenant, facts.OfType<ContactRow>().Select(r => r.Record), ct);
         foreach (var withdrawn in facts.OfType<ContactRow>().Where(r => !r.Record.Consent))
         {
-            await engine.WithdrawConsentAsync(path.Tenant, withdrawn.Record.ResidentId, withdrawn.Record.Channel, ct);
+            await inbox.WithdrawConsentAsync(path.Tenant, withdrawn.Record.ResidentId, withdrawn.Record.Channel, ct);
         }
 
         return (new Plan(events, Changed(view), previous), null, factWrites);
