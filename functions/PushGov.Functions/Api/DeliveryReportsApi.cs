@@ -46,27 +46,12 @@ public static class DeliveryReportsApi
         }
 
         var limit = ApiContract.EventGridEvents.Body!.MaxBytes;
-        if (request.ContentLength > limit)
+        if (await BoundedBody.ReadAsync(request.Body, request.ContentLength, limit, ct) is not { } bytes)
         {
             return Problems.Result(ApiProblem.TooLarge(limit));
         }
 
-        string body;
-        using (var buffer = new MemoryStream())
-        {
-            var chunk = new byte[8192];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > limit)
-                {
-                    return Problems.Result(ApiProblem.TooLarge(limit));
-                }
-            }
-
-            body = Encoding.UTF8.GetString(buffer.ToArray());
-        }
+        var body = Encoding.UTF8.GetString(bytes);
 
         IReadOnlyList<EventGridNotification> events;
         try
@@ -115,24 +100,12 @@ public static class DeliveryReportsApi
         }
 
         var limit = ApiContract.DomesticSmsCallback.Body!.MaxBytes;
-        if (http.Request.ContentLength > limit)
+        if (await BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, limit, ct) is not { } raw)
         {
             return Problems.Result(ApiProblem.TooLarge(limit));
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit)
-            {
-                return Problems.Result(ApiProblem.TooLarge(limit));
-            }
-        }
-
-        var check = DomesticSmsCallback.TryRead(buffer.ToArray(), http.Request.Headers[DomesticSmsSignature.HeaderName].ToString(), secret, clock.GetUtcNow(), out var callback);
+        var check = DomesticSmsCallback.TryRead(raw, http.Request.Headers[DomesticSmsSignature.HeaderName].ToString(), secret, clock.GetUtcNow(), out var callback);
         if (check != SignatureCheck.Valid || callback is null)
         {
             return Results.Problem(title: "Unauthorized", detail: $"The callback signature is {check.ToString().ToLowerInvariant()}.", statusCode: StatusCodes.Status401Unauthorized);

@@ -48,28 +48,15 @@ public static class Problems
             return (null, Result(ApiProblem.UnsupportedMediaType(body, http.Request.ContentType)));
         }
 
-        if (http.Request.ContentLength > body.MaxBytes)
-        {
-            return (null, Result(ApiProblem.TooLarge(body.MaxBytes)));
-        }
-
         try
         {
-            // Read at most the limit (plus one byte to notice more) whatever the server's own limit, then parse.
-            using var buffer = new MemoryStream();
-            var chunk = new byte[8192];
-            int read;
-            while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+            // Read at most the limit whatever the server's own limit, then parse.
+            if (await BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, body.MaxBytes, ct) is not { } bytes)
             {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > body.MaxBytes)
-                {
-                    return (null, Result(ApiProblem.TooLarge(body.MaxBytes)));
-                }
+                return (null, Result(ApiProblem.TooLarge(body.MaxBytes)));
             }
 
-            buffer.Position = 0;
-            var value = JsonSerializer.Deserialize<T>(buffer, PushGovJson.Options);
+            var value = JsonSerializer.Deserialize<T>(bytes, PushGovJson.Options);
             return value is null
                 ? (null, Result(ApiProblem.Malformed("$", "The body is empty or null: send a JSON object.")))
                 : (value, null);
