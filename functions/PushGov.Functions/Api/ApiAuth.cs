@@ -1,4 +1,5 @@
 global using PushGov.Domain.Tenants;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Functions.Api;
@@ -10,8 +11,11 @@ public sealed record ApiPrincipal(string Tenant, ApiRole Role, string Actor)
 
     public bool IsTest => Role == ApiRole.Test;
 
+    /// <summary>True when the caller's role has every permission in <paramref name="needed"/> (<see cref="ApiPermissions"/>).</summary>
+    public bool Allows(ApiPermission needed) => Role.Allows(needed);
+
     public static ApiPrincipal From(HttpContext http) =>
-        http.Items.TryGetValue(Key, out var p) && p is ApiPrincipal principal ? principal : throw new InvalidOperationException("The route has no RequireRole.");
+        http.Items.TryGetValue(Key, out var p) && p is ApiPrincipal principal ? principal : throw new InvalidOperationException("The route has no Describe(operation) with a permission.");
 
     internal void Attach(HttpContext http) => http.Items[Key] = this;
 }
@@ -21,12 +25,27 @@ public sealed record ApiPrincipal(string Tenant, ApiRole Role, string Actor)
 /// a Microsoft Entra ID access token (<c>Authorization: Bearer eyJ…</c>) when <c>PushGov:Entra</c> is configured (see
 /// docs/api.md): its tenant claim names the PushGov tenant and its role claim the role. A key or token of another
 /// tenant gets 404 (the same answer as a tenant that does not exist: nothing is revealed); a missing, malformed,
-/// expired or revoked credential 401; a role that may not use the route 403. Admin keys may do what staff keys may;
-/// test keys act as staff whose messages only reach the development sink.
+/// expired or revoked credential 401; a role without the operation's permission 403 (roles are sets of permissions,
+/// <see cref="ApiPermissions"/>: admin ⊇ staff ⊇ resident portal; test = staff, whose messages only reach the development sink).
 /// </summary>
 public static class ApiAuth
 {
-    public static RouteHandlerBuilder RequireRole(this RouteHandlerBuilder route, params ApiRole[] roles) =>
+    /// <summary>
+    /// The route serves <paramref name="operation"/>: a tenant operation checks its permission, then audits every request
+    /// that reaches the handler (<see cref="AuditApi.Audited"/>).
+    /// </summary>
+    public static RouteHandlerBuilder Describe(this RouteHandlerBuilder route, ApiOperation operation)
+    {
+        if (operation.Permission is not { } permission)
+        {
+            return route.AllowAnonymous();
+        }
+
+        route = route.RequirePermission(permission);
+        return operation.Audit is { } action ? route.Audited(action) : route;
+    }
+
+    private static RouteHandlerBuilder RequirePermission(this RouteHandlerBuilder route, ApiPermission permission) =>
         route.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
@@ -43,10 +62,9 @@ public static class ApiAuth
                 return Results.Problem(title: "No such tenant", detail: "There is no such tenant for this key.", statusCode: StatusCodes.Status404NotFound);
             }
 
-            var effective = caller.Role is ApiRole.Admin or ApiRole.Test ? ApiRole.Staff : caller.Role;
-            if (!roles.Contains(caller.Role) && !roles.Contains(effective))
+            if (!caller.Allows(permission))
             {
-                return Results.Problem(title: "Forbidden", detail: $"A {caller.Role} key may not use this route.", statusCode: StatusCodes.Status403Forbidden);
+                return Problems.Forbidden($"A {caller.Role} credential lacks the {permission} permission this route needs.");
             }
 
             caller.Attach(http);

@@ -1,3 +1,4 @@
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Audit;
 
 namespace PushGov.Functions.Api;
@@ -15,8 +16,7 @@ public static class AuditApi
 
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder tenants)
     {
-        tenants.MapGet("/{tenant}/audit", ListAsync).WithTags("Audit").RequireRole(ApiRole.Admin).Audited("audit.read")
-            .Produces<AuditPage>().ProducesProblem(StatusCodes.Status400BadRequest);
+        tenants.MapGet("/{tenant}/audit", ListAsync).Describe(ApiContract.Audit);
         return tenants;
     }
 
@@ -26,8 +26,8 @@ public static class AuditApi
     private sealed record AuditNote(string? CaseId, IReadOnlyList<string>? ResidentIds, string? Detail);
 
     /// <summary>
-    /// Appends exactly one audit row per request that passed <see cref="ApiAuth.RequireRole"/> and reached the handler,
-    /// whatever its answer (the row keeps the status). Put it after <c>RequireRole</c>. The row is written before the
+    /// Appends exactly one audit row per request that passed the permission check of <see cref="ApiAuth.Describe"/> and reached the handler,
+    /// whatever its answer (the row keeps the status). <see cref="ApiAuth.Describe"/> puts it after the permission check. The row is written before the
     /// answer leaves: if the audit cannot be written, the caller gets a 500 and no data.
     /// </summary>
     public static RouteHandlerBuilder Audited(this RouteHandlerBuilder route, string action) =>
@@ -49,8 +49,15 @@ public static class AuditApi
     public static void Note(HttpContext http, string? caseId = null, IEnumerable<string>? residentIds = null, string? detail = null) =>
         http.Items[NoteKey] = new AuditNote(caseId, residentIds?.Distinct(StringComparer.Ordinal).ToList(), detail);
 
-    private static async Task<IResult> ListAsync(string tenant, DateTimeOffset? from, DateTimeOffset? to, string? continuationToken, int? pageSize, AuditLog log, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string tenant, HttpContext http, AuditLog log, ContinuationTokens tokens, TimeProvider clock, CancellationToken ct)
     {
+        var query = Problems.Query(http, ApiContract.Audit);
+        var (from, to, continuationToken, pageSize) = (query.DateTime("from"), query.DateTime("to"), query.Text(ContinuationTokens.Parameter), query.Int("pageSize"));
+        if (query.Problem is { } invalid)
+        {
+            return Problems.Result(invalid);
+        }
+
         var end = to ?? clock.GetUtcNow().AddSeconds(1);
         var start = from ?? end.AddDays(-31);
         var errors = new List<(string, string)>();
@@ -63,24 +70,20 @@ public static class AuditApi
             errors.Add(("to", $"A listing covers at most {AuditLog.MaxRange.TotalDays:0} days; narrow from/to."));
         }
 
-        if (pageSize is < 1 or > 1000)
-        {
-            errors.Add(("pageSize", "1 to 1000."));
-        }
-
         if (errors.Count > 0)
         {
             return Problems.Validation([.. errors]);
         }
 
-        try
+        // The token belongs to this tenant's listing with the same from and to (as given: the defaults move with the clock).
+        var scope = $"audit|{tenant}|{from:O}|{to:O}";
+        string? inner = null;
+        if (continuationToken is not null && !tokens.TryOpen(scope, continuationToken, out inner))
         {
-            var (entries, token) = await log.ListAsync(tenant, start, end, continuationToken, pageSize ?? 100, ct);
-            return Results.Ok(new AuditPage(entries, token));
+            return Problems.Result(ContinuationTokens.Invalid());
         }
-        catch (FormatException)
-        {
-            return Problems.Validation(("continuationToken", "The continuation token is not one this API gave."));
-        }
+
+        var (entries, next) = await log.ListAsync(tenant, start, end, inner, pageSize ?? 100, ct);
+        return Results.Ok(new AuditPage(entries, tokens.Seal(scope, next)));
     }
 }

@@ -1,4 +1,6 @@
 using PushGov.Domain.Cases;
+using PushGov.Domain.Serialization;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 
@@ -16,13 +18,10 @@ public static class CasesApi
 {
     public static RouteGroupBuilder MapCasesApi(this RouteGroupBuilder tenants)
     {
-        var cases = tenants.MapGroup("/{tenant}/cases").WithTags("Cases");
-        cases.MapGet("/", ListAsync).RequireRole(ApiRole.Staff).Audited("cases.list")
-            .Produces<CaseList>().ProducesValidationProblem();
-        cases.MapGet("/{caseId}", GetAsync).RequireRole(ApiRole.Staff).Audited("case.read")
-            .Produces<CaseDetail>().ProducesProblem(StatusCodes.Status404NotFound);
-        cases.MapPost("/{caseId}/events/{name}", RaiseAsync).RequireRole(ApiRole.ResidentPortal, ApiRole.Staff).Audited("case.event")
-            .Accepts<EventBody>("application/json").Produces<CaseSummary>(StatusCodes.Status202Accepted).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        var cases = tenants.MapGroup("/{tenant}/cases");
+        cases.MapGet("/", ListAsync).Describe(ApiContract.ListCases);
+        cases.MapGet("/{caseId}", GetAsync).Describe(ApiContract.GetCase);
+        cases.MapPost("/{caseId}/events/{name}", RaiseAsync).Describe(ApiContract.RaiseCaseEvent);
         return tenants;
     }
 
@@ -38,33 +37,26 @@ public static class CasesApi
 
     public sealed record EventBody(string? Note, string? Outcome);
 
-    private static async Task<IResult> ListAsync(string tenant, string? state, string? service, DateOnly? from, DateOnly? to, string? continuationToken, int? pageSize, ICaseReader store, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string tenant, HttpContext http, ICaseReader store, ContinuationTokens tokens, CancellationToken ct)
     {
-        CaseState? parsed = null;
-        if (state is not null)
+        var query = Problems.Query(http, ApiContract.ListCases);
+        var (state, service, from, to) = (query.Enum<CaseState>("state"), query.Text("service"), query.Date("from"), query.Date("to"));
+        var (continuationToken, pageSize) = (query.Text(ContinuationTokens.Parameter), query.Int("pageSize"));
+        if (query.Problem is { } invalid)
         {
-            if (!Enum.TryParse<CaseState>(state, ignoreCase: true, out var s))
-            {
-                return Problems.Validation(("state", $"Unknown state '{state}'. Use one of: {string.Join(", ", Enum.GetNames<CaseState>())}."));
-            }
-
-            parsed = s;
+            return Problems.Result(invalid);
         }
 
-        if (continuationToken is { Length: > 1000 } || continuationToken?.Any(char.IsControl) == true)
+        // A token belongs to this tenant's listing with these filters.
+        var scope = $"cases|{tenant}|{state}|{service}|{from:O}|{to:O}";
+        string? inner = null;
+        if (continuationToken is not null && !tokens.TryOpen(scope, continuationToken, out inner))
         {
-            return Problems.Validation(("continuationToken", "The continuation token is not one this API gave."));
+            return Problems.Result(ContinuationTokens.Invalid());
         }
 
-        try
-        {
-            var (list, token) = await store.ListAsync(tenant, new CaseQuery(parsed, service, from, to, continuationToken, pageSize ?? 50), ct);
-            return Results.Ok(new CaseList(list.Select(Summary).ToList(), token));
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 400)
-        {
-            return Problems.Validation(("continuationToken", "The continuation token is not one this API gave."));
-        }
+        var (list, next) = await store.ListAsync(tenant, new CaseQuery(state, service, from, to, inner, pageSize ?? 50), ct);
+        return Results.Ok(new CaseList(list.Select(Summary).ToList(), tokens.Seal(scope, next)));
     }
 
     private static async Task<IResult> GetAsync(string tenant, string caseId, ICaseReader store, MessageStore messages, HttpContext http, CancellationToken ct)
@@ -92,26 +84,33 @@ public static class CasesApi
 
     private static async Task<IResult> RaiseAsync(string tenant, string caseId, string name, HttpContext http, ICaseInbox inbox, CancellationToken ct)
     {
-        if (!ExternalEvent.Names.Contains(name))
+        var op = ApiContract.RaiseCaseEvent;
+        if (!op.Parameter("name").Schema.Enum!.Contains(name, StringComparer.Ordinal))
         {
-            return Problems.Validation(("name", $"Unknown event '{name}'. Use one of: {string.Join(", ", ExternalEvent.Names)}."));
+            return Problems.Validation(("name", $"Unknown event '{ApiProblem.Truncate(name)}'. Use one of: {string.Join(", ", op.Parameter("name").Schema.Enum!)}."));
         }
 
-        var body = await Problems.ReadOptionalJsonAsync<EventBody>(http, ct);
+        var body = await Problems.ReadOptionalJsonAsync<EventBody>(http, op, ct);
         if (body.Problem is { } problem)
         {
             return problem;
         }
 
+        // Only a defined name is stored ("999" or "1" parse as enum values with Enum.TryParse: never here).
         CaseOutcome? outcome = null;
         if (body.Value?.Outcome is { } o)
         {
-            if (!Enum.TryParse<CaseOutcome>(o, ignoreCase: true, out var parsed) || parsed == CaseOutcome.None)
+            if (!ContractSchemas.CloseOutcomes.Contains(o, StringComparer.Ordinal) || !EnumNames.TryParse<CaseOutcome>(o, out var parsed))
             {
-                return Problems.Validation(("outcome", $"Unknown outcome '{o}'."));
+                return Problems.Validation(("outcome", $"Unknown outcome '{ApiProblem.Truncate(o)}'. Use one of: {string.Join(", ", ContractSchemas.CloseOutcomes)}."));
             }
 
             outcome = parsed;
+        }
+
+        if (body.Value?.Note is { Length: > ApiContract.MaxNoteLength })
+        {
+            return Problems.Validation(("note", $"A note of at most {ApiContract.MaxNoteLength} characters."));
         }
 
         if (!Problems.IsSafeId(caseId))
@@ -120,9 +119,9 @@ public static class CasesApi
         }
 
         var principal = ApiPrincipal.From(http);
-        if (name is ExternalEvent.StaffTakeover or ExternalEvent.Close && principal.Role != ApiRole.Staff)
+        if (name is ExternalEvent.StaffTakeover or ExternalEvent.Close && !principal.Allows(ApiPermission.ActOnCases))
         {
-            return Problems.Forbidden("Only staff can take over or close a case.");
+            return Problems.Forbidden($"Taking over or closing a case needs the {ApiPermission.ActOnCases} permission (roles {string.Join(", ", ApiPermissions.RolesWith(ApiPermission.ActOnCases))}).");
         }
 
         var input = new ExternalEvent(name, outcome, body.Value?.Note) { Actor = principal.Actor };

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using PushGov.Domain.Serialization;
 
 namespace PushGov.Functions.Api;
 
@@ -55,8 +56,8 @@ public sealed class EntraTokens(EntraOptions options)
         ApiRole? role = null;
         foreach (var claim in user.FindAll(options.RoleClaim))
         {
-            var name = claim.Value.StartsWith(RolePrefix, StringComparison.OrdinalIgnoreCase) ? claim.Value[RolePrefix.Length..] : claim.Value;
-            if (Enum.TryParse<ApiRole>(name, ignoreCase: true, out var r) && r != ApiRole.Test && (role is null || Rank(r) > Rank(role.Value)))
+            // Only PushGov.{defined role name}: no numbers ("PushGov.2"), no other case, no role without the prefix.
+            if (claim.Value.StartsWith(RolePrefix, StringComparison.Ordinal) && EnumNames.TryParse<ApiRole>(claim.Value[RolePrefix.Length..], out var r) && r != ApiRole.Test && (role is null || Rank(r) > Rank(role.Value)))
             {
                 role = r;
             }
@@ -71,10 +72,6 @@ public sealed class EntraTokens(EntraOptions options)
         return (new ApiPrincipal(tenant, role.Value, $"entra:{actor}"), null);
     }
 
-    private static int Rank(ApiRole role) => role switch
-    {
-        ApiRole.Admin => 3,
-        ApiRole.Staff => 2,
-        _ => 1,
-    };
+    /// <summary>The role with more permissions counts (they nest: admin ⊇ staff ⊇ resident portal).</summary>
+    private static int Rank(ApiRole role) => System.Numerics.BitOperations.PopCount((uint)ApiPermissions.Of(role));
 }

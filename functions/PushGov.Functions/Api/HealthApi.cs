@@ -1,3 +1,4 @@
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Storage;
 
 namespace PushGov.Functions.Api;
@@ -35,7 +36,7 @@ public static class HealthApi
 
             var healthy = results.Values.All(v => v == "reachable");
             return Results.Json(new Health(healthy ? "healthy" : "unhealthy", results), statusCode: healthy ? 200 : 503);
-        }).WithTags("Health").AllowAnonymous();
+        }).Describe(ApiContract.Health);
         return api;
     }
 }

@@ -1,6 +1,8 @@
 using PushGov.Domain.Drops;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
+using PushGov.Domain.Serialization;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
 
@@ -23,11 +25,9 @@ public static class PreferencesApi
 
     public static RouteGroupBuilder MapPreferencesApi(this RouteGroupBuilder tenants)
     {
-        var prefs = tenants.MapGroup("/{tenant}/residents/{residentId}/preferences").WithTags("Preferences");
-        prefs.MapGet("/", GetAsync).RequireRole(ApiRole.ResidentPortal, ApiRole.Staff).Audited("preferences.read")
-            .Produces<Preferences>().ProducesProblem(StatusCodes.Status404NotFound);
-        prefs.MapPut("/", PutAsync).RequireRole(ApiRole.ResidentPortal, ApiRole.Staff).Audited("preferences.write")
-            .Accepts<PreferencesUpdate>("application/json").Produces<Preferences>().ProducesValidationProblem();
+        var prefs = tenants.MapGroup("/{tenant}/residents/{residentId}/preferences");
+        prefs.MapGet("/", GetAsync).Describe(ApiContract.GetPreferences);
+        prefs.MapPut("/", PutAsync).Describe(ApiContract.PutPreferences);
         return tenants;
     }
 
@@ -61,7 +61,7 @@ public static class PreferencesApi
             return Problems.NotFound("resident", residentId);
         }
 
-        var (body, problem) = await Problems.ReadJsonAsync<PreferencesUpdate>(http, ct);
+        var (body, problem) = await Problems.ReadJsonAsync<PreferencesUpdate>(http, ApiContract.PutPreferences, ct);
         if (problem is not null)
         {
             return problem;
@@ -224,9 +224,9 @@ public static class PreferencesApi
         return (choices, language, errors);
     }
 
-    /// <summary>sms, email, post or line (any case); nothing else (no numbers, no comma lists).</summary>
+    /// <summary>sms, email, post or line, exactly (lowercase); nothing else (no numbers, no comma lists, no other case).</summary>
     public static Channel? ParseChannel(string? text) =>
-        text is null ? null : Enum.GetValues<Channel>().Select(c => (Channel?)c).FirstOrDefault(c => c!.Value.ToString().Equals(text, StringComparison.OrdinalIgnoreCase));
+        EnumNames.TryParse<Channel>(text, out var channel, EnumNames.Lower) ? channel : null;
 
     private static Dictionary<Channel, ContactRecord> Effective(IEnumerable<ContactRecord> records) =>
         records.GroupBy(r => r.Channel).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.ConsentedAt).ThenBy(r => r.Source == PortalSource ? 0 : 1).First());

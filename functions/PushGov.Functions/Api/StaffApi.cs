@@ -1,6 +1,7 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Residents;
@@ -23,21 +24,16 @@ public static class StaffApi
     /// <summary>Notes sit in the case history after the transitions: versions from here on (a transition never gets this far).</summary>
     public const int NoteVersionBase = 1_000_000_000;
 
-    public const int MaxNoteLength = 2000;
-
     public const string ResendPurpose = "resend";
 
     private const int MaxEscalations = 2000;
 
     public static RouteGroupBuilder MapStaffApi(this RouteGroupBuilder tenants)
     {
-        tenants.MapGet("/{tenant}/escalations", EscalationsAsync).WithTags("Staff").RequireRole(ApiRole.Staff).Audited("escalations.list")
-            .Produces<CasesApi.CaseList>();
-        var cases = tenants.MapGroup("/{tenant}/cases/{caseId}").WithTags("Staff");
-        cases.MapPost("/notes", AddNoteAsync).RequireRole(ApiRole.Staff).Audited("case.note")
-            .Accepts<NoteBody>("application/json").Produces<HistoryEntry>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        cases.MapPost("/resend", ResendAsync).RequireRole(ApiRole.Staff).Audited("case.resend")
-            .Accepts<ResendBody>("application/json").Produces<ResendAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        tenants.MapGet("/{tenant}/escalations", EscalationsAsync).Describe(ApiContract.Escalations);
+        var cases = tenants.MapGroup("/{tenant}/cases/{caseId}");
+        cases.MapPost("/notes", AddNoteAsync).Describe(ApiContract.AddNote);
+        cases.MapPost("/resend", ResendAsync).Describe(ApiContract.Resend);
         return tenants;
     }
 
@@ -71,16 +67,16 @@ public static class StaffApi
             return Problems.NotFound("case", caseId);
         }
 
-        var (body, problem) = await Problems.ReadJsonAsync<NoteBody>(http, ct);
+        var (body, problem) = await Problems.ReadJsonAsync<NoteBody>(http, ApiContract.AddNote, ct);
         if (problem is not null)
         {
             return problem;
         }
 
         var text = body!.Text?.Trim();
-        if (string.IsNullOrEmpty(text) || text.Length > MaxNoteLength)
+        if (string.IsNullOrEmpty(text) || body.Text!.Length > ApiContract.MaxNoteLength)
         {
-            return Problems.Validation(("text", $"A note of 1 to {MaxNoteLength} characters."));
+            return Problems.Validation(("text", $"A note of 1 to {ApiContract.MaxNoteLength} characters."));
         }
 
         var stored = await store.GetAsync(tenant, caseId, ct);
@@ -118,7 +114,7 @@ public static class StaffApi
             return Problems.NotFound("case", caseId);
         }
 
-        var (body, problem) = await Problems.ReadJsonAsync<ResendBody>(http, ct);
+        var (body, problem) = await Problems.ReadJsonAsync<ResendBody>(http, ApiContract.Resend, ct);
         if (problem is not null)
         {
             return problem;

@@ -1,4 +1,5 @@
 using System.Net;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Messaging;
 
 namespace PushGov.Functions.Api;
@@ -13,22 +14,44 @@ public static class UnsubscribeApi
 {
     public static RouteGroupBuilder MapUnsubscribeApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/unsubscribe/{messageId}", (string messageId) => Page(messageId, done: false)).WithTags("Sending").AllowAnonymous();
-        api.MapPost("/unsubscribe/{messageId}", PostAsync).WithTags("Sending").AllowAnonymous().DisableAntiforgery();
+        api.MapGet("/unsubscribe/{messageId}", (string messageId) => Problems.IsSafeId(messageId) ? Page(messageId, done: false) : Problems.NotFound("message", messageId)).Describe(ApiContract.UnsubscribePage);
+        api.MapPost("/unsubscribe/{messageId}", PostAsync).Describe(ApiContract.Unsubscribe).DisableAntiforgery();
         return api;
     }
 
     private static async Task<IResult> PostAsync(string messageId, HttpContext http, OptOuts optOuts, CancellationToken ct)
     {
-        if (!http.Request.HasFormContentType)
+        var body = ApiContract.Unsubscribe.Body!;
+        if (!body.Accepts(http.Request.ContentType))
         {
-            return Results.Problem(title: "Not a one-click unsubscribe", detail: "POST the form field List-Unsubscribe=One-Click (RFC 8058).", statusCode: StatusCodes.Status400BadRequest);
+            return Problems.Result(ApiProblem.UnsupportedMediaType(body, http.Request.ContentType));
         }
 
-        var form = await http.Request.ReadFormAsync(ct);
+        if (http.Request.ContentLength > body.MaxBytes)
+        {
+            return Problems.Result(ApiProblem.TooLarge(body.MaxBytes));
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { BufferBodyLengthLimit = body.MaxBytes, ValueLengthLimit = (int)body.MaxBytes }, ct);
+        }
+        catch (InvalidDataException e)
+        {
+            return Problems.Result(e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                ? ApiProblem.TooLarge(body.MaxBytes)
+                : ApiProblem.Malformed("List-Unsubscribe", "The form could not be read; POST List-Unsubscribe=One-Click (RFC 8058)."));
+        }
+
         if (!string.Equals(form["List-Unsubscribe"].ToString(), "One-Click", StringComparison.Ordinal))
         {
-            return Results.Problem(title: "Not a one-click unsubscribe", detail: "POST the form field List-Unsubscribe=One-Click (RFC 8058).", statusCode: StatusCodes.Status400BadRequest);
+            return Problems.Result(ApiProblem.Malformed("List-Unsubscribe", "POST the form field List-Unsubscribe=One-Click (RFC 8058)."));
+        }
+
+        if (!Problems.IsSafeId(messageId))
+        {
+            return Problems.NotFound("message", messageId);
         }
 
         return await optOuts.UnsubscribeAsync(messageId, ct)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using PushGov.Functions.Api;
+using PushGov.Functions.Contract;
 using PushGov.Functions.CustomHandler;
 using PushGov.Functions.Handlers;
 using PushGov.Infrastructure.Audit;
@@ -10,7 +11,8 @@ namespace PushGov.Functions.Hosting;
 
 /// <summary>
 /// Registrations of the portals' API beyond cases, drops and notifications: preferences, staff actions, the audit log,
-/// retention, Entra ID tokens (when configured), the OpenAPI document, and problem+json for every error.
+/// retention, Entra ID tokens (when configured), continuation tokens, the OpenAPI document (written from
+/// <see cref="ApiContract"/>), and problem+json for every error.
 /// </summary>
 public static class ApiServices
 {
@@ -24,18 +26,13 @@ public static class ApiServices
         var catalog = new Lazy<Domain.Eligibility.Catalog>(Domain.Eligibility.CatalogLoader.LoadDefault);
         services.AddSingleton(sp => new Infrastructure.Tenants.TenantCatalog(sp.GetRequiredService<Infrastructure.Tenants.TenantDirectory>(), () => catalog.Value));
         services.AddSingleton<IFunction, RetentionFunction>();
+        services.AddSingleton(_ => new ContinuationTokens(config["PushGov:ApiKeyPepper"] ?? throw new InvalidOperationException("PushGov:ApiKeyPepper must be set.")));
 
         // A query value that does not bind (?max=abc) is the caller's error: 400, not 500, in every environment.
         services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
 
         // Every error is application/problem+json, whatever the Accept header asks (first writer wins).
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, ApiProblemWriter>());
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "PushGov API";
-            document.Info.Description = "Per-tenant API for residents' portals and municipal staff. Authenticate with Authorization: Bearer pg_… (an API key) or, where configured, a Microsoft Entra ID access token. Errors are application/problem+json. See docs/api.md.";
-            return Task.CompletedTask;
-        }));
 
         var entra = new EntraOptions();
         config.GetSection(EntraOptions.Section).Bind(entra);
@@ -87,7 +84,7 @@ public static class ApiServices
         tenants.MapDashboardApi();
         tenants.MapCatalogApi();
         tenants.MapCasePeopleApi();
-        api.MapOpenApi("/openapi.json").AllowAnonymous();
+        api.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, MediaType.Json, System.Text.Encoding.UTF8)).Describe(ApiContract.OpenApi);
         return api;
     }
 
@@ -106,8 +103,8 @@ public static class ApiServices
                 404 => ("Not found", "There is no such resource. The routes are listed at /api/openapi.json."),
                 405 => ("Method not allowed", $"This route does not take {Limit(http.Request.Method)}."),
                 413 => ("Payload too large", "The body is larger than this endpoint accepts."),
-                415 => ("Unsupported media type", "Send the body as application/json."),
-                400 => ("Bad request", "The request is malformed."),
+                415 => ("Unsupported media type", "This route does not take this Content-Type; each route's media types are listed at /api/openapi.json."),
+                400 => ("Bad request", "The request is malformed (the server could not read it before any parameter)."),
                 401 => ("Unauthorized", "Send a valid API key: Authorization: Bearer pg_…."),
                 403 => ("Forbidden", "This key may not use this route."),
                 500 => ("Internal server error", "Something went wrong on our side; it has been logged."),

@@ -1,4 +1,5 @@
 using PushGov.Functions.Api;
+using PushGov.Functions.Contract;
 using PushGov.Functions.CustomHandler;
 using PushGov.Functions.Handlers;
 using PushGov.Infrastructure.Acs;
@@ -17,8 +18,9 @@ namespace PushGov.Functions.Hosting;
 /// <item><c>PushGov:Acs:ConnectionString</c>, or <c>PushGov:Acs:Endpoint</c> with <c>AccessKey</c> or <c>UseManagedIdentity=true</c>;
 /// <c>PushGov:Acs:SmsFrom</c> (SMS outside Japan), <c>PushGov:Acs:EmailSender</c> (e-mail).</item>
 /// <item><c>PushGov:DomesticSms:Endpoint</c> and <c>PushGov:DomesticSms:Secret</c> (+81 SMS), <c>PushGov:DomesticSms:CallbackUrl</c>.</item>
-/// <item><c>PushGov:EventGrid:Secret</c>: when set, <c>POST /api/events/acs</c> needs <c>?code={secret}</c> (put it in the
-/// Event Grid subscription's endpoint URL).</item>
+/// <item><c>PushGov:EventGrid</c> (<see cref="EventGridWebhookOptions"/>): <c>Secret</c> (a Key Vault reference; the
+/// subscription sends it as a secret delivery attribute header), and/or <c>EntraTenantId</c> with <c>EntraAudience</c>.
+/// None: <c>POST /api/events/acs</c> refuses everything.</item>
 /// <item><c>PushGov:PublicBaseUrl</c>: this app's public URL, for the List-Unsubscribe header.</item>
 /// <item><c>PushGov:Line:Tenants:{tenant}:ChannelAccessToken</c> and <c>…:ChannelSecret</c> per tenant with a LINE official
 /// account (<see cref="LineOptions"/>), <c>PushGov:Line:BaseUrl</c> optional.</item>
@@ -37,7 +39,15 @@ public static class SendingServices
         services.AddSingleton<LetterBatch>();
         services.AddSingleton<DeliveryReports>();
         services.AddSingleton<OptOuts>();
-        services.AddSingleton(new EventGridSettings(config["PushGov:EventGrid:Secret"] is { Length: > 0 } secret ? secret : null));
+        var eventGrid = new EventGridWebhookOptions();
+        config.GetSection(EventGridWebhookOptions.Section).Bind(eventGrid);
+        services.AddSingleton(eventGrid);
+        if (eventGrid.EntraConfigured)
+        {
+            services.AddSingleton(_ => EventGridSigningKeys.ForTenant(eventGrid.EntraTenantId!.Trim()));
+        }
+
+        services.AddSingleton(sp => new EventGridWebhookAuth(eventGrid, sp.GetService<EventGridSigningKeys>()));
         services.AddSingleton<IFunction, LettersFunction>();
 
         var acs = new AcsOptions
@@ -112,9 +122,6 @@ public static class SendingServices
 
     private static Uri? Url(string? value) => Text(value) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
 }
-
-/// <summary>The Event Grid shared secret (<c>?code=</c>); null: none required.</summary>
-public sealed record EventGridSettings(string? Secret);
 
 /// <summary>The domestic aggregator's callback secret; null: the aggregator is not configured.</summary>
 public sealed record DomesticSmsSettings(string? Secret);

@@ -29,7 +29,7 @@ public sealed class PreferencesTests(ApiFixture fx)
             taxDataConsent = true,
             channels = new object[]
             {
-                new { channel = "SMS", address = " 080-1111-2222 ", consent = true },
+                new { channel = "sms", address = " 080-1111-2222 ", consent = true },
                 new { channel = "email", address = "new.address@example.jp", consent = true },
             },
         });

@@ -78,7 +78,7 @@ public sealed class StaffTests(ApiFixture fx)
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
         var accepted = (await post.Content.ReadFromJsonAsync<StaffApi.ResendAccepted>())!;
         Assert.False(accepted.Repeated);
-        using var again = await staff.PostAsJsonAsync(url, new { residentId = s.HeadId, channel = "POST" });
+        using var again = await staff.PostAsJsonAsync(url, new { residentId = s.HeadId, channel = "post" });
         var repeated = (await again.Content.ReadFromJsonAsync<StaffApi.ResendAccepted>())!;
         Assert.True(repeated.Repeated);
         Assert.Equal(accepted.MessageId, repeated.MessageId);

@@ -18,7 +18,7 @@ namespace PushGov.Functions.Tests.Sending;
 public sealed class SendingApiTests : IAsyncLifetime
 {
     private const string Tenant = "401307";
-    private const string EventGridSecret = "eg-secret-for-tests-0123456789";
+    private const string EventGridSecret = "eg-secret-for-tests-0123456789-abcdefghij";
     private const string DomesticSecret = "domestic-secret-for-tests-0123456789";
 
     private Azurite azurite = null!;
