@@ -29,17 +29,20 @@ public enum ApiPermission
 
     /// <summary>Read the audit log.</summary>
     ReadAudit = 128,
+
+    /// <summary>Start linking a resident's LINE account: only the residents' portal, which has just checked who the resident is (staff and admin never link on a resident's behalf).</summary>
+    LinkLine = 256,
 }
 
 /// <summary>
-/// Roles as sets of permissions, the one place that says who may do what: staff ⊇ resident portal, admin ⊇ staff,
-/// test = staff (its messages only reach the development sink, which the case engine decides, not the permissions).
+/// Roles as sets of permissions, the one place that says who may do what: staff ⊇ resident portal except
+/// <see cref="ApiPermission.LinkLine"/> (the resident's own act), admin ⊇ staff, test = staff (its messages only reach the development sink, which the case engine decides, not the permissions).
 /// </summary>
 public static class ApiPermissions
 {
-    public const ApiPermission ResidentPortal = ApiPermission.ResidentEvents | ApiPermission.Preferences;
+    public const ApiPermission ResidentPortal = ApiPermission.ResidentEvents | ApiPermission.Preferences | ApiPermission.LinkLine;
 
-    public const ApiPermission Staff = ResidentPortal | ApiPermission.ReadCases | ApiPermission.ActOnCases | ApiPermission.Drops | ApiPermission.ReadSink;
+    public const ApiPermission Staff = ApiPermission.ResidentEvents | ApiPermission.Preferences | ApiPermission.ReadCases | ApiPermission.ActOnCases | ApiPermission.Drops | ApiPermission.ReadSink;
 
     public const ApiPermission Admin = Staff | ApiPermission.RevealAddresses | ApiPermission.ReadAudit;
 

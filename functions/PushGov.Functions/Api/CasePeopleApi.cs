@@ -1,3 +1,4 @@
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Residents;
 
 namespace PushGov.Functions.Api;
@@ -13,8 +14,7 @@ public static class CasePeopleApi
 {
     public static RouteGroupBuilder MapCasePeopleApi(this RouteGroupBuilder tenants)
     {
-        tenants.MapGet("/{tenant}/cases/{caseId}/people", ReadAsync).WithTags("Staff").RequireRole(ApiRole.Staff).Audited("case.people.read")
-            .Produces<CasePeopleView>().ProducesProblem(StatusCodes.Status404NotFound);
+        tenants.MapGet("/{tenant}/cases/{caseId}/people", ReadAsync).Describe(ApiContract.CasePeople);
         return tenants;
     }
 
@@ -30,6 +30,6 @@ public static class CasePeopleApi
         }
 
         AuditApi.Note(http, caseId, list.Select(p => p.ResidentId), detail: $"people={list.Count}");
-        return Results.Ok(new CasePeopleView(caseId, "case.people.read", list));
+        return Results.Ok(new CasePeopleView(caseId, ApiContract.CasePeople.Audit!, list));
     }
 }

@@ -1,3 +1,4 @@
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Functions.Api;
@@ -12,8 +13,7 @@ public static class CatalogApi
 {
     public static RouteGroupBuilder MapCatalogApi(this RouteGroupBuilder tenants)
     {
-        tenants.MapGet("/{tenant}/catalog", GetAsync).WithTags("Catalog").RequireRole(ApiRole.ResidentPortal, ApiRole.Staff)
-            .Produces<TenantCatalogView>().ProducesProblem(StatusCodes.Status404NotFound);
+        tenants.MapGet("/{tenant}/catalog", GetAsync).Describe(ApiContract.Catalog);
         return tenants;
     }
 

@@ -1,3 +1,4 @@
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Reporting;
 
 namespace PushGov.Functions.Api;
@@ -14,20 +15,19 @@ public static class DashboardApi
 {
     public static RouteGroupBuilder MapDashboardApi(this RouteGroupBuilder tenants)
     {
-        tenants.MapGet("/{tenant}/dashboard", DashboardAsync).WithTags("Dashboard").RequireRole(ApiRole.Staff).Audited("dashboard.read")
-            .Produces<DashboardReport>().ProducesValidationProblem();
-        tenants.MapGet("/{tenant}/drops", DropsAsync).WithTags("Drops").RequireRole(ApiRole.Staff).Audited("drops.list")
-            .Produces<DropListing>().ProducesValidationProblem();
+        tenants.MapGet("/{tenant}/dashboard", DashboardAsync).Describe(ApiContract.Dashboard);
+        tenants.MapGet("/{tenant}/drops", DropsAsync).Describe(ApiContract.ListDrops);
         return tenants;
     }
 
     public sealed record DropListing(DateOnly From, DateOnly To, IReadOnlyList<DropSummary> Drops);
 
-    private static async Task<IResult> DashboardAsync(string tenant, DateOnly? from, DateOnly? to, Dashboard dashboard, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> DashboardAsync(string tenant, Dashboard dashboard, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        if (Range(from, to, clock) is not ({ } start, { } end))
+        var (start, end, problem) = Range(http, ApiContract.Dashboard, clock);
+        if (problem is not null)
         {
-            return RangeProblem();
+            return Problems.Result(problem);
         }
 
         var report = await dashboard.ReadAsync(tenant, start, end, ct);
@@ -35,11 +35,12 @@ public static class DashboardApi
         return Results.Ok(report);
     }
 
-    private static async Task<IResult> DropsAsync(string tenant, DateOnly? from, DateOnly? to, DropList drops, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> DropsAsync(string tenant, DropList drops, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        if (Range(from, to, clock) is not ({ } start, { } end))
+        var (start, end, problem) = Range(http, ApiContract.ListDrops, clock);
+        if (problem is not null)
         {
-            return RangeProblem();
+            return Problems.Result(problem);
         }
 
         var list = await drops.ListAsync(tenant, Dashboard.StartOf(start), Dashboard.StartOf(end.AddDays(1)), ct);
@@ -47,13 +48,20 @@ public static class DashboardApi
         return Results.Ok(new DropListing(start, end, list));
     }
 
-    private static (DateOnly? From, DateOnly? To) Range(DateOnly? from, DateOnly? to, TimeProvider clock)
+    /// <summary>The days asked for (from/to as the operation describes them), or the 400 saying what was wrong.</summary>
+    private static (DateOnly From, DateOnly To, ApiProblem? Problem) Range(HttpContext http, ApiOperation op, TimeProvider clock)
     {
+        var query = Problems.Query(http, op);
+        var (from, to) = (query.Date("from"), query.Date("to"));
+        if (query.Problem is { } invalid)
+        {
+            return (default, default, invalid);
+        }
+
         var end = to ?? Dashboard.Today(clock);
         var start = from ?? end;
-        return start > end || end.DayNumber - start.DayNumber >= Dashboard.MaxDays ? (null, null) : (start, end);
+        return start > end || end.DayNumber - start.DayNumber >= Dashboard.MaxDays
+            ? (default, default, ApiProblem.Invalid(("from", $"'from' must be on or before 'to', and a range covers at most {Dashboard.MaxDays} days.")))
+            : (start, end, null);
     }
-
-    private static IResult RangeProblem() =>
-        Problems.Validation(("from", $"'from' must be on or before 'to', and a range covers at most {Dashboard.MaxDays} days."));
 }

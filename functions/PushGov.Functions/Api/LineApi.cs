@@ -1,3 +1,4 @@
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Line;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Tenants;
@@ -16,43 +17,34 @@ namespace PushGov.Functions.Api;
 /// </summary>
 public static class LineApi
 {
-    /// <summary>A webhook body larger than this is not LINE's (it sends small batches of events).</summary>
-    private const int MaxWebhookBytes = 1024 * 1024;
-
     public sealed record LineLinkRequest(string? LinkToken);
+
+    /// <summary>The webhook's answer: events handled, and how many of them were repeated deliveries.</summary>
+    public sealed record LineWebhookAnswer(int Handled, int Repeated);
 
     public static RouteGroupBuilder MapLineApi(this RouteGroupBuilder tenants)
     {
-        tenants.MapPost("/{tenant}/events/line", WebhookAsync).WithTags("LINE").AllowAnonymous().DisableAntiforgery();
-        tenants.MapPost("/{tenant}/residents/{residentId}/line-link", LinkAsync).WithTags("LINE").RequireRole(ApiRole.ResidentPortal).Audited("line.link")
-            .Accepts<LineLinkRequest>("application/json").Produces<LineLinkStart>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        tenants.MapGet("/{tenant}/line/quota", QuotaAsync).WithTags("LINE").RequireRole(ApiRole.Staff).Audited("line.quota.read")
-            .Produces<LineQuotaState>().ProducesProblem(StatusCodes.Status404NotFound);
+        tenants.MapPost("/{tenant}/events/line", WebhookAsync).Describe(ApiContract.LineWebhook).DisableAntiforgery();
+        tenants.MapPost("/{tenant}/residents/{residentId}/line-link", LinkAsync).Describe(ApiContract.LineLink);
+        tenants.MapGet("/{tenant}/line/quota", QuotaAsync).Describe(ApiContract.LineQuota);
         return tenants;
     }
 
     private static async Task<IResult> WebhookAsync(string tenant, HttpContext http, LineWebhook webhook, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+        var limit = ApiContract.LineWebhook.Body!.MaxBytes;
+        if (await BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, limit, ct) is not { } bytes)
         {
-            if (buffer.Length + read > MaxWebhookBytes)
-            {
-                return Problems.TooLarge(MaxWebhookBytes);
-            }
-
-            buffer.Write(chunk, 0, read);
+            return Problems.Result(ApiProblem.TooLarge(limit));
         }
 
-        var result = await webhook.HandleAsync(tenant, buffer.ToArray(), http.Request.Headers[LineSignature.HeaderName].ToString(), ct);
+        var result = await webhook.HandleAsync(tenant, bytes, http.Request.Headers[LineSignature.HeaderName].ToString(), ct);
         return result.Status switch
         {
-            LineWebhookStatus.Processed => Results.Ok(new { handled = result.Handled, repeated = result.Repeated }),
+            LineWebhookStatus.Processed => Results.Ok(new LineWebhookAnswer(result.Handled, result.Repeated)),
             LineWebhookStatus.BadSignature => Results.Problem(title: "Unauthorized", detail: "X-Line-Signature is missing or wrong.", statusCode: StatusCodes.Status401Unauthorized),
             LineWebhookStatus.NotConfigured => Problems.NotFound("LINE channel of tenant", tenant),
-            _ => Results.Problem(title: "Bad request", detail: "Not a LINE webhook body.", statusCode: StatusCodes.Status400BadRequest),
+            _ => Problems.Result(ApiProblem.Malformed("$", "Not a LINE webhook body.")),
         };
     }
 
@@ -63,15 +55,15 @@ public static class LineApi
             return Problems.NotFound("resident", residentId);
         }
 
-        var (body, problem) = await Problems.ReadJsonAsync<LineLinkRequest>(http, ct);
+        var (body, problem) = await Problems.ReadJsonAsync<LineLinkRequest>(http, ApiContract.LineLink, ct);
         if (problem is not null)
         {
             return problem;
         }
 
-        if (body!.LinkToken is not { Length: > 0 and <= 200 } token || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~'))
+        if (body!.LinkToken is not { } token || !ApiPatterns.IsId(token))
         {
-            return Problems.Validation(("linkToken", "The linkToken LINE gave the portal (letters, digits, -_.~; at most 200)."));
+            return Problems.Validation(("linkToken", "The linkToken LINE gave the portal (letters, digits and -_.:, at most 128)."));
         }
 
         if (await residents.HouseholdOfAsync(tenant, residentId, ct) is null)
@@ -83,8 +75,17 @@ public static class LineApi
         return Results.Ok(await links.StartAsync(tenant, residentId, token, ct));
     }
 
-    private static async Task<IResult> QuotaAsync(string tenant, bool? refresh, TenantDirectory tenants, LineQuota quota, CancellationToken ct) =>
-        await tenants.FindAsync(tenant, ct) is { } config
+    private static async Task<IResult> QuotaAsync(string tenant, HttpContext http, TenantDirectory tenants, LineQuota quota, CancellationToken ct)
+    {
+        var query = Problems.Query(http, ApiContract.LineQuota);
+        var refresh = query.Bool("refresh");
+        if (query.Problem is { } invalid)
+        {
+            return Problems.Result(invalid);
+        }
+
+        return await tenants.FindAsync(tenant, ct) is { } config
             ? Results.Ok(await quota.StateAsync(config, refresh == true, ct))
             : Problems.NotFound("tenant", tenant);
+    }
 }

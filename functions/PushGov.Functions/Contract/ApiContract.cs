@@ -8,10 +8,6 @@ namespace PushGov.Functions.Contract;
 /// <summary>
 /// Every operation of the API (see <see cref="ApiOperation"/>). A route that exists and is not described here fails
 /// <c>The_described_operations_are_exactly_the_routes_that_exist</c>; so does a description without a route.
-/// <para>
-/// LINE (issue of the "line" engineer): when <c>POST /api/tenants/{tenant}/events/line</c> lands, describe it here as a
-/// webhook like <see cref="DomesticSmsCallback"/> (security scheme: its <c>X-Line-Signature</c>) and add it to <see cref="All"/>.
-/// </para>
 /// </summary>
 public static class ApiContract
 {
@@ -26,6 +22,9 @@ public static class ApiContract
     /// <summary>The Event Grid shared-secret header (a static, secret delivery attribute of the subscription).</summary>
     public const string EventGridSecretHeader = "X-PushGov-EventGrid-Secret";
 
+    /// <summary>A LINE webhook body larger than this is not LINE's (it sends small batches of events).</summary>
+    public const int MaxLineWebhookBytes = 1024 * 1024;
+
     public static readonly IReadOnlyList<string> TenantSecurity = [SecuritySchemes.ApiKey, SecuritySchemes.ApiKeyHeader, SecuritySchemes.EntraId];
 
     private static readonly IReadOnlyList<string> JsonOnly = [MediaType.Json];
@@ -35,6 +34,13 @@ public static class ApiContract
     private static readonly ApiParameter CaseIdParam = Id("caseId", "The case id (the life event's id). Not matching the pattern, or unknown: 404.");
 
     private static readonly ApiParameter ResidentIdParam = Id("residentId", "The resident's 宛名番号. Not matching the pattern, or unknown: 404.");
+
+    /// <summary>A range of days in Asia/Tokyo, both included (default: today; from after to, or longer than the limit: 400).</summary>
+    private static readonly ApiParameter[] DayRange =
+    [
+        new("from", ParameterIn.Query, new ValueSchema("string") { Format = "date" }, "First day (Asia/Tokyo, included; default: to)."),
+        new("to", ParameterIn.Query, new ValueSchema("string") { Format = "date" }, "Last day (Asia/Tokyo, included; default: today)."),
+    ];
 
     private static readonly ApiParameter PageTokenParam = new("continuationToken", ParameterIn.Query, new ValueSchema("string") { MaxLength = 4000 }, "The continuationToken of the previous page, unchanged, with the same filters. Any other value: 400.");
 
@@ -233,18 +239,71 @@ public static class ApiContract
         Responses = [new(200, "A page of entries; continuationToken is null on the last page.", MediaType.Json, typeof(AuditApi.AuditPage))],
     };
 
+    public static readonly ApiOperation Dashboard = Tenant("getDashboard", "GET", "/dashboard", "Dashboard", "What PushGov did for the tenant over days in Asia/Tokyo: drops, life events, cases, messages, the take-up funnel, the post-only share (counts only).", ApiPermission.ReadCases, "dashboard.read") with
+    {
+        Parameters = [TenantParam, .. DayRange],
+        Responses = [new(200, "The figures.", MediaType.Json, typeof(Infrastructure.Reporting.DashboardReport)), new(400, $"A parameter is not a day, or from is after to, or the range is longer than {Infrastructure.Reporting.Dashboard.MaxDays} days.")],
+    };
+
+    public static readonly ApiOperation ListDrops = Tenant("listDrops", "GET", "/drops", "Drops", "Drops received over days in Asia/Tokyo, newest first, each with its report's figures.", ApiPermission.Drops, "drops.list") with
+    {
+        Parameters = [TenantParam, .. DayRange],
+        Responses = [new(200, "The drops.", MediaType.Json, typeof(DashboardApi.DropListing)), new(400, $"A parameter is not a day, or from is after to, or the range is longer than {Infrastructure.Reporting.Dashboard.MaxDays} days.")],
+    };
+
+    public static readonly ApiOperation Catalog = Tenant("getCatalog", "GET", "/catalog", "Catalog", "The tenant's catalog: services, their rule versions with the day each comes into force, and deadlines.", ApiPermission.ReadCases, null) with
+    {
+        Parameters = [TenantParam],
+        Responses = [new(200, "The catalog.", MediaType.Json, typeof(Infrastructure.Tenants.TenantCatalogView)), new(404, "No such tenant.")],
+    };
+
+    public static readonly ApiOperation CasePeople = Tenant("getCasePeople", "GET", "/cases/{caseId}/people", "Staff", "The people of a case in clear (names, dates of birth, addresses, contacts); the read is audited with every resident shown.", ApiPermission.ReadCases, "case.people.read") with
+    {
+        Parameters = [TenantParam, CaseIdParam],
+        Responses = [new(200, "The people, and the audit action the read was recorded under.", MediaType.Json, typeof(CasePeopleApi.CasePeopleView)), new(404, "No such case (or tenant).")],
+    };
+
+    public static readonly ApiOperation LineWebhook = new("postLineWebhook", "POST", "/api/tenants/{tenant}/events/line", "Webhooks", "The tenant's LINE official account webhook (follow, unfollow, accountLink events).")
+    {
+        Security = [SecuritySchemes.LineSignature],
+        Description = "Signed by LINE with X-Line-Signature (base64 HMAC-SHA256 of the body under the tenant's channel secret); the signature is checked before anything is read. A repeated delivery (same webhookEventId) is handled once.",
+        Parameters = [TenantParam with { Description = "The local government code whose LINE channel this is. A tenant without a LINE channel: 404." }],
+        Body = new ApiBody(JsonOnly, typeof(LineWebhookSchema), true, MaxLineWebhookBytes, "LINE's webhook body: destination and events."),
+        Responses =
+        [
+            new(200, "Handled (how many events were handled, and how many were repeats).", MediaType.Json, typeof(LineApi.LineWebhookAnswer)),
+            new(400, "Signed correctly but not a LINE webhook body."),
+            new(401, "X-Line-Signature is missing or wrong."),
+            new(404, "The tenant has no LINE channel."),
+        ],
+    };
+
+    public static readonly ApiOperation LineLink = Tenant("startLineLink", "POST", "/residents/{residentId}/line-link", "LINE", "The residents' portal, having checked who the resident is, gets LINE's account-link URL with a fresh nonce.", ApiPermission.LinkLine, "line.link") with
+    {
+        Parameters = [TenantParam, ResidentIdParam],
+        Body = new ApiBody(JsonOnly, typeof(LineApi.LineLinkRequest), true, MaxJsonBytes, "The linkToken LINE gave the portal."),
+        Responses = [new(200, "Where to send the resident, and until when the nonce holds.", MediaType.Json, typeof(Infrastructure.Line.LineLinkStart)), new(404, "No such resident (or tenant).")],
+    };
+
+    public static readonly ApiOperation LineQuota = Tenant("getLineQuota", "GET", "/line/quota", "LINE", "This month's LINE message quota and whether LINE is still used (it stops near the limit).", ApiPermission.ReadCases, "line.quota.read") with
+    {
+        Parameters = [TenantParam, new("refresh", ParameterIn.Query, new ValueSchema("boolean"), "true: ask LINE now instead of using the last reading.")],
+        Responses = [new(200, "The quota (configured false when the tenant has no LINE channel).", MediaType.Json, typeof(Infrastructure.Line.LineQuotaState)), new(404, "No such tenant.")],
+    };
+
     /// <summary>Every operation, in the order the document lists them.</summary>
     public static readonly IReadOnlyList<ApiOperation> All =
     [
-        ListCases, GetCase, RaiseCaseEvent, AddNote, Resend, Escalations, GetPreferences, PutPreferences, Notifications, UploadDrop, DropReport, Audit,
-        Health, OpenApi, EventGridEvents, DomesticSmsCallback, UnsubscribePage, Unsubscribe,
+        ListCases, GetCase, RaiseCaseEvent, AddNote, Resend, Escalations, CasePeople, GetPreferences, PutPreferences, Notifications, UploadDrop, DropReport, ListDrops, Audit,
+        Dashboard, Catalog, LineLink, LineQuota,
+        Health, OpenApi, EventGridEvents, DomesticSmsCallback, LineWebhook, UnsubscribePage, Unsubscribe,
     ];
 
     /// <summary>
     /// A tenant route: authenticated by a key or token of the tenant (401), of this tenant (404 otherwise), with a role
     /// that has the permission (403 when some role lacks it). A body adds 400/413/415; query parameters add 400.
     /// </summary>
-    private static ApiOperation Tenant(string id, string method, string route, string tag, string summary, ApiPermission permission, string audit) =>
+    private static ApiOperation Tenant(string id, string method, string route, string tag, string summary, ApiPermission permission, string? audit) =>
         new(id, method, "/api/tenants/{tenant}" + route, tag, summary) { Permission = permission, Audit = audit, Security = TenantSecurity };
 
     private static ApiParameter Id(string name, string description) =>
@@ -288,7 +347,7 @@ public static class ApiContract
             }
 
             Add(new(413, $"The body is larger than {(body.MaxBytes >= 1024 * 1024 ? $"{body.MaxBytes / (1024 * 1024)} MiB" : $"{body.MaxBytes / 1024} KiB")}."));
-            if (op.Security is not [SecuritySchemes.EventGridSecret, ..] and not [SecuritySchemes.DomesticSmsSignature])
+            if (op.Security is not [SecuritySchemes.EventGridSecret, ..] and not [SecuritySchemes.DomesticSmsSignature] and not [SecuritySchemes.LineSignature])
             {
                 Add(new(415, $"The Content-Type is not {string.Join(" or ", body.MediaTypes)}."));
             }
@@ -312,6 +371,7 @@ public static class ApiContract
         public const string EventGridCode = "eventGridCode";
         public const string EventGridEntra = "eventGridEntraId";
         public const string DomesticSmsSignature = "domesticSmsSignature";
+        public const string LineSignature = "lineSignature";
     }
 
     /// <summary>An Event Grid event as delivered (EventGridEvent schema); <c>data</c> depends on the event type.</summary>
@@ -322,6 +382,9 @@ public static class ApiContract
 
     /// <summary>The domestic aggregator's callback body.</summary>
     public sealed record DomesticSmsCallbackSchema(string Id, string? MessageId, string Status, string? ErrorCode, DateTimeOffset? Timestamp);
+
+    /// <summary>LINE's webhook body (the events' fields depend on their type).</summary>
+    public sealed record LineWebhookSchema(string Destination, IReadOnlyList<System.Text.Json.JsonElement> Events);
 
     /// <summary>The RFC 8058 one-click form.</summary>
     public sealed record OneClickForm([property: System.Text.Json.Serialization.JsonPropertyName("List-Unsubscribe")] string ListUnsubscribe);

@@ -44,6 +44,11 @@ public static class ContractSchemas
             s["description"] = $"1 to {ApiContract.MaxNoteLength} characters once trimmed.";
         },
         [(typeof(StaffApi.ResendBody), "residentId")] = s => s["pattern"] = ApiPatterns.Id,
+        [(typeof(LineApi.LineLinkRequest), "linkToken")] = s =>
+        {
+            s["pattern"] = ApiPatterns.Id;
+            s["description"] = "The linkToken LINE gave the portal (letters, digits and -_.:, at most 128).";
+        },
         [(typeof(StaffApi.ResendBody), "channel")] = s => s["enum"] = Strings(EnumNames.Of<Channel>(EnumNames.Lower)),
         [(typeof(PreferencesApi.PreferencesUpdate), "language")] = s => s["description"] = "A BCP 47 language tag such as ja, en, zh-Hans, pt-BR or ja-x-easy (stored in canonical case).",
         [(typeof(PreferencesApi.PreferencesUpdate), "channels")] = s => s["maxItems"] = 3,
@@ -60,6 +65,8 @@ public static class ContractSchemas
     {
         [typeof(StaffApi.NoteBody)] = ["text"],
         [typeof(StaffApi.ResendBody)] = ["residentId", "channel"],
+        [typeof(LineApi.LineLinkRequest)] = ["linkToken"],
+        [typeof(ApiContract.LineWebhookSchema)] = ["destination", "events"],
         [typeof(PreferencesApi.ChannelUpdate)] = ["channel", "consent"],
         [typeof(ApiContract.EventGridEventSchema)] = ["id", "eventType"],
         [typeof(ApiContract.DomesticSmsCallbackSchema)] = ["id", "status"],

@@ -273,5 +273,12 @@ public static class OpenApiDocument
             ["name"] = "X-Signature",
             ["description"] = "t={unix seconds},v1={hex HMAC-SHA256 under PushGov:DomesticSms:Secret}; at most 5 minutes old.",
         },
+        [ApiContract.SecuritySchemes.LineSignature] = new JsonObject
+        {
+            ["type"] = "apiKey",
+            ["in"] = "header",
+            ["name"] = "X-Line-Signature",
+            ["description"] = "Base64 HMAC-SHA256 of the body under the tenant's LINE channel secret, as LINE signs its webhook.",
+        },
     };
 }
