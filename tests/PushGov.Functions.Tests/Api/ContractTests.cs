@@ -50,7 +50,7 @@ public sealed class ContractTests(ApiFixture fx)
         var doc = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("3.1.0", doc["openapi"]!.GetValue<string>());
         var schemes = doc["components"]!["securitySchemes"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal);
-        Assert.Equal(["apiKey", "apiKeyHeader", "domesticSmsSignature", "entraId", "eventGridCode", "eventGridEntraId", "eventGridSecret"], schemes);
+        Assert.Equal(["apiKey", "apiKeyHeader", "domesticSmsSignature", "entraId", "eventGridCode", "eventGridEntraId", "eventGridSecret", "lineSignature"], schemes);
 
         JsonNode Op(string path, string method) => doc["paths"]![path]![method]!;
         string[] Statuses(string path, string method) => [.. Op(path, method)["responses"]!.AsObject().Select(r => r.Key)];
@@ -59,6 +59,8 @@ public sealed class ContractTests(ApiFixture fx)
         Assert.Equal(["200", "400", "401", "403", "404"], Statuses("/api/tenants/{tenant}/audit", "get"));
         Assert.Equal(["200", "400", "401", "404", "413", "415"], Statuses("/api/tenants/{tenant}/residents/{residentId}/preferences", "put"));
         Assert.Equal(["200", "400", "401", "413", "503"], Statuses("/api/events/acs", "post"));
+        Assert.Equal(["200", "400", "401", "404", "413"], Statuses("/api/tenants/{tenant}/events/line", "post"));
+        Assert.Equal(["200", "400", "401", "403", "404", "413", "415"], Statuses("/api/tenants/{tenant}/residents/{residentId}/line-link", "post"));
         Assert.Equal(["200"], Statuses("/api/openapi.json", "get"));
         Assert.Equal("text/html", Op("/api/unsubscribe/{messageId}", "get")["responses"]!["200"]!["content"]!.AsObject().Single().Key);
         Assert.Empty(Op("/api/health", "get")["security"]!.AsArray());
