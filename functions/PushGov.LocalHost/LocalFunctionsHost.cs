@@ -86,11 +86,15 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         return new LocalFunctionsHost(app, functions);
     }
 
-    /// <summary>Builds, starts and runs the host until the process is asked to stop (Ctrl-C, SIGTERM); for an app's local entry point.</summary>
+    /// <summary>
+    /// Builds, starts and runs the host until the process is asked to stop (Ctrl-C, SIGTERM) or the token is cancelled,
+    /// then stops it gracefully; for an app's local entry point.
+    /// </summary>
     public static async Task RunAsync(LocalHostOptions options, CancellationToken cancellationToken = default)
     {
         await using var host = Create(options);
-        await host._app.RunAsync();
+        await host.StartAsync(cancellationToken);
+        await host._app.WaitForShutdownAsync(cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
