@@ -109,12 +109,26 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         var hostId = options.HostId ?? settings.Configuration["AzureFunctionsJobHost:id"] ?? options.AppAssembly.GetName().Name!;
         // The Functions host's id rule: lower-case letters, digits and dashes, at most 32 characters.
         hostId = new string([.. hostId.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(32)]);
+        // Durable Task first: hosted services start in order, and triggers may start orchestrations.
+        if (functions.Any(f => f.Metadata.Bindings.Any(b => b.IsType("orchestrationTrigger") || b.IsType("activityTrigger") || b.IsType("durableClient"))))
+        {
+            services.AddSingleton(sp => new DurableTaskRuntime(settings, functions, sp, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DurableTaskRuntime>());
+            services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableTaskRuntime>().Client);
+        }
+
         var queueOptions = QueueTriggerOptions.From(settings);
         var blobParallelism = settings.HostValue("extensions:blobs:maxDegreeOfParallelism", 8 * Environment.ProcessorCount);
         var timeZone = settings.Configuration["WEBSITE_TIME_ZONE"] is { Length: > 0 } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc;
         foreach (var function in functions)
         {
             var trigger = function.Trigger;
+            if (!trigger.IsType("queueTrigger") && !trigger.IsType("blobTrigger") && !trigger.IsType("timerTrigger"))
+            {
+                continue;
+            }
+
+            // Timers keep their leases and status in the host's own storage (AzureWebJobsStorage), as the Functions host does.
             var connection = settings.StorageConnection(trigger["connection"]);
             var queues = new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = queueOptions.Encoding });
             if (trigger.IsType("queueTrigger"))
@@ -133,17 +147,11 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             {
                 var schedule = settings.Resolve(trigger["schedule"]!);
                 services.AddSingleton<IHostedService>(sp => new TimerTriggerListener(
-                    function, schedule, timeZone, new BlobServiceClient(settings.StorageConnection(null)), hostId, options.TimerLeaseRetryInterval,
+                    function, schedule, timeZone, new BlobServiceClient(connection), hostId, options.TimerLeaseRetryInterval,
                     sp, Logger(sp, function)));
             }
         }
 
-        if (functions.Any(f => f.Metadata.Bindings.Any(b => b.IsType("orchestrationTrigger") || b.IsType("activityTrigger") || b.IsType("durableClient"))))
-        {
-            services.AddSingleton(sp => new DurableTaskRuntime(settings, functions, sp, sp.GetRequiredService<ILoggerFactory>()));
-            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DurableTaskRuntime>());
-            services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableTaskRuntime>().Client);
-        }
     }
 
     private static ILogger Logger(IServiceProvider services, FunctionInvoker function) =>
