@@ -25,6 +25,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         ["httpTrigger", "queueTrigger", "blobTrigger", "timerTrigger", "orchestrationTrigger", "activityTrigger"];
 
     private readonly WebApplication _app;
+    private bool _running;
 
     private LocalFunctionsHost(WebApplication app, IReadOnlyList<FunctionInvoker> functions)
     {
@@ -95,14 +96,31 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         await using var host = Create(options);
         await host.StartAsync(cancellationToken);
         await host._app.WaitForShutdownAsync(cancellationToken);
+        host._running = false;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _running = true;
+        await _app.StartAsync(cancellationToken);
+    }
 
     /// <summary>Stops taking work, waits up to <see cref="LocalHostOptions.DrainTimeout"/> for running invocations, then cancels them.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_running)
+        {
+            _running = false;
+            await _app.StopAsync(cancellationToken);
+        }
+    }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    /// <summary>Stops the host if it runs (see <see cref="StopAsync"/>), then releases it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+    }
 
     private static void AddTriggers(IServiceCollection services, HostSettings settings, LocalHostOptions options, List<FunctionInvoker> functions)
     {
