@@ -280,54 +280,59 @@ internal sealed class Cp932Encoding : Encoding
             var cells = table.Double;
             var i = 0;
             var o = 0;
-            while (o < chars.Length)
+            if (_lead >= 0 && i < bytes.Length && o < chars.Length)
             {
-                if (_lead >= 0)
-                {
-                    if (i == bytes.Length)
-                    {
-                        break;
-                    }
+                // A lead byte held from the previous buffer.
+                var trail = bytes[i];
+                chars[o++] = IsTrail(trail) ? cells[(_lead << 8) | trail] : '\uFFFD';
+                i += IsTrail(trail) ? 1 : 0; // a byte that cannot be a trail byte is read again on its own
+                _lead = -1;
+            }
 
-                    var trail = bytes[i];
+            while (i < bytes.Length && o < chars.Length && _lead < 0)
+            {
+                var b = bytes[i];
+                if (b < 0x80)
+                {
+                    // ASCII runs (ids, dates, delimiters) widen in bulk when long enough to pay for the vectorised scan.
+                    var rest = bytes[i..];
+                    if (rest.Length >= 16 && rest[1] < 0x80 && rest[2] < 0x80 && rest[3] < 0x80)
+                    {
+                        var run = rest.IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+                        var n = Math.Min(chars.Length - o, run < 0 ? rest.Length : run);
+                        System.Text.Ascii.ToUtf16(rest[..n], chars[o..], out _);
+                        i += n;
+                        o += n;
+                    }
+                    else
+                    {
+                        chars[o++] = (char)b;
+                        i++;
+                    }
+                }
+                else if (!IsLead(b))
+                {
+                    chars[o++] = single[b];
+                    i++;
+                }
+                else if (i + 1 == bytes.Length)
+                {
+                    _lead = b; // its trail byte comes with the next buffer (or the flush says there is none)
+                    i++;
+                }
+                else
+                {
+                    var trail = bytes[i + 1];
                     if (IsTrail(trail))
                     {
-                        chars[o++] = cells[(_lead << 8) | trail];
-                        i++;
+                        chars[o++] = cells[(b << 8) | trail];
+                        i += 2;
                     }
                     else
                     {
                         chars[o++] = '\uFFFD'; // the lead byte alone; the next byte is read on its own
+                        i++;
                     }
-
-                    _lead = -1;
-                    continue;
-                }
-
-                if (i == bytes.Length)
-                {
-                    break;
-                }
-
-                // ASCII runs (most of a drop: ids, dates, delimiters) widen in bulk.
-                var rest = bytes[i..];
-                var ascii = Math.Min(chars.Length - o, rest.IndexOfAnyInRange((byte)0x80, (byte)0xFF) is var high and >= 0 ? high : rest.Length);
-                if (ascii > 0)
-                {
-                    System.Text.Ascii.ToUtf16(rest[..ascii], chars[o..], out _);
-                    i += ascii;
-                    o += ascii;
-                    continue;
-                }
-
-                var b = bytes[i++];
-                if (IsLead(b))
-                {
-                    _lead = b;
-                }
-                else
-                {
-                    chars[o++] = single[b];
                 }
             }
 
