@@ -3,8 +3,11 @@ using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
+using PushGov.Infrastructure.Letters;
 using PushGov.Infrastructure.Line;
+using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Storage;
+using PushGov.Infrastructure.Tenants;
 using PushGov.Testing;
 using PushGov.Testing.Fakes;
 
@@ -22,13 +25,14 @@ public sealed class LineSenderTests(AzuriteFixture azurite) : IAsyncLifetime
     private LineClient client = null!;
     private LineQuota quota = null!;
     private LineSender sender = null!;
+    private StorageClients storage = null!;
 
     public async Task InitializeAsync()
     {
         line = await FakeLinePlatform.StartAsync();
         http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         tenant = TestTenants.Next();
-        var storage = StorageClients.FromConnectionString(azurite.ConnectionString);
+        storage = StorageClients.FromConnectionString(azurite.ConnectionString);
         await storage.EnsureCreatedAsync();
         client = Client(line.AccessToken);
         quota = new LineQuota(client, storage, TimeProvider.System, NullLogger<LineQuota>.Instance);
@@ -183,6 +187,50 @@ public sealed class LineSenderTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.False(await quota.IsAvailableAsync(other, CancellationToken.None));
         Assert.Equal(SendOutcome.PermanentFailure, result.Outcome);
         Assert.Empty(line.Pushes);
+    }
+
+    [Fact]
+    public async Task The_selector_routes_line_at_lines_rate_per_channel_and_refuses_it_once_the_quota_is_nearly_spent()
+    {
+        var tenants = new TenantStore(storage);
+        await tenants.SaveAsync(Tenant(stopAt: 90), create: true, CancellationToken.None);
+        var selector = new ProviderSelector(
+            new TenantDirectory(tenants, TimeProvider.System),
+            new DevSink(storage, TimeProvider.System),
+            new LetterSender(storage, TimeProvider.System),
+            new SendingOptions(),
+            line: sender,
+            lineQuota: quota);
+        var record = new MessageRecord
+        {
+            Tenant = tenant,
+            MessageId = "m-route",
+            CaseId = "case-1",
+            ResidentId = "R1",
+            Channel = Channel.Line,
+            To = UserId,
+            Language = "ja",
+            ServiceIds = ["jidou-teate"],
+            Purpose = "initial",
+            Text = "花子さん",
+            TemplateVersion = "t@1",
+            Status = MessageStatuses.Created,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+
+        line.SetQuota(1000, usedBefore: 899);
+        await quota.StateAsync(Tenant(stopAt: 90), refresh: true, CancellationToken.None);
+        var open = await selector.RouteAsync(record, CancellationToken.None);
+        line.SetQuota(1000, usedBefore: 900);
+        await quota.StateAsync(Tenant(stopAt: 90), refresh: true, CancellationToken.None);
+        var closed = await selector.RouteAsync(record, CancellationToken.None);
+
+        Assert.Null(open.Refusal);
+        Assert.Same(sender, open.Sender);
+        Assert.True(open.IsSynchronous); // no delivery report: a 200 is delivered
+        Assert.Equal($"line|{tenant}", open.Pacing!.RateKey);
+        Assert.Equal(new Domain.Messaging.Pacing.RateLimitRule(2000, TimeSpan.FromSeconds(1)), Assert.Single(open.Pacing.Rules));
+        Assert.StartsWith("LINE not available: 900 of 1000 messages used (stop at 90%)", closed.Refusal, StringComparison.Ordinal);
     }
 
     [Theory]
