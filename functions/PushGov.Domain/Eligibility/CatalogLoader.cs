@@ -669,7 +669,7 @@ public static class CatalogLoader
                             }
                             else
                             {
-                                Error(value, p, $"unknown damage level '{s}' (全壊, 大規模半壊, 中規模半壊, 半壊, 準半壊, 一部損壊)");
+                                Error(value, p, $"unknown damage level '{s}' (expected {DamageLevels.Listed})");
                             }
                         }
 
