@@ -32,8 +32,15 @@ passed=0 failed=0 status=0
 for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   log="$results/$name.log"
-  if dotnet test "$project" --no-build -v q --nologo 2>&1 | tee "$log" | grep -E '^(Passed!|Failed!)|^\s+Failed |error' ; then :; fi
-  if grep -q '^Failed!' "$log" || ! grep -q '^Passed!' "$log"; then status=1; fi
+  # The exit code of dotnet test decides (a crash or a build error prints no "Failed!"); the text gives the counts.
+  set +e
+  dotnet test "$project" --no-build -v q --nologo 2>&1 | tee "$log" | grep -E '^(Passed!|Failed!)|^\s+Failed |error'
+  code=${PIPESTATUS[0]}
+  set -e
+  if [ "$code" -ne 0 ]; then
+    echo "$name: dotnet test exited with $code"
+    status=1
+  fi
   p=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
   f=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
   passed=$((passed + p)); failed=$((failed + f))

@@ -52,21 +52,6 @@ public sealed class TriggerHostTests(AzuriteFixture azurite) : IDisposable
 
     private PushGovApp App(Probe probe, string hostId) => new(azurite.ConnectionString, triggerHost: true, services: s => s.AddSingleton<IFunction>(probe), hostId: hostId, scriptRoot: _root);
 
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException(what);
-    }
-
     [Fact]
     public async Task A_blob_is_processed_once_even_with_two_instances_watching()
     {
@@ -81,8 +66,9 @@ public sealed class TriggerHostTests(AzuriteFixture azurite) : IDisposable
         var blobs = StorageClients.FromConnectionString(azurite.ConnectionString).Container(container);
         await blobs.CreateIfNotExistsAsync();
         await blobs.GetBlobClient("401307/a.csv").UploadAsync(new BinaryData(Encoding.UTF8.GetBytes("x")));
-        await Eventually(() => Task.FromResult(!probe.Calls.IsEmpty), "the blob was never processed");
-        await Task.Delay(2000); // both instances have listed the container several times since
+        await Wait.Eventually(() => Task.FromResult(!probe.Calls.IsEmpty), "the blob to be processed");
+        // Both instances list the container several times meanwhile.
+        await Wait.Consistently(() => Task.FromResult(probe.Calls.Count == 1), "one call for the blob with two instances watching", TimeSpan.FromSeconds(2));
 
         var call = Assert.Single(probe.Calls);
         Assert.Equal("401307", call.MetadataText("tenant"));
@@ -91,7 +77,7 @@ public sealed class TriggerHostTests(AzuriteFixture azurite) : IDisposable
 
         // A new version of the same blob is a new drop.
         await blobs.GetBlobClient("401307/a.csv").UploadAsync(new BinaryData(Encoding.UTF8.GetBytes("y")), overwrite: true);
-        await Eventually(() => Task.FromResult(probe.Calls.Count == 2), "the new version was not processed");
+        await Wait.Eventually(() => Task.FromResult(probe.Calls.Count == 2), "the new version to be processed");
     }
 
     [Fact]
@@ -109,7 +95,7 @@ public sealed class TriggerHostTests(AzuriteFixture azurite) : IDisposable
         _ = app.Server;
         await queue.SendMessageAsync("{\"hello\":1}");
 
-        await Eventually(async () => (await poison.PeekMessagesAsync()).Value.Length == 1, "nothing reached the poison queue");
+        await Wait.Eventually(async () => (await poison.PeekMessagesAsync()).Value.Length == 1, "a message in the poison queue");
         Assert.Equal("{\"hello\":1}", (await poison.PeekMessagesAsync()).Value[0].Body.ToString());
         Assert.Equal(3, probe.Calls.Count);
         Assert.Equal([1, 2, 3], probe.Calls.Select(c => c.MetadataInt("DequeueCount", 0)).Order());
@@ -131,7 +117,7 @@ public sealed class TriggerHostTests(AzuriteFixture azurite) : IDisposable
         await blobs.GetBlobClient("bad.csv").UploadAsync(new BinaryData(Encoding.UTF8.GetBytes("x")));
 
         var poison = storage.Queue(StorageNames.Queues.BlobPoison);
-        await Eventually(async () => (await poison.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString().Contains(container, StringComparison.Ordinal)), "the blob was never poisoned");
+        await Wait.Eventually(async () => (await poison.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString().Contains(container, StringComparison.Ordinal)), "the blob to be poisoned");
         Assert.Equal(5, probe.Calls.Count);
     }
 
@@ -142,7 +128,7 @@ public sealed class TriggerHostTests(AzuriteFixture azurite) : IDisposable
         var probe = new Probe("TickProbe");
         await using var app = App(probe, "host-" + _suffix);
         _ = app.Server;
-        await Eventually(() => Task.FromResult(probe.Calls.Count >= 2), "the timer did not run twice");
+        await Wait.Eventually(() => Task.FromResult(probe.Calls.Count >= 2), "the timer to run twice");
         Assert.NotNull(probe.Calls.First().DataText("timer"));
     }
 }

@@ -45,22 +45,6 @@ public static class DropReader
     {
         private static readonly Dictionary<string, ChangeCode> ChangeCodes = BuildChangeCodes();
 
-        private static readonly Dictionary<string, DamageLevel> DamageLevels = new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["全壊"] = DamageLevel.Total,
-            ["大規模半壊"] = DamageLevel.LargeScaleHalf,
-            ["中規模半壊"] = DamageLevel.MediumScaleHalf,
-            ["半壊"] = DamageLevel.Half,
-            ["準半壊"] = DamageLevel.QuasiHalf,
-            ["一部損壊"] = DamageLevel.Partial,
-            [nameof(DamageLevel.Total)] = DamageLevel.Total,
-            [nameof(DamageLevel.LargeScaleHalf)] = DamageLevel.LargeScaleHalf,
-            [nameof(DamageLevel.MediumScaleHalf)] = DamageLevel.MediumScaleHalf,
-            [nameof(DamageLevel.Half)] = DamageLevel.Half,
-            [nameof(DamageLevel.QuasiHalf)] = DamageLevel.QuasiHalf,
-            [nameof(DamageLevel.Partial)] = DamageLevel.Partial,
-        };
-
         private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
 
         // Short values only (names, kana, codes, dates), and a bounded number of them: ids and addresses are not pooled.
@@ -470,9 +454,9 @@ public static class DropReader
             var name = FreeText(C.DisasterName, required: true);
             var levelText = Code(C.DamageLevel, required: true);
             var level = DamageLevel.Partial;
-            if (levelText is not null && !DamageLevels.TryGetValue(levelText, out level))
+            if (levelText is not null && !DamageLevels.TryParse(levelText, out level))
             {
-                Fail(C.DamageLevel, $"unknown damage_level '{Clip(levelText)}' (expected 全壊, 大規模半壊, 中規模半壊, 半壊, 準半壊 or 一部損壊, or map the tenant's code)");
+                Fail(C.DamageLevel, $"unknown damage_level '{Clip(levelText)}' (expected {DamageLevels.Listed}, or map the tenant's code)");
             }
 
             var certified = ExactDate(C.CertifiedDate, required: true);

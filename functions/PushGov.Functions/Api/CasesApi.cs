@@ -1,6 +1,7 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Serialization;
 using PushGov.Functions.Contract;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 
@@ -78,7 +79,7 @@ public static class CasesApi
             c.AssignedTo,
             c.Note,
             c.Matches.Select(m => new Eligibility(m.ServiceId, m.RecipientIds, m.Deadline, m.AmountYen, m.NeedsClaim, m.UsesTaxData, m.RuleVersion, m.Reasons)).ToList(),
-            sent.Select(m => new MessageStatusView(m.MessageId, m.ResidentId, m.Channel.ToString(), m.Purpose, m.Status, m.Attempts, m.Provider, m.Language, m.TemplateVersion, m.UpdatedAt)).ToList(),
+            sent.Select(m => new MessageStatusView(m.MessageId, m.ResidentId, m.Channel.ToString(), m.Purpose, m.Status.ToWireName(), m.Attempts, m.Provider, m.Language, m.TemplateVersion, m.UpdatedAt)).ToList(),
             history));
     }
 

@@ -1,5 +1,6 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Cases;
@@ -198,14 +199,14 @@ public static class StaffApi
                 ActionLabel = composed.ActionLabel,
                 ActionUrl = composed.ActionUrl,
                 TemplateVersion = composed.TemplateVersion,
-                Status = MessageStatuses.Created,
+                Status = NotificationStatus.Created,
                 TestMode = ApiPrincipal.From(http).IsTest,
                 CreatedAt = now,
                 UpdatedAt = now,
             },
             ct);
         await storage.Queue(StorageNames.Queues.Send).SendMessageAsync(new SendQueueMessage(tenant, messageId).ToJson(), ct);
-        var status = added ? MessageStatuses.Created : (await messages.GetAsync(tenant, messageId, ct))?.Message.Status ?? MessageStatuses.Created;
-        return Results.Accepted($"/api/tenants/{tenant}/cases/{caseId}", new ResendAccepted(messageId, channel.ToString().ToLowerInvariant(), status, !added));
+        var status = added ? NotificationStatus.Created : (await messages.GetAsync(tenant, messageId, ct))?.Message.Status ?? NotificationStatus.Created;
+        return Results.Accepted($"/api/tenants/{tenant}/cases/{caseId}", new ResendAccepted(messageId, channel.ToString().ToLowerInvariant(), status.ToWireName(), !added));
     }
 }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Storage;
 
@@ -85,10 +86,10 @@ public sealed class MessageStore(StorageClients storage)
     }
 
     /// <summary>Messages waiting in a status since before <paramref name="olderThan"/>: the sweep for stuck 'created'/'sending'.</summary>
-    public async Task<IReadOnlyList<MessageRecord>> ListStuckAsync(string status, DateTimeOffset olderThan, int max, CancellationToken ct)
+    public async Task<IReadOnlyList<MessageRecord>> ListStuckAsync(NotificationStatus status, DateTimeOffset olderThan, int max, CancellationToken ct)
     {
         var list = new List<MessageRecord>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Status eq {status} and UpdatedAt lt {olderThan}"), cancellationToken: ct))
+        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Status eq {status.ToWireName()} and UpdatedAt lt {olderThan}"), cancellationToken: ct))
         {
             list.Add(FromEntity(e));
             if (list.Count >= max)
@@ -108,7 +109,7 @@ public sealed class MessageStore(StorageClients storage)
         await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
         {
             var m = FromEntity(e);
-            if (MessageStatuses.CanSend(m.Status))
+            if (m.Status.CanSend())
             {
                 list.Add((m, e.ETag));
             }
@@ -124,7 +125,7 @@ public sealed class MessageStore(StorageClients storage)
             ["CaseId"] = m.CaseId,
             ["ResidentId"] = m.ResidentId,
             ["Channel"] = m.Channel.ToString(),
-            ["Status"] = m.Status,
+            ["Status"] = m.Status.ToWireName(),
             ["Attempts"] = m.Attempts,
             ["Provider"] = m.Provider,
             ["ProviderMessageId"] = m.ProviderMessageId,
@@ -160,7 +161,7 @@ public sealed class MessageStore(StorageClients storage)
             ActionLabel = body.ActionLabel,
             ActionUrl = body.ActionUrl,
             TemplateVersion = body.TemplateVersion,
-            Status = e.GetString("Status"),
+            Status = NotificationStatuses.ParseWireName(e.GetString("Status")),
             Attempts = e.GetInt32("Attempts") ?? 0,
             Provider = e.GetString("Provider"),
             ProviderMessageId = e.GetString("ProviderMessageId"),

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using PushGov.Domain.Cases;
-using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Functions.Api;
 using PushGov.Infrastructure.Messaging;
 
@@ -91,6 +91,6 @@ public sealed class StaffTests(ApiFixture fx)
         var stored = (await fx.Service<MessageStore>().GetAsync(t.Code, accepted.MessageId, CancellationToken.None))!.Value.Message;
         Assert.Equal(StaffApi.ResendPurpose, stored.Purpose);
         Assert.Equal(s.CaseId, stored.CaseId);
-        Assert.NotEqual(MessageStatuses.Created, stored.Status);
+        Assert.NotEqual(NotificationStatus.Created, stored.Status);
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
 using PushGov.Domain.Cases;
-using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Storage;
 using PushGov.Testing;
@@ -40,7 +40,7 @@ public sealed class CaseEngineTests(AzuriteFixture azurite)
         Assert.Empty(stored.Outbox);
         var messages = await h.Messages.ListForCaseAsync(tenant, e.EventId, CancellationToken.None);
         var message = Assert.Single(messages);
-        Assert.Equal(MessageStatuses.Delivered, message.Status);
+        Assert.Equal(NotificationStatus.Delivered, message.Status);
         var history = await HistoryAsync(h, tenant, e.EventId);
         Assert.Equal([CaseState.Detected, CaseState.Matched, CaseState.Notified, CaseState.Notified], history.Select(x => x.To));
         Assert.Equal(Enumerable.Range(1, history.Count), history.Select(x => x.Version));
@@ -201,7 +201,7 @@ public sealed class CaseEngineTests(AzuriteFixture azurite)
         Assert.Equal(1, await h.Engine.WithdrawConsentAsync(tenant, "300000101", Domain.Residents.Channel.Sms, CancellationToken.None));
         await h.DrainAsync();
         var message = Assert.Single(await h.Messages.ListForCaseAsync(tenant, e.EventId, CancellationToken.None));
-        Assert.Equal(MessageStatuses.Cancelled, message.Status);
+        Assert.Equal(NotificationStatus.Cancelled, message.Status);
         Assert.DoesNotContain(await h.Sink.ListAsync(tenant, 100, CancellationToken.None), s => s.MessageId == message.MessageId);
         Assert.Equal(CaseOutcome.OptedOut, (await h.Cases.GetAsync(tenant, e.EventId, CancellationToken.None))!.Data.Outcome);
     }

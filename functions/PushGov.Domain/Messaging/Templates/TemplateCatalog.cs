@@ -481,7 +481,7 @@ public sealed class TemplateCatalog
         private DateOnly LongestDate() =>
             Enumerable.Range(1, 12)
                 .Select(month => new DateOnly(2028, month, 28))
-                .MaxBy(d => TemplateFields.FormatDate(d, language).Length + WarekiFormatter.Format(d).Length);
+                .MaxBy(d => TemplateFields.FormatDate(d, language).Length + Drops.JapaneseDate.FormatWareki(d).Length);
 
         private TemplateModel WorstCase(TemplateLimits limits, string longestServiceName)
         {
