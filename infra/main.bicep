@@ -1,7 +1,7 @@
 // PushGov on Azure: one resource group holding the function app (Flex Consumption, custom handler), its
-// storage, Event Grid for drops and for ACS delivery reports, Azure
-// Communication Services (SMS, e-mail), Key Vault, monitoring, the staff portal (App Service behind Microsoft
-// Entra ID), user-assigned identities with least-privilege roles, and optional private networking.
+// storage, Event Grid for drops and for ACS delivery reports, Azure Communication Services (SMS, e-mail),
+// Key Vault, monitoring, the staff portal (App Service behind Microsoft Entra ID), user-assigned identities
+// with least-privilege roles, and optional private networking.
 // Deploy: docs/deploy.md. Check offline: infra/check.sh.
 
 targetScope = 'resourceGroup'
