@@ -1,3 +1,4 @@
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Infrastructure.Cases;
@@ -90,7 +91,7 @@ public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList
             dropList,
             Count(inRange.Select(c => c.Event.Kind.ToString())),
             Count(inRange.Select(c => c.State.ToString())),
-            createdInRange.GroupBy(m => (Channel: m.Channel.ToString().ToLowerInvariant(), m.Status))
+            createdInRange.GroupBy(m => (Channel: m.Channel.ToString().ToLowerInvariant(), Status: m.Status.ToWireName()))
                 .Select(g => new MessageCount(g.Key.Channel, g.Key.Status, g.LongCount()))
                 .OrderBy(m => m.Channel, StringComparer.Ordinal).ThenBy(m => m.Status, StringComparer.Ordinal).ToList(),
             Funnel(inRange, ofCases),
@@ -115,18 +116,18 @@ public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList
             var sent = byCase[c.CaseId].ToList();
             foreach (var service in c.Matches.Select(m => m.ServiceId).Distinct(StringComparer.Ordinal))
             {
-                var delivered = sent.Any(m => m.Status == MessageStatuses.Delivered && m.ServiceIds.Contains(service));
+                var delivered = sent.Any(m => m.Status == NotificationStatus.Delivered && m.ServiceIds.Contains(service));
                 Add(services, service, delivered, applied);
             }
 
             foreach (var g in sent.GroupBy(m => m.Channel.ToString().ToLowerInvariant(), StringComparer.Ordinal))
             {
-                Add(channels, g.Key, g.Any(m => m.Status == MessageStatuses.Delivered), applied);
+                Add(channels, g.Key, g.Any(m => m.Status == NotificationStatus.Delivered), applied);
             }
 
             foreach (var g in sent.GroupBy(m => m.Language, StringComparer.OrdinalIgnoreCase))
             {
-                Add(languages, g.Key, g.Any(m => m.Status == MessageStatuses.Delivered), applied);
+                Add(languages, g.Key, g.Any(m => m.Status == NotificationStatus.Delivered), applied);
             }
         }
 
@@ -150,7 +151,7 @@ public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList
 
     private static PostOnlyReach PostOnly(IReadOnlyList<MessageRecord> created)
     {
-        var reached = created.Where(m => m.Status == MessageStatuses.Delivered).GroupBy(m => m.ResidentId, StringComparer.Ordinal).ToList();
+        var reached = created.Where(m => m.Status == NotificationStatus.Delivered).GroupBy(m => m.ResidentId, StringComparer.Ordinal).ToList();
         var postOnly = reached.LongCount(g => g.All(m => m.Channel == Domain.Residents.Channel.Post));
         return new PostOnlyReach(reached.Count, postOnly, reached.Count == 0 ? 0 : Math.Round((double)postOnly / reached.Count, 4));
     }

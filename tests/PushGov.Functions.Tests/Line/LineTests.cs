@@ -1,3 +1,4 @@
+using PushGov.Domain.Messaging.Statuses;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -68,7 +69,7 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
         var blob = app.Storage.Container(StorageNames.Containers.Drops).GetBlobClient($"{tenant}/{dataset}/{name}");
         await blob.UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(csv)), overwrite: true);
         var report = app.Storage.Container(StorageNames.Containers.DropReports).GetBlobClient($"{tenant}/{dataset}/{name}.report.json");
-        await Eventually.Async(async () => (bool)await report.ExistsAsync(), $"the report of {dataset}/{name}");
+        await Wait.Eventually(async () => (bool)await report.ExistsAsync(), $"the report of {dataset}/{name}");
     }
 
     private Task<HttpResponseMessage> WebhookAsync(byte[] body, string? signature)
@@ -119,7 +120,7 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
         line.Enqueue(new FakeAnswer(200, Delay: TimeSpan.FromSeconds(4))); // taken, then answered after the client gave up
         await DropAsync("resident-changes", "2.csv", EndToEndTests.Birth);
 
-        await Eventually.Async(() => Task.FromResult(line.Pushes.Any(p => p.AnsweredStatus == 409)), "the retry of the timed-out push", TimeSpan.FromSeconds(60));
+        await Wait.Eventually(() => Task.FromResult(line.Pushes.Any(p => p.AnsweredStatus == 409)), "the retry of the timed-out push", TimeSpan.FromSeconds(60));
         var delivered = Assert.Single(line.Delivered, p => p.To == TaroLine);
         Assert.Contains("太郎さん", delivered.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("山田", delivered.Text, StringComparison.Ordinal);
@@ -129,8 +130,8 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
         var caseId = cases!["cases"]!.AsArray().Single(c => c!["kind"]!.GetValue<string>() == "BIRTH")!["caseId"]!.GetValue<string>();
         Assert.Equal($"https://portal.example.jp/cases/{caseId}", delivered.ButtonUri);
         var messages = app.Services.GetRequiredService<MessageStore>();
-        await Eventually.Async(
-            async () => (await messages.ListForCaseAsync(tenant, caseId, CancellationToken.None)).Any(m => m.Channel == Channel.Line && m.Status == MessageStatuses.Delivered),
+        await Wait.Eventually(
+            async () => (await messages.ListForCaseAsync(tenant, caseId, CancellationToken.None)).Any(m => m.Channel == Channel.Line && m.Status == NotificationStatus.Delivered),
             "the LINE message delivered");
         var message = (await messages.ListForCaseAsync(tenant, caseId, CancellationToken.None)).Single(m => m.Channel == Channel.Line);
         Assert.Equal((LineSender.ProviderName, 2), (message.Provider, message.Attempts));
@@ -210,7 +211,7 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
                 Purpose = "initial",
                 Text = "花子さん",
                 TemplateVersion = "t@1",
-                Status = MessageStatuses.Created,
+                Status = NotificationStatus.Created,
                 NotBefore = now.AddHours(1),
                 CreatedAt = now,
                 UpdatedAt = now,
@@ -222,7 +223,7 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
         var contactsAfter = await Residents.ContactsAsync(tenant, Hanako, CancellationToken.None);
         await SignedAsync(unfollow); // redelivered: nothing more
 
-        Assert.Equal(MessageStatuses.Cancelled, (await messages.GetAsync(tenant, "m-queued-line", CancellationToken.None))!.Value.Message.Status);
+        Assert.Equal(NotificationStatus.Cancelled, (await messages.GetAsync(tenant, "m-queued-line", CancellationToken.None))!.Value.Message.Status);
         var newest = contactsAfter.Where(c => c.Channel == Channel.Line).OrderByDescending(c => c.ConsentedAt).First();
         Assert.Equal((false, OptOuts.LineUnfollowSource), (newest.Consent, newest.Source));
         Assert.Equal(contactsAfter.Count, (await Residents.ContactsAsync(tenant, Hanako, CancellationToken.None)).Count);

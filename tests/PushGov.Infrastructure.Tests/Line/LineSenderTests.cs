@@ -214,7 +214,7 @@ public sealed class LineSenderTests(AzuriteFixture azurite) : IAsyncLifetime
             Purpose = "initial",
             Text = "花子さん",
             TemplateVersion = "t@1",
-            Status = MessageStatuses.Created,
+            Status = NotificationStatus.Created,
             CreatedAt = DateTimeOffset.UtcNow,
         };
 
