@@ -1,7 +1,7 @@
 using PushGov.Domain.Cases;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Serialization;
 using PushGov.Functions.Contract;
-using PushGov.Domain.Messaging.Statuses;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 

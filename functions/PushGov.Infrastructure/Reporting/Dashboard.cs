@@ -1,6 +1,6 @@
-using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 

@@ -1,10 +1,10 @@
-using PushGov.Domain.Messaging.Statuses;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
 using PushGov.Functions.Tests.Support;
