@@ -48,6 +48,7 @@ public sealed class DurableTests(AzuriteFixture azurite)
         var queueName = AzuriteFixture.Unique("q");
         await using var host = await SampleHost.StartAsync(azurite, probe, Functions, Settings(queueName), AzuriteFixture.Unique("h"));
         var queue = new QueueClient(azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
         var client = host.Services.GetRequiredService<DurableTaskClient>();
         var orderId = AzuriteFixture.Unique("order");
 
