@@ -23,8 +23,6 @@ public static class ApiServices
         services.AddSingleton<Infrastructure.Reporting.DropList>();
         services.AddSingleton<Infrastructure.Reporting.Dashboard>();
         services.AddSingleton<Infrastructure.Residents.CasePeople>();
-        var catalog = new Lazy<Domain.Eligibility.Catalog>(Domain.Eligibility.CatalogLoader.LoadDefault);
-        services.AddSingleton(sp => new Infrastructure.Tenants.TenantCatalog(sp.GetRequiredService<Infrastructure.Tenants.TenantDirectory>(), () => catalog.Value));
         services.AddSingleton<IFunction, RetentionFunction>();
         services.AddSingleton(_ => new ContinuationTokens(config["PushGov:ApiKeyPepper"] ?? throw new InvalidOperationException("PushGov:ApiKeyPepper must be set.")));
 
