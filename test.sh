@@ -7,8 +7,14 @@ cd "$(dirname "$0")"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "Installing Azurite (npm ci) and NuGet packages"
+step "Installing Azurite (npm ci), Chromium with CJK fonts (for the portal's browser tests) and NuGet packages"
 scripts/ensure-azurite.sh
+# Debian's chromium drives the portal's Playwright tests (Playwright never downloads a browser here); without the CJK
+# fonts every Japanese character renders as a box. Skipped when both are present.
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+  apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk > /dev/null
+fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 dotnet restore PushGov.Functions.sln -v q
 
 step "Building (warnings are errors, nullable on)"
@@ -26,8 +32,15 @@ passed=0 failed=0 status=0
 for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   log="$results/$name.log"
-  if dotnet test "$project" --no-build -v q --nologo 2>&1 | tee "$log" | grep -E '^(Passed!|Failed!)|^\s+Failed |error' ; then :; fi
-  if grep -q '^Failed!' "$log" || ! grep -q '^Passed!' "$log"; then status=1; fi
+  # The exit code of dotnet test decides (a crash or a build error prints no "Failed!"); the text gives the counts.
+  set +e
+  dotnet test "$project" --no-build -v q --nologo 2>&1 | tee "$log" | grep -E '^(Passed!|Failed!)|^\s+Failed |error'
+  code=${PIPESTATUS[0]}
+  set -e
+  if [ "$code" -ne 0 ]; then
+    echo "$name: dotnet test exited with $code"
+    status=1
+  fi
   p=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
   f=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
   passed=$((passed + p)); failed=$((failed + f))

@@ -79,6 +79,8 @@ internal sealed class FunctionInvoker
         var context = new LocalFunctionContext(Definition, scope.ServiceProvider, input.BindingData, cancellationToken);
         if (input.HttpContext is not null)
         {
+            // As the worker's ASP.NET Core integration: the request's services are the invocation's.
+            input.HttpContext.RequestServices = scope.ServiceProvider;
             context.Items[HttpContextKey] = input.HttpContext;
         }
 

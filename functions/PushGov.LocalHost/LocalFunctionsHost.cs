@@ -25,6 +25,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         ["httpTrigger", "queueTrigger", "blobTrigger", "timerTrigger", "orchestrationTrigger", "activityTrigger"];
 
     private readonly WebApplication _app;
+    private bool _running;
 
     private LocalFunctionsHost(WebApplication app, IReadOnlyList<FunctionInvoker> functions)
     {
@@ -86,31 +87,66 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         return new LocalFunctionsHost(app, functions);
     }
 
-    /// <summary>Builds, starts and runs the host until the process is asked to stop (Ctrl-C, SIGTERM); for an app's local entry point.</summary>
+    /// <summary>
+    /// Builds, starts and runs the host until the process is asked to stop (Ctrl-C, SIGTERM) or the token is cancelled,
+    /// then stops it gracefully; for an app's local entry point.
+    /// </summary>
     public static async Task RunAsync(LocalHostOptions options, CancellationToken cancellationToken = default)
     {
         await using var host = Create(options);
-        await host._app.RunAsync();
+        await host.StartAsync(cancellationToken);
+        await host._app.WaitForShutdownAsync(cancellationToken);
+        host._running = false;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _running = true;
+        await _app.StartAsync(cancellationToken);
+    }
 
     /// <summary>Stops taking work, waits up to <see cref="LocalHostOptions.DrainTimeout"/> for running invocations, then cancels them.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_running)
+        {
+            _running = false;
+            await _app.StopAsync(cancellationToken);
+        }
+    }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    /// <summary>Stops the host if it runs (see <see cref="StopAsync"/>), then releases it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+    }
 
     private static void AddTriggers(IServiceCollection services, HostSettings settings, LocalHostOptions options, List<FunctionInvoker> functions)
     {
         var hostId = options.HostId ?? settings.Configuration["AzureFunctionsJobHost:id"] ?? options.AppAssembly.GetName().Name!;
         // The Functions host's id rule: lower-case letters, digits and dashes, at most 32 characters.
         hostId = new string([.. hostId.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(32)]);
+        // Durable Task first: hosted services start in order, and triggers may start orchestrations.
+        if (functions.Any(f => f.Metadata.Bindings.Any(b => b.IsType("orchestrationTrigger") || b.IsType("activityTrigger") || b.IsType("durableClient"))))
+        {
+            services.AddSingleton(sp => new DurableTaskRuntime(settings, functions, sp, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DurableTaskRuntime>());
+            services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableTaskRuntime>().Client);
+        }
+
         var queueOptions = QueueTriggerOptions.From(settings);
         var blobParallelism = settings.HostValue("extensions:blobs:maxDegreeOfParallelism", 8 * Environment.ProcessorCount);
         var timeZone = settings.Configuration["WEBSITE_TIME_ZONE"] is { Length: > 0 } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc;
         foreach (var function in functions)
         {
             var trigger = function.Trigger;
+            if (!trigger.IsType("queueTrigger") && !trigger.IsType("blobTrigger") && !trigger.IsType("timerTrigger"))
+            {
+                continue;
+            }
+
+            // Timers keep their leases and status in the host's own storage (AzureWebJobsStorage), as the Functions host does.
             var connection = settings.StorageConnection(trigger["connection"]);
             var queues = new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = queueOptions.Encoding });
             if (trigger.IsType("queueTrigger"))
@@ -129,17 +165,11 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             {
                 var schedule = settings.Resolve(trigger["schedule"]!);
                 services.AddSingleton<IHostedService>(sp => new TimerTriggerListener(
-                    function, schedule, timeZone, new BlobServiceClient(settings.StorageConnection(null)), hostId, options.TimerLeaseRetryInterval,
+                    function, schedule, timeZone, new BlobServiceClient(connection), hostId, options.TimerLeaseRetryInterval,
                     sp, Logger(sp, function)));
             }
         }
 
-        if (functions.Any(f => f.Metadata.Bindings.Any(b => b.IsType("orchestrationTrigger") || b.IsType("activityTrigger") || b.IsType("durableClient"))))
-        {
-            services.AddSingleton(sp => new DurableTaskRuntime(settings, functions, sp, sp.GetRequiredService<ILoggerFactory>()));
-            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DurableTaskRuntime>());
-            services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableTaskRuntime>().Client);
-        }
     }
 
     private static ILogger Logger(IServiceProvider services, FunctionInvoker function) =>

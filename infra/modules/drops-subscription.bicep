@@ -1,5 +1,5 @@
 // Event Grid subscription: BlobCreated in the drops container -> the Functions host's blob extension
-// webhook for IngestDrop. Deployed only with deployDropsSubscription=true, after the code is deployed:
+// webhook for IngestDrop. Deployed only with deployEventSubscriptions=true, after the code is deployed:
 // the webhook URL carries the host's blobs_extension system key (read here with listKeys) and Event Grid
 // validates the endpoint when the subscription is created, so the host must already be running.
 

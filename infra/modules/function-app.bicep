@@ -56,7 +56,16 @@ param appInsightsConnectionString string
 param keyVaultUri string
 
 @description('Key Vault secret names.')
-param secretNames { acsAccessKey: string, domesticSmsSecret: string, apiKeyPepper: string }
+param secretNames secretNamesType
+
+@description('Microsoft Entra authority of the API\'s tokens (https://login.microsoftonline.com/<tenant>/v2.0). Empty: Entra tokens off, API keys only.')
+param entraAuthority string
+
+@description('Application ID URI of the API\'s app registration (e.g. api://pushgov). Empty: Entra tokens off.')
+param entraAudience string
+
+@description('Local government codes of the tenants whose LINE official account is connected; each gets its channel access token and channel secret as Key Vault references.')
+param lineTenants string[]
 
 @description('Azure Communication Services endpoint.')
 param acsEndpoint string
@@ -73,7 +82,19 @@ param acsEmailSender string
 @description('Domestic SMS provider endpoint (HTTPS). Empty: not connected.')
 param domesticSmsEndpoint string
 
+import { secretNamesType, lineSecretName } from 'keyvault.bicep'
+
 func kvRef(vaultUri string, secretName string) string => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName}/)'
+
+// PushGov__Line__Tenants__{code}__ChannelAccessToken and __ChannelSecret for every connected tenant.
+var lineSettings = toObject(
+  flatten(map(lineTenants, code => [
+    { name: 'PushGov__Line__Tenants__${code}__ChannelAccessToken', value: kvRef(keyVaultUri, lineSecretName(code, 'channel-access-token')) }
+    { name: 'PushGov__Line__Tenants__${code}__ChannelSecret', value: kvRef(keyVaultUri, lineSecretName(code, 'channel-secret')) }
+  ])),
+  s => s.name,
+  s => s.value
+)
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -138,7 +159,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
-  properties: {
+  properties: union({
     AzureWebJobsStorage__accountName: storageAccountName
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
@@ -154,7 +175,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     PushGov__DomesticSms__Secret: kvRef(keyVaultUri, secretNames.domesticSmsSecret)
     PushGov__ApiKeyPepper: kvRef(keyVaultUri, secretNames.apiKeyPepper)
     PushGov__TriggerHost__Enabled: 'false'
-  }
+    PushGov__EventGrid__Secret: kvRef(keyVaultUri, secretNames.eventGridSecret)
+    PushGov__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
+    PushGov__Entra__Authority: entraAuthority
+    PushGov__Entra__Audience: entraAudience
+  }, lineSettings)
 }
 
 output name string = site.name

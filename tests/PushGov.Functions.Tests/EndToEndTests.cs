@@ -49,17 +49,9 @@ public sealed class EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
     private async Task<JsonObject> ReportAsync(string blobName)
     {
         var report = _app.Storage.Container(StorageNames.Containers.DropReports).GetBlobClient(blobName + ".report.json");
-        for (var i = 0; i < 200; i++)
-        {
-            if (await report.ExistsAsync())
-            {
-                return JsonNode.Parse((await report.DownloadContentAsync()).Value.Content.ToString())!.AsObject();
-            }
-
-            await Task.Delay(150);
-        }
-
-        throw new TimeoutException($"No report for {blobName}.");
+        return await Wait.Eventually(
+            async () => await report.ExistsAsync() ? JsonNode.Parse((await report.DownloadContentAsync()).Value.Content.ToString())!.AsObject() : null,
+            $"the report for {blobName}");
     }
 
     private static async Task<JsonArray> NotificationsAsync(HttpClient client, string tenant, int atLeast)
@@ -123,8 +115,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
         await PutAsync(tenant, "resident-changes", "b.csv", Birth);
         var second = await ReportAsync($"{tenant}/resident-changes/b.csv");
         Assert.Contains("nothing changed", second["warnings"]!.AsArray()[0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        await Task.Delay(1500);
-        Assert.Single(await NotificationsAsync(client, tenant, 1));
+        await Wait.Consistently(async () => (await NotificationsAsync(client, tenant, 1)).Count == 1, "one notification (none from the repeated drop)", TimeSpan.FromSeconds(1.5));
     }
 
     [Theory]

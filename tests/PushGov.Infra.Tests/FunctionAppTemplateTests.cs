@@ -19,27 +19,27 @@ public sealed class FunctionAppTemplateTests(CompiledTemplate compiled)
     private JsonObject Resource(string type) =>
         CompiledTemplate.Resources(Template).Single(r => (string?)r.Resource["type"] == type).Resource;
 
-    private JsonObject SettingsResource =>
-        CompiledTemplate.Resources(Template)
-            .Single(r => (string?)r.Resource["type"] == "Microsoft.Web/sites/config"
-                && r.Resource["name"]!.GetValue<string>().EndsWith("'appsettings')]", StringComparison.Ordinal))
-            .Resource["properties"]!.AsObject();
+    private IReadOnlyDictionary<string, ArmNode> Settings => compiled.AppSettings("functionApp");
 
     [Fact]
     public void Template_sets_exactly_the_app_settings_listed_in_app_settings_json()
     {
         var listed = AppSettings.All.Select(s => s.Name).Order(StringComparer.Ordinal);
 
-        var set = SettingsResource.Select(p => p.Key).Order(StringComparer.Ordinal);
+        var set = Settings.Keys.Order(StringComparer.Ordinal);
 
         Assert.Equal(listed, set);
     }
 
     [Fact]
-    public void App_settings_json_lists_each_name_once_with_its_meaning()
+    public void App_settings_json_and_portal_settings_json_list_each_name_once_with_its_meaning()
     {
-        Assert.Equal(AppSettings.All.Count, AppSettings.All.Select(s => s.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
-        Assert.All(AppSettings.All, s => Assert.True(s.Meaning.Length > 20, $"{s.Name} needs a meaning."));
+        Assert.All(new[] { AppSettings.All, AppSettings.Portal }, list =>
+        {
+            Assert.Equal(list.Count, list.Select(s => s.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+            Assert.All(list, s => Assert.True(s.Meaning.Length > 20, $"{s.Name} needs a meaning."));
+            Assert.All(list, s => Assert.Equal(s.PerTenant is not null, s.Name.Contains("{tenantCode}", StringComparison.Ordinal)));
+        });
     }
 
     [Fact]
@@ -48,32 +48,60 @@ public sealed class FunctionAppTemplateTests(CompiledTemplate compiled)
         var keyVaultReferenceFunction = Template["functions"]![0]!["members"]!["kvRef"]!["output"]!["value"]!.GetValue<string>();
         Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0}secrets/{1}/)'", keyVaultReferenceFunction, StringComparison.Ordinal);
 
-        var settings = SettingsResource;
-        Assert.All(AppSettings.All, s =>
+        var settings = Settings;
+        Assert.All(AppSettings.All, s => Assert.True(
+            s.Secret == settings[s.Name].IsCall("__bicep.kvRef"),
+            $"{s.Name}: secret={s.Secret}, value {ArmExpression.Text(settings[s.Name])}"));
+    }
+
+    [Fact]
+    public void Per_tenant_settings_are_made_for_each_code_of_the_parameter_their_entry_names()
+    {
+        var perTenant = AppSettings.All.Where(s => s.PerTenant is not null).ToList();
+        Assert.NotEmpty(perTenant);
+
+        var variables = Template["variables"]!.AsObject().Select(v => v.Value is JsonValue text ? text.GetValue<string>() : string.Empty).ToList();
+        Assert.All(perTenant, s =>
         {
-            var value = settings[s.Name]!.GetValue<string>();
-            Assert.True(
-                s.Secret == value.StartsWith("[__bicep.kvRef(", StringComparison.Ordinal),
-                $"{s.Name}: secret={s.Secret}, value {value}");
+            var format = s.Name.Replace("{tenantCode}", "{0}", StringComparison.Ordinal);
+            Assert.Contains(variables, v => v.Contains($"parameters('{s.PerTenant}')", StringComparison.Ordinal) && v.Contains($"format('{format}'", StringComparison.Ordinal));
         });
+        Assert.Equal("array", compiled.Root["parameters"]!["lineTenants"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_Event_Grid_secret_setting_references_the_secret_the_template_generates()
+    {
+        var value = ArmExpression.Text(Settings["PushGov__EventGrid__Secret"]);
+
+        Assert.Contains("parameters('secretNames').eventGridSecret", value, StringComparison.Ordinal);
+        Assert.Equal("eventgrid-webhook-secret", compiled.ModuleTemplate("keyVault")["variables"]!["secretNames"]!["eventGridSecret"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_public_base_url_is_the_app_own_https_host_name()
+    {
+        var value = ArmExpression.Text(Settings["PushGov__PublicBaseUrl"]);
+
+        Assert.Equal("format('https://{0}', reference('site').defaultHostName)", value);
     }
 
     [Fact]
     public void Storage_is_reached_with_the_managed_identity_not_a_connection_string()
     {
-        var settings = SettingsResource;
+        var settings = Settings;
 
-        Assert.Null(settings["AzureWebJobsStorage"]);
-        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]!.GetValue<string>());
-        Assert.Equal("false", settings["PushGov__TriggerHost__Enabled"]!.GetValue<string>());
+        Assert.False(settings.ContainsKey("AzureWebJobsStorage"));
+        Assert.Equal(new ArmNode.Literal("managedidentity"), settings["AzureWebJobsStorage__credential"]);
+        Assert.Equal(new ArmNode.Literal("false"), settings["PushGov__TriggerHost__Enabled"]);
     }
 
     [Fact]
     public void No_setting_that_Flex_Consumption_does_not_take_is_set()
     {
-        var settings = SettingsResource;
+        var settings = Settings;
 
-        Assert.All(NotOnFlexConsumption, name => Assert.Null(settings[name]));
+        Assert.All(NotOnFlexConsumption, name => Assert.False(settings.ContainsKey(name), name));
     }
 
     [Fact]

@@ -69,6 +69,19 @@ public sealed class OrderFunctions(Probe probe)
         return string.Join(",", state.Reserved) + " " + outcome;
     }
 
+    /// <summary>An orchestration whose one activity holds until the test opens the probe's gate.</summary>
+    [Function("HoldWorkflow")]
+    public static Task<string> RunHoldWorkflowAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        context.CallActivityAsync<string>("HoldStock", context.InstanceId);
+
+    [Function("HoldStock")]
+    public async Task<string> HoldStockAsync([ActivityTrigger] string instanceId)
+    {
+        probe.Record($"hold {instanceId}");
+        await probe.Gate.Task;
+        return instanceId;
+    }
+
     [Function("ReserveStock")]
     public string ReserveStock([ActivityTrigger] string line, FunctionContext context)
     {

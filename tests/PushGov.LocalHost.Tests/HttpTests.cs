@@ -15,7 +15,7 @@ public sealed class HttpTests(AzuriteFixture azurite)
         var functions = FunctionMetadata.Load(SampleHost.AppDirectory).ToDictionary(f => f.Name);
 
         Assert.Equal(
-            ["AlwaysFails", "BadDrop", "Drop", "DropClient", "Echo", "Hello", "OrderStatus", "OrderWorkflow", "QueueOrder", "ReserveStock", "Slow", "StartOrder", "Tick", "Work"],
+            ["AlwaysFails", "BadDrop", "Drop", "DropClient", "Echo", "Hello", "HoldStock", "HoldWorkflow", "OrderStatus", "OrderWorkflow", "QueueOrder", "ReserveStock", "Slow", "StartOrder", "Tick", "Work"],
             functions.Keys.Order(StringComparer.Ordinal));
         var hello = functions["Hello"];
         Assert.Equal("PushGov.LocalHost.SampleApp.HttpFunctions.Hello", hello.EntryPoint);

@@ -7,8 +7,13 @@ namespace PushGov.LocalHost.Tests;
 [Collection("Azurite")]
 public sealed class QueueTests(AzuriteFixture azurite)
 {
-    private QueueClient Queue(string name) =>
-        new(azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+    /// <summary>The queue as a producer sees it: created by the producer, since the host's listener may not have created it yet.</summary>
+    private async Task<QueueClient> QueueAsync(string name)
+    {
+        var queue = new QueueClient(azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        return queue;
+    }
 
     [Fact]
     public async Task A_queue_message_binds_as_a_json_poco_with_its_dequeue_count_and_id_and_is_deleted_once_done()
@@ -16,7 +21,7 @@ public sealed class QueueTests(AzuriteFixture azurite)
         var probe = new Probe();
         var name = AzuriteFixture.Unique("work");
         await using var host = await SampleHost.StartAsync(azurite, probe, ["Work"], new Dictionary<string, string?> { ["WorkQueue"] = name }, AzuriteFixture.Unique("h"));
-        var queue = Queue(name);
+        var queue = await QueueAsync(name);
 
         await queue.SendMessageAsync("""{"id":"a1","amount":3}""");
         await queue.SendMessageAsync("""{"id":"a2","amount":4}""");
@@ -32,7 +37,7 @@ public sealed class QueueTests(AzuriteFixture azurite)
         var probe = new Probe();
         var name = AzuriteFixture.Unique("slow");
         await using var host = await SampleHost.StartAsync(azurite, probe, ["Slow"], new Dictionary<string, string?> { ["SlowQueue"] = name }, AzuriteFixture.Unique("h"));
-        var queue = Queue(name);
+        var queue = await QueueAsync(name);
         await queue.SendMessageAsync("m1");
         await Eventually.Events(probe, e => e.Contains("slow start m1"), "the invocation to start");
 
@@ -52,7 +57,7 @@ public sealed class QueueTests(AzuriteFixture azurite)
         var name = AzuriteFixture.Unique("slow");
         await using var host = await SampleHost.StartAsync(
             azurite, probe, ["Slow"], new Dictionary<string, string?> { ["SlowQueue"] = name }, AzuriteFixture.Unique("h"), TimeSpan.FromMilliseconds(500));
-        var queue = Queue(name);
+        var queue = await QueueAsync(name);
         await queue.SendMessageAsync("m1");
         await Eventually.Events(probe, e => e.Contains("slow start m1"), "the invocation to start");
 
@@ -69,14 +74,14 @@ public sealed class QueueTests(AzuriteFixture azurite)
         var name = AzuriteFixture.Unique("fail");
         await using var host = await SampleHost.StartAsync(azurite, probe, ["AlwaysFails"], new Dictionary<string, string?> { ["FailingQueue"] = name }, AzuriteFixture.Unique("h"));
 
-        await Queue(name).SendMessageAsync("doomed");
+        await (await QueueAsync(name)).SendMessageAsync("doomed");
 
-        var poison = Queue(name + "-poison");
+        var poison = await QueueAsync(name + "-poison");
         var moved = await Eventually.Until(
             async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(10)).Value : [],
             m => m.Length > 0, TimeSpan.FromSeconds(60), "the poison message");
         Assert.Equal("doomed", Assert.Single(moved).Body.ToString());
         Assert.Equal(["fail doomed 1", "fail doomed 2", "fail doomed 3", "fail doomed 4", "fail doomed 5"], probe.Events);
-        Assert.Equal(0, (await Queue(name).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(0, (await (await QueueAsync(name)).GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 }

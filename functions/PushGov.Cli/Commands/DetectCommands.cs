@@ -155,7 +155,7 @@ public static class DetectCommands
             }
 
             var summary = whole is null
-                ? $"{input.Dataset.Name()} {input.Path}: {dropReport.Accepted:N0} of {dropReport.RowsRead:N0} rows accepted, {dropReport.RejectedCount:N0} rejected, {dropReport.WarningCount:N0} warnings; {lines:N0} {(matcher is null ? "events" : "matches")} written."
+                ? $"{input.Dataset.Name()} {input.Path}: {dropReport.Accepted:N0} of {dropReport.RowsRead:N0} rows accepted, {dropReport.RejectedCount:N0} rejected, {dropReport.WarningCount:N0} warnings{(dropReport.GaijiUnmappedCount > 0 ? $", {dropReport.GaijiUnmappedCount:N0} unmapped 外字 (kept; see gaijiUnmapped)" : string.Empty)}; {lines:N0} {(matcher is null ? "events" : "matches")} written."
                 : $"{input.Dataset.Name()} {input.Path}: rejected as a whole: {whole}";
             err.WriteLine(summary);
             var reportPath = r.GetValue(reportOption);

@@ -48,7 +48,7 @@ public static class TenantCommands
             return 0;
         });
 
-        var settings = new Argument<string[]>("settings") { Description = "field=value pairs, e.g. dailyCap=5000 quietHoursStart=20:00", Arity = ArgumentArity.OneOrMore };
+        var settings = new Argument<string[]>("settings") { Description = "field=value pairs, e.g. dailyCap=5000 quietHoursStart=20:00 channelOrder=sms,line,email", Arity = ArgumentArity.OneOrMore };
         var set = new Command("set", "Change fields of a tenant's configuration (validated before it is saved).") { code, settings, storage };
         set.SetAction(async (r, ct) =>
         {
@@ -73,9 +73,12 @@ public static class TenantCommands
                 }
 
                 var value = pair[(eq + 1)..];
-                json[existing.Key] = existing.Value is System.Text.Json.Nodes.JsonValue v && v.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
-                    ? System.Text.Json.Nodes.JsonNode.Parse(value)
-                    : value;
+                json[existing.Key] = existing.Value switch
+                {
+                    System.Text.Json.Nodes.JsonValue v when v.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => System.Text.Json.Nodes.JsonNode.Parse(value),
+                    System.Text.Json.Nodes.JsonArray => new System.Text.Json.Nodes.JsonArray([.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => (System.Text.Json.Nodes.JsonNode?)x)]), // channelOrder=sms,line,email
+                    _ => value,
+                };
             }
 
             try

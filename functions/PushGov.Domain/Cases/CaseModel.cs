@@ -76,7 +76,9 @@ public sealed record Delivery(
     string Purpose,
     DeliveryState State = DeliveryState.Pending,
     string? GivenName = null,
-    string? FamilyName = null);
+    string? FamilyName = null,
+    string? GivenNameKana = null,
+    string? FamilyNameKana = null);
 
 /// <summary>An external event that came before the case could take it (kept, then applied in order).</summary>
 public sealed record PendingEvent(string Name, string? Actor, string? Note, DateTimeOffset ReceivedAt);

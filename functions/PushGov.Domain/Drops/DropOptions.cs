@@ -11,7 +11,8 @@ namespace PushGov.Domain.Drops;
 ///   "headers": { "宛名番号": "resident_id", "世帯番号": "household_id", "異動事由": "change_code" },
 ///   "codes": { "change_code": { "01": "BIRTH", "11": "MOVE_IN" }, "sex": { "男": "1", "女": "2" } },
 ///   "checkDigit": true,
-///   "maxFieldLength": 4096
+///   "maxFieldLength": 4096,
+///   "gaiji": [ { "code": "F040", "text": "𠮷" }, { "code": "F041", "text": "辻", "substitute": true, "note": "一点しんにょうの辻" } ]
 /// }
 /// </code>
 /// </summary>
@@ -38,6 +39,9 @@ public sealed record DropOptions
 
     /// <summary>A field longer than this (in characters) rejects its row.</summary>
     public int MaxFieldLength { get; init; } = 4096;
+
+    /// <summary>The tenant's 外字 table: user-defined CP932 codes (0xF040–0xF9FC) to what they mean (<see cref="GaijiTable"/>).</summary>
+    public IReadOnlyList<GaijiEntry> Gaiji { get; init; } = [];
 
     /// <summary>JSON settings for options and reports: camelCase, enums as strings, Japanese text unescaped.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)

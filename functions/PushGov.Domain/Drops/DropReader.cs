@@ -8,7 +8,8 @@ namespace PushGov.Domain.Drops;
 /// <summary>
 /// Reads one data drop (data-drops.md) as typed rows, streaming: the file is never held in memory whole.
 /// RFC 4180 CSV (Sylvan.Data.Csv), UTF-8 with or without BOM or CP932 (detected from a prefix, or pinned by the tenant),
-/// the tenant's header and code maps, text normalisation (<see cref="TextNormalizer"/>), 和暦 dates (<see cref="JapaneseDate"/>).
+/// the tenant's header and code maps, text normalisation (<see cref="TextNormalizer"/>), 和暦 dates (<see cref="JapaneseDate"/>),
+/// 外字 in names and addresses through the tenant's table (<see cref="GaijiTable"/>; unmapped ones are kept and listed).
 /// A bad row is put aside in <see cref="DropReport.Rejected"/> with its line, column and reason and the good rows are still
 /// yielded; a drop that cannot be understood at all sets <see cref="DropReport.RejectedWhole"/>.
 /// </summary>
@@ -44,22 +45,6 @@ public static class DropReader
     {
         private static readonly Dictionary<string, ChangeCode> ChangeCodes = BuildChangeCodes();
 
-        private static readonly Dictionary<string, DamageLevel> DamageLevels = new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["全壊"] = DamageLevel.Total,
-            ["大規模半壊"] = DamageLevel.LargeScaleHalf,
-            ["中規模半壊"] = DamageLevel.MediumScaleHalf,
-            ["半壊"] = DamageLevel.Half,
-            ["準半壊"] = DamageLevel.QuasiHalf,
-            ["一部損壊"] = DamageLevel.Partial,
-            [nameof(DamageLevel.Total)] = DamageLevel.Total,
-            [nameof(DamageLevel.LargeScaleHalf)] = DamageLevel.LargeScaleHalf,
-            [nameof(DamageLevel.MediumScaleHalf)] = DamageLevel.MediumScaleHalf,
-            [nameof(DamageLevel.Half)] = DamageLevel.Half,
-            [nameof(DamageLevel.QuasiHalf)] = DamageLevel.QuasiHalf,
-            [nameof(DamageLevel.Partial)] = DamageLevel.Partial,
-        };
-
         private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
 
         // Short values only (names, kana, codes, dates), and a bounded number of them: ids and addresses are not pooled.
@@ -76,6 +61,8 @@ public static class DropReader
         private readonly Dictionary<string, int> _at = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _codes = new(ReferenceEqualityComparer.Instance);
         private readonly List<RowIssue> _rowWarnings = [];
+        private readonly List<GaijiUse> _rowGaiji = [];
+        private readonly GaijiTable _gaijiTable = GaijiTable.Empty;
         private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
         private readonly DropTextReader? _text;
@@ -117,6 +104,15 @@ public static class DropReader
                 Whole("the drop is empty (only a byte order mark)");
                 return;
             }
+
+            var gaijiErrors = GaijiTable.Validate(options.Gaiji);
+            if (gaijiErrors.Count > 0)
+            {
+                Whole($"the tenant's 外字 table is not valid ({gaijiErrors.Count} error(s), first: {gaijiErrors[0]})");
+                return;
+            }
+
+            _gaijiTable = GaijiTable.Load(options.Gaiji);
 
             foreach (var (column, map) in options.Codes)
             {
@@ -229,6 +225,7 @@ public static class DropReader
                 _error = null;
                 _errorColumn = null;
                 _rowWarnings.Clear();
+                _rowGaiji.Clear();
                 DropRow? parsed = _dataset switch
                 {
                     Dataset.ResidentChanges => ResidentChange(),
@@ -249,6 +246,18 @@ public static class DropReader
                 foreach (var w in _rowWarnings)
                 {
                     _report.Warn(w.Line, w.Column, w.Message);
+                }
+
+                foreach (var g in _rowGaiji)
+                {
+                    if (g.MappedTo is null)
+                    {
+                        _report.Unmapped(new GaijiFinding(_line, g.Column, g.Position, g.Code));
+                    }
+                    else
+                    {
+                        _report.GaijiMappedCount++;
+                    }
                 }
 
                 _report.Accepted++;
@@ -445,9 +454,9 @@ public static class DropReader
             var name = FreeText(C.DisasterName, required: true);
             var levelText = Code(C.DamageLevel, required: true);
             var level = DamageLevel.Partial;
-            if (levelText is not null && !DamageLevels.TryGetValue(levelText, out level))
+            if (levelText is not null && !DamageLevels.TryParse(levelText, out level))
             {
-                Fail(C.DamageLevel, $"unknown damage_level '{Clip(levelText)}' (expected 全壊, 大規模半壊, 中規模半壊, 半壊, 準半壊 or 一部損壊, or map the tenant's code)");
+                Fail(C.DamageLevel, $"unknown damage_level '{Clip(levelText)}' (expected {DamageLevels.Listed}, or map the tenant's code)");
             }
 
             var certified = ExactDate(C.CertifiedDate, required: true);
@@ -503,6 +512,7 @@ public static class DropReader
 
                         break;
                     default:
+                        address = MapGaiji(C.Address, address);
                         FormulaWarning(C.Address, address);
                         break;
                 }
@@ -567,6 +577,7 @@ public static class DropReader
                 PostalCode = postal,
                 Address = address,
                 Nationality = nationality,
+                Gaiji = _rowGaiji.Count > 0 ? [.. _rowGaiji] : null,
             };
         }
 
@@ -583,7 +594,8 @@ public static class DropReader
 
         private void Warn(string column, string message) => _rowWarnings.Add(new RowIssue(_line, column, message));
 
-        private static string Clip(string value) => value.Length <= 32 ? value : value[..32] + "…";
+        private static string Clip(string value) =>
+            value.Length <= 32 ? value : value[..(char.IsHighSurrogate(value[31]) ? 31 : 32)] + "…"; // never half a surrogate pair
 
         /// <summary>
         /// The normalised text of a column, or null when it is empty or absent (failing the row when required). Short
@@ -663,16 +675,64 @@ public static class DropReader
             return text is not null && _codes.TryGetValue(column, out var map) && map.TryGetValue(text, out var mapped) ? mapped : text;
         }
 
-        /// <summary>Names, addresses: kept as data; formula-looking text is noted (it is never evaluated).</summary>
+        /// <summary>
+        /// Names, addresses: kept as data; 外字 go through the tenant's table; formula-looking text is noted (it is never
+        /// evaluated).
+        /// </summary>
         private string? FreeText(string column, bool required)
         {
             var text = Text(column, required);
             if (text is not null)
             {
+                text = MapGaiji(column, text);
                 FormulaWarning(column, text);
             }
 
             return text;
+        }
+
+        /// <summary>
+        /// Replaces each 外字 (U+E000–U+E757) the tenant's table maps and keeps an unmapped one as it is; every one is noted
+        /// in <see cref="_rowGaiji"/> with its position in the field (in characters) and code.
+        /// </summary>
+        private string MapGaiji(string column, string text)
+        {
+            if (GaijiTable.IndexOfGaiji(text) < 0)
+            {
+                return text;
+            }
+
+            var mapped = new System.Text.StringBuilder(text.Length + 4);
+            var position = 0;
+            for (var i = 0; i < text.Length; i++)
+            {
+                position++;
+                var c = text[i];
+                if (!GaijiTable.IsGaiji(c))
+                {
+                    mapped.Append(c);
+                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                    {
+                        mapped.Append(text[++i]);
+                    }
+
+                    continue;
+                }
+
+                var code = GaijiTable.CodeOf(c);
+                if (_gaijiTable.TryMap(c, out var mapping))
+                {
+                    mapped.Append(mapping.Text);
+                    _rowGaiji.Add(new GaijiUse(column, position, code, mapping.Text));
+                }
+                else
+                {
+                    mapped.Append(c);
+                    _rowGaiji.Add(new GaijiUse(column, position, code, null));
+                }
+            }
+
+            return mapped.ToString();
         }
 
         private void FormulaWarning(string column, string text)

@@ -6,6 +6,9 @@ namespace PushGov.Domain.Drops;
 /// <summary>One row-level finding: the 1-based physical line where the row starts, the canonical column (if any) and why.</summary>
 public sealed record RowIssue(long Line, string? Column, string Message);
 
+/// <summary>An unmapped 外字 in an accepted row: line, canonical column, 1-based character position in the field, CP932 code (e.g. <c>F040</c>).</summary>
+public sealed record GaijiFinding(long Line, string Column, int Position, string Code);
+
 /// <summary>
 /// What reading one drop found; written next to the drop as <c>{path}.report.json</c>. Counts are exact; the lists
 /// hold at most <see cref="MaxListed"/> entries each, so a million bad rows do not make a huge report. Reasons never
@@ -33,6 +36,18 @@ public sealed class DropReport
 
     public List<RowIssue> Warnings { get; init; } = [];
 
+    /// <summary>外字 (CP932 user-defined characters) in accepted rows that the tenant's 外字 table mapped.</summary>
+    public long GaijiMappedCount { get; set; }
+
+    /// <summary>
+    /// 外字 in accepted rows that the tenant's 外字 table does not map (exact count): each is kept as its code, never
+    /// printed as a box; staff map it in the table. The staff dashboard shows this count.
+    /// </summary>
+    public long GaijiUnmappedCount { get; set; }
+
+    /// <summary>The unmapped 外字, at most <see cref="MaxListed"/>.</summary>
+    public List<GaijiFinding> GaijiUnmapped { get; init; } = [];
+
     /// <summary>Why the drop as a whole was not read, or null when it was. When set, nothing of the drop may be applied.</summary>
     public string? RejectedWhole { get; set; }
 
@@ -45,7 +60,7 @@ public sealed class DropReport
     public long Bytes { get; set; }
 
     /// <summary>True when not every rejected row or warning is listed.</summary>
-    public bool Truncated => RejectedCount > Rejected.Count || WarningCount > Warnings.Count;
+    public bool Truncated => RejectedCount > Rejected.Count || WarningCount > Warnings.Count || GaijiUnmappedCount > GaijiUnmapped.Count;
 
     public void Reject(long line, string? column, string message)
     {
@@ -62,6 +77,15 @@ public sealed class DropReport
         if (Warnings.Count < MaxListed)
         {
             Warnings.Add(new RowIssue(line, column, message));
+        }
+    }
+
+    public void Unmapped(GaijiFinding finding)
+    {
+        GaijiUnmappedCount++;
+        if (GaijiUnmapped.Count < MaxListed)
+        {
+            GaijiUnmapped.Add(finding);
         }
     }
 

@@ -125,12 +125,6 @@ internal sealed class DropStream : Stream
 /// <summary>Decides how a drop's bytes become text: UTF-8 (with or without BOM) or CP932, detected or pinned.</summary>
 internal static class DropEncoding
 {
-    private static readonly Lazy<Encoding> Cp932 = new(() =>
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(932, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("\uFFFD"));
-    });
-
     private static readonly Encoding Utf8Text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     /// <summary>The encoding to decode with, how many BOM bytes to skip, its report name; or why the drop cannot be decoded.</summary>
@@ -155,7 +149,7 @@ internal static class DropEncoding
                 case "utf-8" or "utf8":
                     return (Utf8Text, bom, bom > 0 ? "utf-8-bom (pinned)" : "utf-8 (pinned)", null);
                 case "shift_jis" or "shift-jis" or "sjis" or "cp932" or "windows-31j" or "ms932":
-                    return (Cp932.Value, bom, "cp932 (pinned)", null);
+                    return (Cp932Encoding.Instance, bom, "cp932 (pinned)", null);
                 default:
                     return (null, 0, pinned, $"the pinned encoding '{pinned}' is not supported (use utf-8 or shift_jis)");
             }
@@ -172,15 +166,13 @@ internal static class DropEncoding
             return (null, 0, Ascii, null);
         }
 
-        return LooksUtf8(prefix, prefixIsWhole) ? (Utf8Text, 0, "utf-8", null) : (Cp932.Value, 0, "cp932", null);
+        return LooksUtf8(prefix, prefixIsWhole) ? (Utf8Text, 0, "utf-8", null) : (Cp932Encoding.Instance, 0, "cp932", null);
     }
 
     /// <summary>The report name while every byte so far was ASCII.</summary>
     public const string Ascii = "ascii";
 
     public static Encoding Utf8 => Utf8Text;
-
-    public static Encoding Cp932Encoding => Cp932.Value;
 
     /// <summary>Strict UTF-8 validation; a sequence cut by the end of <paramref name="prefix"/> does not count against it unless <paramref name="whole"/>.</summary>
     public static bool LooksUtf8(ReadOnlySpan<byte> prefix, bool whole)

@@ -102,7 +102,7 @@ internal sealed class DropTextReader : TextReader
                 }
 
                 var utf8 = DropEncoding.LooksUtf8(_buffer.AsSpan(_start, _end - _start), _eof);
-                _decoder = (utf8 ? DropEncoding.Utf8 : DropEncoding.Cp932Encoding).GetDecoder();
+                _decoder = (utf8 ? DropEncoding.Utf8 : Cp932Encoding.Instance).GetDecoder();
                 EncodingName = utf8 ? "utf-8" : "cp932";
             }
 

@@ -548,7 +548,7 @@ public static class CatalogLoader
 
             if (node is not YamlMappingNode map || map.Children.Count != 1)
             {
-                Error(node, path, "expected one condition: a mapping with one key (all, any, not, age, relationship, children, childOrdinal, singleParent, householdSize, income, nonTaxable, damage, movedIn, nationality, eventKind, upToMarchAfter, assume)");
+                Error(node, path, $"expected one condition: a mapping with one key ({ConditionNames.Listed})");
                 return null;
             }
 
@@ -557,8 +557,8 @@ public static class CatalogLoader
             var p = path + "." + key;
             switch (key)
             {
-                case "all":
-                case "any":
+                case ConditionNames.All:
+                case ConditionNames.Any:
                     if (value is not YamlSequenceNode list || list.Children.Count == 0)
                     {
                         Error(value, p, "expected a non-empty list of conditions");
@@ -567,9 +567,9 @@ public static class CatalogLoader
 
                     var items = Conditions(list, p);
                     return key == "all" ? new AllCondition(items) : new AnyCondition(items);
-                case "not":
+                case ConditionNames.Not:
                     return Condition(value, p) is { } inner ? new NotCondition(inner) : null;
-                case "age":
+                case ConditionNames.Age:
                     {
                         var f = Args(value, p, "who", "min", "max");
                         if (f is null)
@@ -586,25 +586,25 @@ public static class CatalogLoader
                         return new AgeCondition(WhoArg(f, p, Who.Subject), min, max);
                     }
 
-                case "relationship":
+                case ConditionNames.Relationship:
                     {
                         var f = Args(value, p, "who", "in");
                         return f is null ? null : new RelationshipCondition(WhoArg(f, p, Who.Candidate), ListArg(f, "in", p));
                     }
 
-                case "children":
+                case ConditionNames.Children:
                     {
                         var f = Args(value, p, "upToAge", "min", "max");
                         return f is null ? null : new ChildrenCondition(IntArg(f, "upToAge", p) ?? 18, IntArg(f, "min", p), IntArg(f, "max", p));
                     }
 
-                case "childOrdinal":
+                case ConditionNames.ChildOrdinal:
                     {
                         var f = Args(value, p, "who", "upToAge", "min", "max");
                         return f is null ? null : new ChildOrdinalCondition(WhoArg(f, p, Who.Subject), IntArg(f, "upToAge", p) ?? 18, IntArg(f, "min", p), IntArg(f, "max", p));
                     }
 
-                case "upToMarchAfter":
+                case ConditionNames.UpToMarchAfter:
                     {
                         var f = Args(value, p, "who", "age");
                         var age = f is null ? null : IntArg(f, "age", p);
@@ -616,7 +616,7 @@ public static class CatalogLoader
                         return f is null || age is null ? null : new UpToMarchAfterCondition(WhoArg(f, p, Who.Subject), age.Value);
                     }
 
-                case "singleParent":
+                case ConditionNames.SingleParent:
                     {
                         var b = Scalar(value, p);
                         if (b is not ("true" or "false"))
@@ -628,13 +628,13 @@ public static class CatalogLoader
                         return new SingleParentCondition(b == "true");
                     }
 
-                case "householdSize":
+                case ConditionNames.HouseholdSize:
                     {
                         var f = Args(value, p, "min", "max");
                         return f is null ? null : new HouseholdSizeCondition(IntArg(f, "min", p), IntArg(f, "max", p));
                     }
 
-                case "income":
+                case ConditionNames.Income:
                     {
                         var f = Args(value, p, "of", "fiscalYear", "below", "atMost", "plusPerChild");
                         if (f is null)
@@ -652,13 +652,13 @@ public static class CatalogLoader
                         return new IncomeCondition(WhoArg(f, p, Who.Household, "of"), FiscalYearArg(f, p), below, atMost, LongArg(f, "plusPerChild", p) ?? 0);
                     }
 
-                case "nonTaxable":
+                case ConditionNames.NonTaxable:
                     {
                         var f = Args(value, p, "of", "fiscalYear");
                         return f is null ? null : new NonTaxableCondition(WhoArg(f, p, Who.Household, "of"), FiscalYearArg(f, p));
                     }
 
-                case "damage":
+                case ConditionNames.Damage:
                     {
                         var levels = new List<DamageLevel>();
                         foreach (var s in Strings(value is YamlMappingNode dm ? Args(dm, p, "in")?.GetValueOrDefault("in") ?? dm : value, p))
@@ -669,14 +669,14 @@ public static class CatalogLoader
                             }
                             else
                             {
-                                Error(value, p, $"unknown damage level '{s}' (全壊, 大規模半壊, 中規模半壊, 半壊, 準半壊, 一部損壊)");
+                                Error(value, p, $"unknown damage level '{s}' (expected {DamageLevels.Listed})");
                             }
                         }
 
                         return new DamageCondition(levels);
                     }
 
-                case "movedIn":
+                case ConditionNames.MovedIn:
                     {
                         var f = Args(value, p, "who", "withinDays", "onOrAfter", "onOrBefore");
                         return f is null
@@ -688,13 +688,13 @@ public static class CatalogLoader
                                 f.TryGetValue("onOrBefore", out var b) ? Date(b, p + ".onOrBefore") : null);
                     }
 
-                case "nationality":
+                case ConditionNames.Nationality:
                     {
                         var f = Args(value, p, "who", "foreign", "in");
                         return f is null ? null : new NationalityCondition(WhoArg(f, p, Who.Candidate), Bool(f, "foreign", p + "."), f.ContainsKey("in") ? ListArg(f, "in", p) : []);
                     }
 
-                case "eventKind":
+                case ConditionNames.EventKind:
                     {
                         var kinds = new List<LifeEventKind>();
                         foreach (var s in Strings(value, p))
@@ -712,10 +712,10 @@ public static class CatalogLoader
                         return new EventKindCondition(kinds);
                     }
 
-                case "assume":
+                case ConditionNames.Assume:
                     return Scalar(value, p) is { Length: > 0 } fact ? new AssumeCondition(fact) : null;
                 default:
-                    Error(keyNode, p, $"unknown condition '{key}' (all, any, not, age, relationship, children, childOrdinal, singleParent, householdSize, income, nonTaxable, damage, movedIn, nationality, eventKind, upToMarchAfter, assume)");
+                    Error(keyNode, p, $"unknown condition '{key}' ({ConditionNames.Listed})");
                     return null;
             }
         }

@@ -470,35 +470,6 @@ public sealed record AssumeCondition(string Fact) : Condition
     }
 }
 
-/// <summary>Japanese names of damage levels, as the 罹災証明 and the catalog write them.</summary>
-public static class DamageLevels
-{
-    public static string Japanese(DamageLevel level) => level switch
-    {
-        DamageLevel.Total => "全壊",
-        DamageLevel.LargeScaleHalf => "大規模半壊",
-        DamageLevel.MediumScaleHalf => "中規模半壊",
-        DamageLevel.Half => "半壊",
-        DamageLevel.QuasiHalf => "準半壊",
-        _ => "一部損壊",
-    };
-
-    public static bool TryParse(string text, out DamageLevel level)
-    {
-        foreach (var l in Enum.GetValues<DamageLevel>())
-        {
-            if (text == Japanese(l) || string.Equals(text, l.ToString(), StringComparison.OrdinalIgnoreCase))
-            {
-                level = l;
-                return true;
-            }
-        }
-
-        level = default;
-        return false;
-    }
-}
-
 /// <summary>Reads 住民税 facts for the people a tax condition names, honouring tax-data consent.</summary>
 internal static class TaxSum
 {

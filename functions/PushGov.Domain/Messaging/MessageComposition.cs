@@ -5,8 +5,11 @@ using PushGov.Domain.Tenants;
 
 namespace PushGov.Domain.Messaging;
 
-/// <summary>A message rendered from its template for one delivery of a case.</summary>
-public sealed record ComposedMessage(string? Subject, string Text, string? Html, string Language, string TemplateVersion);
+/// <summary>
+/// A message rendered from its template for one delivery of a case. <see cref="ActionLabel"/> and <see cref="ActionUrl"/>:
+/// the button a LINE message shows under its text (label from the template, the resident's case page); null elsewhere.
+/// </summary>
+public sealed record ComposedMessage(string? Subject, string Text, string? Html, string Language, string TemplateVersion, string? ActionLabel = null, string? ActionUrl = null);
 
 /// <summary>Renders the message a delivery of a case sends (templates per service, channel and language).</summary>
 public interface IMessageComposer
@@ -16,8 +19,8 @@ public interface IMessageComposer
 
 /// <summary>
 /// Composes a delivery's message from the template catalog. One delivery covers every service the case offers that
-/// recipient: an SMS is the template of the most urgent service (earliest deadline; it links to the case page where all
-/// are listed), an e-mail or letter has a section per service. Counter and portal come from the tenant.
+/// recipient: an SMS or LINE message is the template of the most urgent service (earliest deadline; it links to the case
+/// page where all are listed), an e-mail or letter has a section per service. Counter and portal come from the tenant.
 /// </summary>
 public sealed class TemplateComposer(Func<string, TemplateCatalog> catalogFor, Func<string, string?>? counterFor = null) : IMessageComposer
 {
@@ -39,12 +42,18 @@ public sealed class TemplateComposer(Func<string, TemplateCatalog> catalogFor, F
         var unsubscribe = new Uri(portal, $"unsubscribe/{Uri.EscapeDataString(delivery.MessageId)}");
         var postal = delivery.Channel == Channel.Post ? Postal(delivery) : null;
 
-        var parts = (delivery.Channel == Channel.Sms ? matches.Take(1) : matches).Select(m =>
+        // An unmapped 外字 never reaches a screen as a box: SMS and e-mail use the kana reading (or the tenant's rule);
+        // a letter keeps it for the print file, which names it for the vendor's 外字 font (LetterBatch).
+        var (familyName, givenName) = delivery.Channel == Channel.Post
+            ? (delivery.FamilyName, delivery.GivenName)
+            : GaijiNames.ForMessage(delivery.FamilyName, delivery.GivenName, delivery.FamilyNameKana, delivery.GivenNameKana, tenant.UnmappedGaijiName);
+
+        var parts = (delivery.Channel is Channel.Sms or Channel.Line ? matches.Take(1) : matches).Select(m =>
         {
             var model = new TemplateModel
             {
-                FirstName = delivery.GivenName,
-                FamilyName = delivery.FamilyName,
+                FirstName = givenName,
+                FamilyName = familyName,
                 ServiceName = catalog.ServiceName(m.ServiceId, delivery.Language),
                 Municipality = tenant.Name,
                 Deadline = m.Deadline,
@@ -59,6 +68,12 @@ public sealed class TemplateComposer(Func<string, TemplateCatalog> catalogFor, F
         }).ToList();
 
         var first = parts[0];
+        if (delivery.Channel == Channel.Line)
+        {
+            // The template's "subject" is the button's label; the button opens the case page.
+            return new ComposedMessage(null, first.Text, null, first.Language, first.TemplateVersion, first.Subject, caseUrl.AbsoluteUri);
+        }
+
         if (parts.Count == 1)
         {
             return new ComposedMessage(first.Subject, first.Text, first.Html, first.Language, first.TemplateVersion);

@@ -1,3 +1,4 @@
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 
 namespace PushGov.Domain.Messaging;
@@ -30,9 +31,14 @@ public sealed record MessageRecord
 
     public string? Html { get; init; }
 
+    /// <summary>LINE: the label of the button under the text, and the page it opens (the case page); null for other channels.</summary>
+    public string? ActionLabel { get; init; }
+
+    public string? ActionUrl { get; init; }
+
     public required string TemplateVersion { get; init; }
 
-    public required string Status { get; init; }
+    public required NotificationStatus Status { get; init; }
 
     public int Attempts { get; init; }
 
@@ -71,27 +77,10 @@ public sealed record MessageRecord
         Subject = Subject,
         TextBody = Text,
         HtmlBody = Html,
+        ActionLabel = ActionLabel,
+        ActionUrl = ActionUrl,
         Language = Language,
         TemplateVersion = TemplateVersion,
         FirstAttemptAt = FirstAttemptAt,
     };
-}
-
-/// <summary>Message statuses, as GOV.UK Notify names them.</summary>
-public static class MessageStatuses
-{
-    public const string Created = "created";
-    public const string Sending = "sending";
-    public const string Delivered = "delivered";
-    public const string TemporaryFailure = "temporary-failure";
-    public const string PermanentFailure = "permanent-failure";
-    public const string TechnicalFailure = "technical-failure";
-    public const string Cancelled = "cancelled";
-
-    /// <summary>Statuses from which a send may (still) be attempted.</summary>
-    public static bool CanSend(string status) => status is Created or TemporaryFailure;
-
-    public static bool IsFinal(string status) => status is Delivered or PermanentFailure or TechnicalFailure or Cancelled;
-
-    public static bool IsFailure(string status) => status is PermanentFailure or TechnicalFailure;
 }

@@ -25,6 +25,11 @@ public sealed record OutgoingMessage
 
     public string? HtmlBody { get; init; }
 
+    /// <summary>LINE: the label of the button under the text and the https page it opens (the case page).</summary>
+    public string? ActionLabel { get; init; }
+
+    public string? ActionUrl { get; init; }
+
     /// <summary>The BCP 47 language the message was rendered in.</summary>
     public string Language { get; init; } = "ja";
 
@@ -69,7 +74,7 @@ public sealed record SendResult(SendOutcome Outcome, string? ProviderMessageId =
 /// <summary>Sends one message on one channel through one provider. Implementations must be safe to call twice with the same message.</summary>
 public interface IMessageSender
 {
-    /// <summary>A short name recorded on the message ("acs-sms", "domestic-sms", "acs-email", "dev-sink", "letters").</summary>
+    /// <summary>A short name recorded on the message ("acs-sms", "domestic-sms", "acs-email", "line", "dev-sink", "letters").</summary>
     string Provider { get; }
 
     Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);

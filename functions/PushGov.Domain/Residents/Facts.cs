@@ -37,6 +37,9 @@ public enum Channel
     Sms,
     Email,
     Post,
+
+    /// <summary>The municipality's LINE official account; the address is the LINE user id (set only by the account link).</summary>
+    Line,
 }
 
 /// <summary>
@@ -73,4 +76,42 @@ public sealed record HouseholdSnapshot
     public IReadOnlySet<string> TaxDataConsent { get; init; } = new HashSet<string>();
 
     public Person? Find(string residentId) => Members.FirstOrDefault(m => m.ResidentId == residentId);
+}
+
+/// <summary>
+/// Damage levels by name: the Japanese name a 罹災証明 and the catalog write (全壊 …), or the English enum name. The one
+/// mapping that drops, the catalog and condition explanations read.
+/// </summary>
+public static class DamageLevels
+{
+    /// <summary>The Japanese names, most severe first, for error messages: "全壊, 大規模半壊, …, 準半壊 or 一部損壊".</summary>
+    public static string Listed { get; } =
+        string.Join(", ", Enum.GetValues<DamageLevel>()[..^1].Select(Japanese)) + " or " + Japanese(Enum.GetValues<DamageLevel>()[^1]);
+
+    public static string Japanese(DamageLevel level) => level switch
+    {
+        DamageLevel.Total => "全壊",
+        DamageLevel.LargeScaleHalf => "大規模半壊",
+        DamageLevel.MediumScaleHalf => "中規模半壊",
+        DamageLevel.Half => "半壊",
+        DamageLevel.QuasiHalf => "準半壊",
+        DamageLevel.Partial => "一部損壊",
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown damage level."),
+    };
+
+    /// <summary>Reads a Japanese name exactly or an English enum name in any case; false for anything else.</summary>
+    public static bool TryParse(string text, out DamageLevel level)
+    {
+        foreach (var l in Enum.GetValues<DamageLevel>())
+        {
+            if (text == Japanese(l) || string.Equals(text, l.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                level = l;
+                return true;
+            }
+        }
+
+        level = default;
+        return false;
+    }
 }

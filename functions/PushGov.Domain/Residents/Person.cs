@@ -61,8 +61,21 @@ public sealed record Person
     /// <summary>The day the person moved in (転入), when the registry says so.</summary>
     public DateOnly? MovedInDate { get; init; }
 
+    /// <summary>
+    /// The 外字 (CP932 user-defined characters) the drop wrote in this person's name and address, with their codes; null
+    /// when there were none. A mapped one appears in the text as the tenant's mapping, an unmapped one as its private-use
+    /// code point (U+E000–U+E757), which messages never print (<see cref="Messaging.GaijiNames"/>).
+    /// </summary>
+    public IReadOnlyList<GaijiUse>? Gaiji { get; init; }
+
     public bool IsHead => Relationship == Relationships.Head;
 }
+
+/// <summary>
+/// One 外字 as a drop wrote it: the canonical column, its 1-based character position in the drop's field, its CP932
+/// code (e.g. <c>F040</c>) and the text the tenant's 外字 table maps it to (null when unmapped).
+/// </summary>
+public sealed record GaijiUse(string Column, int Position, string Code, string? MappedTo);
 
 /// <summary>続柄 values the domain reasons about.</summary>
 public static class Relationships

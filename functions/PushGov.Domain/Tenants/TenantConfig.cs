@@ -39,8 +39,23 @@ public sealed record TenantConfig
     /// <summary>How this tenant's exports look: pinned encoding, header and code maps, check digits.</summary>
     public Drops.DropOptions Drops { get; init; } = PushGov.Domain.Drops.DropOptions.Default;
 
+    /// <summary>How SMS and e-mail name a resident whose name has a 外字 the 外字 table does not map (kana reading by default).</summary>
+    public Messaging.UnmappedGaijiRule UnmappedGaijiName { get; init; } = Messaging.UnmappedGaijiRule.Kana;
+
     /// <summary>Send for real (true) or only to the development sink (false, the default until a vendor switches it on).</summary>
     public bool LiveSending { get; init; }
+
+    /// <summary>
+    /// The digital channels in the order a resident is contacted: the first one the resident has an address for and
+    /// consented to (and that is available: LINE connected and its monthly quota not nearly spent) is used; post comes
+    /// after all of them. Each of line, sms and email at most once; post is not listed (it is always the last resort).
+    /// </summary>
+    public IReadOnlyList<Residents.Channel> ChannelOrder { get; init; } = DefaultChannelOrder;
+
+    /// <summary>LINE is no longer used for new messages once this percentage of the month's message quota is consumed (1–100).</summary>
+    public int LineQuotaStopPercent { get; init; } = 95;
+
+    public static IReadOnlyList<Residents.Channel> DefaultChannelOrder { get; } = [Residents.Channel.Line, Residents.Channel.Sms, Residents.Channel.Email];
 
     public IReadOnlyList<string> Validate()
     {
@@ -93,6 +108,19 @@ public sealed record TenantConfig
         if (EmailSender is { } sender && !System.Net.Mail.MailAddress.TryCreate(sender, out _))
         {
             errors.Add("emailSender: an e-mail address.");
+        }
+
+        errors.AddRange(PushGov.Domain.Drops.GaijiTable.Validate(Drops.Gaiji).Select(e => $"drops.{e}."));
+        if (ChannelOrder is null || ChannelOrder.Count == 0
+            || ChannelOrder.Any(c => c is not (Residents.Channel.Line or Residents.Channel.Sms or Residents.Channel.Email))
+            || ChannelOrder.Distinct().Count() != ChannelOrder.Count)
+        {
+            errors.Add("channelOrder: one or more of line, sms, email, each at most once (post is always the last resort and is not listed).");
+        }
+
+        if (LineQuotaStopPercent is < 1 or > 100)
+        {
+            errors.Add("lineQuotaStopPercent: 1 to 100.");
         }
 
         return errors;

@@ -1,5 +1,5 @@
 global using PushGov.Domain.Tenants;
-using Microsoft.AspNetCore.Http.Json;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Audit;
 using PushGov.Infrastructure.Tenants;
 
@@ -12,39 +12,57 @@ public sealed record ApiPrincipal(string Tenant, ApiRole Role, string Actor)
 
     public bool IsTest => Role == ApiRole.Test;
 
+    /// <summary>True when the caller's role has every permission in <paramref name="needed"/> (<see cref="ApiPermissions"/>).</summary>
+    public bool Allows(ApiPermission needed) => Role.Allows(needed);
+
     public static ApiPrincipal From(HttpContext http) =>
-        http.Items.TryGetValue(Key, out var p) && p is ApiPrincipal principal ? principal : throw new InvalidOperationException("The function did not pass the request through ApiGate.");
+        http.Items.TryGetValue(Key, out var p) && p is ApiPrincipal principal ? principal : throw new InvalidOperationException("The function did not pass the request through ApiGate with a tenant operation.");
 
     internal void Attach(HttpContext http) => http.Items[Key] = this;
 }
 
-/// <summary>What the audit row of a route names: its action, and the case and resident the route is about.</summary>
-public sealed record Audit(string Action, string? CaseId = null, string? ResidentId = null);
-
 /// <summary>
-/// What every HTTP function passes its request through (the Functions host has no endpoint filters, and the local host
-/// invokes the function methods directly, so this is a helper each function calls, not middleware):
+/// What every HTTP function passes its request through, with the <see cref="ApiOperation"/> it serves (the Functions host
+/// has no endpoint filters, and the local host invokes the function methods directly, so this is a call each function
+/// makes, not middleware):
 /// <list type="bullet">
-/// <item>Per-tenant API keys on every tenant route: <c>Authorization: Bearer pg_…</c> or <c>x-api-key</c>; alternatively a
-/// Microsoft Entra ID access token (<c>Authorization: Bearer eyJ…</c>) when <c>PushGov:Entra</c> is configured (see
-/// docs/api.md). A key or token of another tenant gets 404 (the same answer as a tenant that does not exist: nothing is
-/// revealed); a missing, malformed, expired or revoked credential 401; a role that may not use the route 403. Admin keys
-/// may do what staff keys may; test keys act as staff whose messages only reach the development sink.</item>
-/// <item>Exactly one audit row per request that passed the checks and reached the handler, whatever its answer (the row
-/// keeps the status), written before the answer leaves: if the audit cannot be written, the caller gets a 500 and no data.</item>
-/// <item>Every error as <c>application/problem+json</c>: a query value that does not bind is a 400, an unexpected failure
-/// a 500 that says nothing of its cause (it is logged).</item>
+/// <item>Per-tenant API keys on every tenant route: <c>Authorization: Bearer pg_…</c> or <c>x-api-key</c>; in Azure,
+/// alternatively a Microsoft Entra ID access token (<c>Authorization: Bearer eyJ…</c>) when <c>PushGov:Entra</c> is
+/// configured (see docs/api.md): its tenant claim names the PushGov tenant and its role claim the role. A key or token of
+/// another tenant gets 404 (the same answer as a tenant that does not exist: nothing is revealed); a missing, malformed,
+/// expired or revoked credential 401; a role without the operation's permission 403 (roles are sets of permissions,
+/// <see cref="ApiPermissions"/>: admin ⊇ staff ⊇ resident portal; test = staff, whose messages only reach the development sink).</item>
+/// <item>Exactly one audit row per request to an audited operation that passed the checks and reached the handler,
+/// whatever its answer (the row keeps the status), written before the answer leaves: if the audit cannot be written, the
+/// caller gets a 500 and no data.</item>
+/// <item>Every error as <c>application/problem+json</c>: an unexpected failure is a 500 that says nothing of its cause (it is logged).</item>
 /// </list>
 /// </summary>
-public sealed class ApiGate(ApiKeyStore keys, AuditLog audit, IServiceProvider services, ILogger<ApiGate> logger, EntraTokens? entra = null)
+public sealed class ApiGate(ApiKeyStore keys, AuditLog audit, IServiceProvider services, ILogger<ApiGate> logger)
 {
-    /// <summary>A tenant route: authenticate, check tenant and role, run <paramref name="handler"/>, audit.</summary>
-    public async Task<IResult> RunAsync(HttpRequest request, string tenant, Audit? audited, ApiRole[] roles, Func<HttpContext, CancellationToken, Task<IResult>> handler)
+    /// <summary>
+    /// Runs <paramref name="handler"/> for <paramref name="operation"/>. <paramref name="route"/> holds the route values the
+    /// function bound, as an anonymous object (<c>new { tenant, caseId }</c>): the tenant is checked against the credential and the audit row names
+    /// the case and resident, whichever host routed the request.
+    /// </summary>
+    public async Task<IResult> RunAsync(HttpRequest request, ApiOperation operation, object? route, Func<HttpContext, CancellationToken, Task<IResult>> handler)
     {
         var http = Prepare(request);
+        var values = new Microsoft.AspNetCore.Routing.RouteValueDictionary(route);
+        foreach (var (name, value) in values)
+        {
+            http.Request.RouteValues[name] = value;
+        }
+
+        var tenant = values.TryGetValue("tenant", out var t) ? t as string : null;
         var ct = http.RequestAborted;
         try
         {
+            if (operation.Permission is not { } permission)
+            {
+                return await BadRequestsAsProblemsAsync(http, handler, ct);
+            }
+
             var (caller, failure) = await AuthenticateAsync(http, ct);
             if (caller is null)
             {
@@ -57,41 +75,24 @@ public sealed class ApiGate(ApiKeyStore keys, AuditLog audit, IServiceProvider s
                 return Results.Problem(title: "No such tenant", detail: "There is no such tenant for this key.", statusCode: StatusCodes.Status404NotFound);
             }
 
-            var effective = caller.Role is ApiRole.Admin or ApiRole.Test ? ApiRole.Staff : caller.Role;
-            if (!roles.Contains(caller.Role) && !roles.Contains(effective))
+            if (!caller.Allows(permission))
             {
-                return Results.Problem(title: "Forbidden", detail: $"A {caller.Role} key may not use this route.", statusCode: StatusCodes.Status403Forbidden);
+                return Problems.Forbidden($"A {caller.Role} credential lacks the {permission} permission this route needs.");
             }
 
             caller.Attach(http);
             var result = await BadRequestsAsProblemsAsync(http, handler, ct);
-            if (audited is not null)
+            if (operation.Audit is { } action)
             {
-                var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
-                var note = AuditApi.NoteOf(http);
-                IReadOnlyList<string> residents = note?.ResidentIds ?? (audited.ResidentId is { } r ? [r] : []);
-                await audit.AppendAsync(caller.Tenant, caller.Actor, audited.Action, $"{http.Request.Method} {http.Request.Path}", note?.CaseId ?? audited.CaseId, residents, status, note?.Detail, CancellationToken.None);
+                await AuditApi.AppendAsync(audit, http, caller, action, result);
             }
 
             return result;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return Failed(e);
-        }
-    }
-
-    /// <summary>An anonymous route (health, provider callbacks, unsubscribe): errors still answer as problems.</summary>
-    public async Task<IResult> AnonymousAsync(HttpRequest request, Func<HttpContext, CancellationToken, Task<IResult>> handler)
-    {
-        var http = Prepare(request);
-        try
-        {
-            return await BadRequestsAsProblemsAsync(http, handler, http.RequestAborted);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
-        {
-            return Failed(e);
+            logger.LogError(e, "{Operation} failed", operation.Id);
+            return Problems.Result(ApiProblem.Internal());
         }
     }
 
@@ -128,12 +129,6 @@ public sealed class ApiGate(ApiKeyStore keys, AuditLog audit, IServiceProvider s
         }
     }
 
-    private IResult Failed(Exception e)
-    {
-        logger.LogError(e, "The request failed");
-        return Results.Problem(title: "Internal server error", detail: "Something went wrong on our side; it has been logged.", statusCode: StatusCodes.Status500InternalServerError);
-    }
-
     /// <summary>The caller, or null with the reason (never which part of a key was wrong).</summary>
     private async Task<(ApiPrincipal? Caller, string? Failure)> AuthenticateAsync(HttpContext http, CancellationToken ct)
     {
@@ -146,9 +141,9 @@ public sealed class ApiGate(ApiKeyStore keys, AuditLog audit, IServiceProvider s
             return (null, null);
         }
 
-        if (bearer is not null && !bearer.StartsWith("pg_", StringComparison.Ordinal) && entra is not null)
+        if (bearer is not null && !bearer.StartsWith("pg_", StringComparison.Ordinal) && services.GetService<EntraTokens>() is { } entra)
         {
-            return await entra.AuthenticateAsync(bearer, ct);
+            return await entra.AuthenticateAsync(http);
         }
 
         var record = await keys.AuthenticateAsync(key, ct);
@@ -158,44 +153,12 @@ public sealed class ApiGate(ApiKeyStore keys, AuditLog audit, IServiceProvider s
     }
 }
 
-/// <summary>Query values as minimal APIs bound them: absent is null, a value that does not parse is a 400.</summary>
-public static class Query
-{
-    public static string? Text(HttpRequest request, string name) =>
-        request.Query.TryGetValue(name, out var v) && v.Count > 0 ? v[^1] : null;
-
-    public static int? Int(HttpRequest request, string name) =>
-        Parse(request, name, "int?", s => int.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : (int?)null);
-
-    public static bool? Bool(HttpRequest request, string name) =>
-        Parse(request, name, "bool?", s => bool.TryParse(s, out var b) ? b : (bool?)null);
-
-    public static DateOnly? Date(HttpRequest request, string name) =>
-        Parse(request, name, "DateOnly?", s => DateOnly.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : (DateOnly?)null);
-
-    public static DateTimeOffset? Time(HttpRequest request, string name) =>
-        Parse(request, name, "DateTimeOffset?", s => DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null);
-
-    private static T? Parse<T>(HttpRequest request, string name, string type, Func<string, T?> parse)
-        where T : struct
-    {
-        if (Text(request, name) is not { } text || text.Length == 0)
-        {
-            return null;
-        }
-
-        return parse(text) ?? throw new BadHttpRequestException($"Failed to bind parameter \"{type} {name}\" from \"{(text.Length > 40 ? text[..40] + "…" : text)}\".", StatusCodes.Status400BadRequest);
-    }
-}
-
-/// <summary>The app's JSON options for results, as the routes used them (enums by name, Japanese unescaped).</summary>
+/// <summary>The app's JSON options for results (enums by name, Japanese unescaped).</summary>
 internal static class ApiJson
 {
-    public static void Configure(JsonOptions o)
+    public static IServiceCollection AddApiJson(this IServiceCollection services) => services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o =>
     {
         o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
         o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-    }
-
-    public static IServiceCollection AddApiJson(this IServiceCollection services) => services.Configure<JsonOptions>(Configure);
+    });
 }

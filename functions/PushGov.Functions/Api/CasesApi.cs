@@ -1,6 +1,9 @@
 using Microsoft.DurableTask.Client;
 using PushGov.Domain.Cases;
+using PushGov.Domain.Messaging.Statuses;
+using PushGov.Domain.Serialization;
 using PushGov.Functions.Cases;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 
@@ -16,9 +19,6 @@ namespace PushGov.Functions.Api;
 /// </summary>
 public static class CasesApi
 {
-    internal static readonly ApiRole[] Staff = [ApiRole.Staff];
-    internal static readonly ApiRole[] PortalOrStaff = [ApiRole.ResidentPortal, ApiRole.Staff];
-
     public sealed record CaseSummary(string CaseId, string Kind, DateOnly EventDate, string State, string Outcome, string? EscalationReason, DateOnly? Deadline, IReadOnlyList<string> ServiceIds, DateTimeOffset UpdatedAt);
 
     public sealed record CaseList(IReadOnlyList<CaseSummary> Cases, string? ContinuationToken);
@@ -31,33 +31,26 @@ public static class CasesApi
 
     public sealed record EventBody(string? Note, string? Outcome);
 
-    internal static async Task<IResult> ListAsync(string tenant, string? state, string? service, DateOnly? from, DateOnly? to, string? continuationToken, int? pageSize, ICaseReader store, CancellationToken ct)
+    internal static async Task<IResult> ListAsync(string tenant, HttpContext http, ICaseReader store, ContinuationTokens tokens, CancellationToken ct)
     {
-        CaseState? parsed = null;
-        if (state is not null)
+        var query = Problems.Query(http, ApiContract.ListCases);
+        var (state, service, from, to) = (query.Enum<CaseState>("state"), query.Text("service"), query.Date("from"), query.Date("to"));
+        var (continuationToken, pageSize) = (query.Text(ContinuationTokens.Parameter), query.Int("pageSize"));
+        if (query.Problem is { } invalid)
         {
-            if (!Enum.TryParse<CaseState>(state, ignoreCase: true, out var s))
-            {
-                return Problems.Validation(("state", $"Unknown state '{state}'. Use one of: {string.Join(", ", Enum.GetNames<CaseState>())}."));
-            }
-
-            parsed = s;
+            return Problems.Result(invalid);
         }
 
-        if (continuationToken is { Length: > 1000 } || continuationToken?.Any(char.IsControl) == true)
+        // A token belongs to this tenant's listing with these filters.
+        var scope = $"cases|{tenant}|{state}|{service}|{from:O}|{to:O}";
+        string? inner = null;
+        if (continuationToken is not null && !tokens.TryOpen(scope, continuationToken, out inner))
         {
-            return Problems.Validation(("continuationToken", "The continuation token is not one this API gave."));
+            return Problems.Result(ContinuationTokens.Invalid());
         }
 
-        try
-        {
-            var (list, token) = await store.ListAsync(tenant, new CaseQuery(parsed, service, from, to, continuationToken, pageSize ?? 50), ct);
-            return Results.Ok(new CaseList(list.Select(Summary).ToList(), token));
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 400)
-        {
-            return Problems.Validation(("continuationToken", "The continuation token is not one this API gave."));
-        }
+        var (list, next) = await store.ListAsync(tenant, new CaseQuery(state, service, from, to, inner, pageSize ?? 50), ct);
+        return Results.Ok(new CaseList(list.Select(Summary).ToList(), tokens.Seal(scope, next)));
     }
 
     internal static async Task<IResult> GetAsync(string tenant, string caseId, ICaseReader store, MessageStore messages, HttpContext http, CancellationToken ct)
@@ -79,32 +72,39 @@ public static class CasesApi
             c.AssignedTo,
             c.Note,
             c.Matches.Select(m => new Eligibility(m.ServiceId, m.RecipientIds, m.Deadline, m.AmountYen, m.NeedsClaim, m.UsesTaxData, m.RuleVersion, m.Reasons)).ToList(),
-            sent.Select(m => new MessageStatusView(m.MessageId, m.ResidentId, m.Channel.ToString(), m.Purpose, m.Status, m.Attempts, m.Provider, m.Language, m.TemplateVersion, m.UpdatedAt)).ToList(),
+            sent.Select(m => new MessageStatusView(m.MessageId, m.ResidentId, m.Channel.ToString(), m.Purpose, m.Status.ToWireName(), m.Attempts, m.Provider, m.Language, m.TemplateVersion, m.UpdatedAt)).ToList(),
             history));
     }
 
     internal static async Task<IResult> RaiseAsync(string tenant, string caseId, string name, HttpContext http, ICaseInbox inbox, CancellationToken ct)
     {
-        if (!ExternalEvent.Names.Contains(name))
+        var op = ApiContract.RaiseCaseEvent;
+        if (!op.Parameter("name").Schema.Enum!.Contains(name, StringComparer.Ordinal))
         {
-            return Problems.Validation(("name", $"Unknown event '{name}'. Use one of: {string.Join(", ", ExternalEvent.Names)}."));
+            return Problems.Validation(("name", $"Unknown event '{ApiProblem.Truncate(name)}'. Use one of: {string.Join(", ", op.Parameter("name").Schema.Enum!)}."));
         }
 
-        var body = await Problems.ReadOptionalJsonAsync<EventBody>(http, ct);
+        var body = await Problems.ReadOptionalJsonAsync<EventBody>(http, op, ct);
         if (body.Problem is { } problem)
         {
             return problem;
         }
 
+        // Only a defined name is stored ("999" or "1" parse as enum values with Enum.TryParse: never here).
         CaseOutcome? outcome = null;
         if (body.Value?.Outcome is { } o)
         {
-            if (!Enum.TryParse<CaseOutcome>(o, ignoreCase: true, out var parsed) || parsed == CaseOutcome.None)
+            if (!ContractSchemas.CloseOutcomes.Contains(o, StringComparer.Ordinal) || !EnumNames.TryParse<CaseOutcome>(o, out var parsed))
             {
-                return Problems.Validation(("outcome", $"Unknown outcome '{o}'."));
+                return Problems.Validation(("outcome", $"Unknown outcome '{ApiProblem.Truncate(o)}'. Use one of: {string.Join(", ", ContractSchemas.CloseOutcomes)}."));
             }
 
             outcome = parsed;
+        }
+
+        if (body.Value?.Note is { Length: > ApiContract.MaxNoteLength })
+        {
+            return Problems.Validation(("note", $"A note of at most {ApiContract.MaxNoteLength} characters."));
         }
 
         if (!Problems.IsSafeId(caseId))
@@ -113,9 +113,9 @@ public static class CasesApi
         }
 
         var principal = ApiPrincipal.From(http);
-        if (name is ExternalEvent.StaffTakeover or ExternalEvent.Close && principal.Role != ApiRole.Staff)
+        if (name is ExternalEvent.StaffTakeover or ExternalEvent.Close && !principal.Allows(ApiPermission.ActOnCases))
         {
-            return Problems.Forbidden("Only staff can take over or close a case.");
+            return Problems.Forbidden($"Taking over or closing a case needs the {ApiPermission.ActOnCases} permission (roles {string.Join(", ", ApiPermissions.RolesWith(ApiPermission.ActOnCases))}).");
         }
 
         var input = new ExternalEvent(name, outcome, body.Value?.Note) { Actor = principal.Actor };
@@ -137,24 +137,18 @@ public static class CasesApi
         new(c.CaseId, c.Event.Kind.ToString(), c.Event.EventDate, c.State.ToString(), c.Outcome.ToString(), c.EscalationReason, c.EarliestDeadline, c.Matches.Select(m => m.ServiceId).ToList(), c.UpdatedAt);
 }
 
-/// <summary>The routes of cases (see <see cref="CasesApi"/>).</summary>
-public sealed class CasesFunctions(ApiGate gate, ICaseReader cases, MessageStore messages, DurableCases durable)
+/// <summary>The case routes as HTTP functions (<see cref="CasesApi"/> answers).</summary>
+public sealed class CasesFunctions(ApiGate gate, ICaseReader store, MessageStore messages, ContinuationTokens tokens, DurableCases cases)
 {
     [Function("ListCases")]
-    public Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/cases")] HttpRequest req, string tenant) =>
-        gate.RunAsync(req, tenant, new Audit("cases.list"), CasesApi.Staff, (_, ct) => CasesApi.ListAsync(
-            tenant, Query.Text(req, "state"), Query.Text(req, "service"), Query.Date(req, "from"), Query.Date(req, "to"), Query.Text(req, "continuationToken"), Query.Int(req, "pageSize"), cases, ct));
+    public Task<IResult> ListCases([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/cases")] HttpRequest req, string tenant) =>
+        gate.RunAsync(req, ApiContract.ListCases, new { tenant }, (http, ct) => CasesApi.ListAsync(tenant, http, store, tokens, ct));
 
     [Function("GetCase")]
-    public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/cases/{caseId}")] HttpRequest req, string tenant, string caseId) =>
-        gate.RunAsync(req, tenant, new Audit("case.read", caseId), CasesApi.Staff, (http, ct) => CasesApi.GetAsync(tenant, caseId, cases, messages, http, ct));
+    public Task<IResult> GetCase([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/cases/{caseId}")] HttpRequest req, string tenant, string caseId) =>
+        gate.RunAsync(req, ApiContract.GetCase, new { tenant, caseId }, (http, ct) => CasesApi.GetAsync(tenant, caseId, store, messages, http, ct));
 
     [Function("RaiseCaseEvent")]
-    public Task<IResult> RaiseAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/cases/{caseId}/events/{name}")] HttpRequest req,
-        string tenant,
-        string caseId,
-        string name,
-        [DurableClient] DurableTaskClient client) =>
-        gate.RunAsync(req, tenant, new Audit("case.event", caseId), CasesApi.PortalOrStaff, (http, ct) => CasesApi.RaiseAsync(tenant, caseId, name, http, durable.Use(client), ct));
+    public Task<IResult> RaiseCaseEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/cases/{caseId}/events/{name}")] HttpRequest req, string tenant, string caseId, string name, [DurableClient] DurableTaskClient client) =>
+        gate.RunAsync(req, ApiContract.RaiseCaseEvent, new { tenant, caseId, name }, (http, ct) => CasesApi.RaiseAsync(tenant, caseId, name, http, cases.Use(client), ct));
 }

@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.DurableTask.Client;
+using System.Text;
 using PushGov.Functions.Cases;
+using PushGov.Functions.Contract;
 using PushGov.Functions.Hosting;
 using PushGov.Infrastructure.Acs;
 using PushGov.Infrastructure.Messaging;
@@ -12,9 +12,9 @@ namespace PushGov.Functions.Api;
 /// <summary>
 /// Provider callbacks, anonymous routes that check who is calling themselves:
 /// <list type="bullet">
-/// <item><c>POST /api/events/acs</c>: Event Grid (EventGridEvent schema). With <c>PushGov:EventGrid:Secret</c> set, the
-/// subscription's URL must carry <c>?code={secret}</c> (compared in constant time; 401 otherwise). The subscription
-/// validation handshake is answered <c>{"validationResponse": code}</c>. <c>SMSDeliveryReportReceived</c> and
+/// <item><c>POST /api/events/acs</c>: Event Grid (EventGridEvent schema), authenticated as <see cref="EventGridWebhookOptions"/>
+/// says (a shared secret in a header or <c>?code=</c>, and/or an Entra ID token); with no authentication configured it
+/// refuses everything (401) and the app says so at start. The subscription validation handshake is answered <c>{"validationResponse": code}</c>. <c>SMSDeliveryReportReceived</c> and
 /// <c>EmailDeliveryReportReceived</c> update the message found by the provider's id; <c>SMSReceived</c> with an opt-out word
 /// (STOP, 配信停止, …) withdraws SMS consent of the residents we texted at that number. A report for a message not yet known
 /// (the report overtook our own write) is answered 503 while it is younger than 10 minutes, so Event Grid delivers it again;
@@ -27,18 +27,21 @@ public static class DeliveryReportsApi
 {
     private static readonly TimeSpan RetryWindow = TimeSpan.FromMinutes(10);
 
-    internal static async Task<IResult> AcsAsync(HttpContext http, EventGridSettings settings, DeliveryReports reports, OptOuts optOuts, TimeProvider clock, ILogger<DeliveryReports> logger, CancellationToken ct)
+    internal static async Task<IResult> AcsAsync(HttpContext http, EventGridWebhookAuth auth, DeliveryReports reports, OptOuts optOuts, TimeProvider clock, ILogger<DeliveryReports> logger, CancellationToken ct)
     {
-        if (settings.Secret is { } secret && !SameSecret(secret, http.Request.Query["code"].ToString()))
+        var request = http.Request;
+        if (await auth.RefuseAsync(request.Headers[ApiContract.EventGridSecretHeader].ToString(), request.Query["code"].ToString(), request.Headers.Authorization.ToString(), ct) is { } refused)
         {
-            return Results.Problem(title: "Unauthorized", detail: "The Event Grid subscription must call this endpoint with its ?code=.", statusCode: StatusCodes.Status401Unauthorized);
+            return Problems.Result(refused);
         }
 
-        string body;
-        using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
+        var limit = ApiContract.EventGridEvents.Body!.MaxBytes;
+        if (await BoundedBody.ReadAsync(request.Body, request.ContentLength, limit, ct) is not { } bytes)
         {
-            body = await reader.ReadToEndAsync(ct);
+            return Problems.Result(ApiProblem.TooLarge(limit));
         }
+
+        var body = Encoding.UTF8.GetString(bytes);
 
         IReadOnlyList<EventGridNotification> events;
         try
@@ -47,7 +50,7 @@ public static class DeliveryReportsApi
         }
         catch (FormatException e)
         {
-            return Results.Problem(title: "Not an Event Grid delivery", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+            return Problems.Result(ApiProblem.Malformed("$", "Not an Event Grid delivery: " + e.Message));
         }
 
         var retry = false;
@@ -58,7 +61,7 @@ public static class DeliveryReportsApi
             {
                 case SubscriptionValidation v:
                     logger.LogInformation("Event Grid subscription validation {Id}", v.Id);
-                    return Results.Text(EventGridParser.ValidationResponse(v.ValidationCode), "application/json", Encoding.UTF8);
+                    return Results.Text(EventGridParser.ValidationResponse(v.ValidationCode), MediaType.Json, Encoding.UTF8);
                 case SmsDeliveryReport sms:
                     retry |= Unknown(await reports.ApplyAsync(sms.MessageId, sms.MessageStatus, sms.DeliveryStatus, sms.DeliveryStatusDetails, ct), e, now);
                     break;
@@ -76,7 +79,7 @@ public static class DeliveryReportsApi
 
         return retry
             ? Results.Problem(title: "Not yet known", detail: "A report names a message not recorded yet; deliver it again.", statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Ok();
+            : Results.Json(new ApiContract.EventGridAnswer(null));
     }
 
     internal static async Task<IResult> DomesticAsync(HttpContext http, DomesticSmsSettings settings, DeliveryReports reports, TimeProvider clock, CancellationToken ct)
@@ -86,9 +89,13 @@ public static class DeliveryReportsApi
             return Results.Problem(title: "Not configured", detail: "No domestic SMS provider is configured.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, ct);
-        var check = DomesticSmsCallback.TryRead(buffer.ToArray(), http.Request.Headers[DomesticSmsSignature.HeaderName].ToString(), secret, clock.GetUtcNow(), out var callback);
+        var limit = ApiContract.DomesticSmsCallback.Body!.MaxBytes;
+        if (await BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, limit, ct) is not { } raw)
+        {
+            return Problems.Result(ApiProblem.TooLarge(limit));
+        }
+
+        var check = DomesticSmsCallback.TryRead(raw, http.Request.Headers[DomesticSmsSignature.HeaderName].ToString(), secret, clock.GetUtcNow(), out var callback);
         if (check != SignatureCheck.Valid || callback is null)
         {
             return Results.Problem(title: "Unauthorized", detail: $"The callback signature is {check.ToString().ToLowerInvariant()}.", statusCode: StatusCodes.Status401Unauthorized);
@@ -102,33 +109,22 @@ public static class DeliveryReportsApi
 
     private static bool Unknown(ReportOutcome outcome, EventGridNotification e, DateTimeOffset now) =>
         outcome == ReportOutcome.UnknownMessage && (e.EventTime is not { } at || now - at < RetryWindow);
-
-    private static bool SameSecret(string expected, string given) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(given)));
 }
 
-/// <summary>The provider callbacks (see <see cref="DeliveryReportsApi"/>): a final status is handed to the message's case.</summary>
-public sealed class DeliveryReportsFunctions(
-    ApiGate gate,
-    DurableCases cases,
-    EventGridSettings eventGrid,
-    DomesticSmsSettings domestic,
-    DeliveryReports reports,
-    OptOuts optOuts,
-    TimeProvider clock,
-    ILogger<DeliveryReports> logger)
+/// <summary>Provider callbacks as HTTP functions: they hand delivery reports and opt-outs to cases, so they bind the Durable client.</summary>
+public sealed class DeliveryReportsFunctions(ApiGate gate, EventGridWebhookAuth auth, DomesticSmsSettings domestic, DeliveryReports reports, OptOuts optOuts, TimeProvider clock, ILogger<DeliveryReports> logger, DurableCases cases)
 {
-    [Function("AcsEvents")]
-    public Task<IResult> AcsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events/acs")] HttpRequest req, [DurableClient] DurableTaskClient client)
+    [Function("PostEventGridEvents")]
+    public Task<IResult> PostEventGridEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events/acs")] HttpRequest req, [DurableClient] DurableTaskClient client)
     {
         cases.Use(client);
-        return gate.AnonymousAsync(req, (http, ct) => DeliveryReportsApi.AcsAsync(http, eventGrid, reports, optOuts, clock, logger, ct));
+        return gate.RunAsync(req, ApiContract.EventGridEvents, null, (http, ct) => DeliveryReportsApi.AcsAsync(http, auth, reports, optOuts, clock, logger, ct));
     }
 
-    [Function("DomesticSmsEvents")]
-    public Task<IResult> DomesticAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events/domestic-sms")] HttpRequest req, [DurableClient] DurableTaskClient client)
+    [Function("PostDomesticSmsCallback")]
+    public Task<IResult> PostDomesticSmsCallback([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events/domestic-sms")] HttpRequest req, [DurableClient] DurableTaskClient client)
     {
         cases.Use(client);
-        return gate.AnonymousAsync(req, (http, ct) => DeliveryReportsApi.DomesticAsync(http, domestic, reports, clock, ct));
+        return gate.RunAsync(req, ApiContract.DomesticSmsCallback, null, (http, ct) => DeliveryReportsApi.DomesticAsync(http, domestic, reports, clock, ct));
     }
 }

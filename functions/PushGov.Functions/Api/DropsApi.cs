@@ -1,7 +1,7 @@
-using System.Text.RegularExpressions;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using PushGov.Domain.Drops;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Storage;
 
 namespace PushGov.Functions.Api;
@@ -14,33 +14,34 @@ namespace PushGov.Functions.Api;
 /// GET  /api/tenants/{tenant}/drops/{dataset}/{name}/report            → 200 report | 404 not (yet) ingested
 /// </code>
 /// </summary>
-public static partial class DropsApi
+public static class DropsApi
 {
-    /// <summary>Largest drop accepted over HTTP (a 3.8 M-row snapshot is about 0.5 GB).</summary>
-    public const long MaxDropBytes = 2L * 1024 * 1024 * 1024;
+    private static readonly System.Text.RegularExpressions.Regex SafeName = ApiPatterns.Compile(ApiPatterns.DropName);
 
     public sealed record Accepted(string Tenant, string Dataset, string Name, string Report);
 
-    internal static async Task<IResult> UploadAsync(string tenant, string dataset, string? name, HttpContext http, StorageClients storage, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> UploadAsync(string tenant, string dataset, HttpContext http, StorageClients storage, TimeProvider clock, CancellationToken ct)
     {
+        var op = ApiContract.UploadDrop;
         if (!Datasets.TryParse(dataset, out _))
         {
             return Problems.Validation(("dataset", $"Unknown dataset '{Short(dataset)}'. Use one of: {string.Join(", ", Datasets.Names)}."));
         }
 
-        name ??= $"{clock.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}.csv";
-        if (!SafeName().IsMatch(name))
+        var query = Problems.Query(http, op);
+        var name = query.Text("name") ?? $"{clock.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}.csv";
+        if (query.Problem is { } invalid)
         {
-            return Problems.Validation(("name", "A drop name is 1–100 letters, digits, '-', '_' or '.', ending in .csv (no folders)."));
+            return Problems.Result(invalid);
         }
 
-        var type = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        if (type is not ("text/csv" or "application/octet-stream"))
+        var body = op.Body!;
+        if (!body.Accepts(http.Request.ContentType))
         {
-            return Results.Problem(title: "Unsupported media type", detail: "Send the drop as text/csv (or application/octet-stream).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return Problems.Result(ApiProblem.UnsupportedMediaType(body, http.Request.ContentType));
         }
 
-        if (http.Request.ContentLength is > MaxDropBytes)
+        if (http.Request.ContentLength > body.MaxBytes)
         {
             return TooLarge();
         }
@@ -48,7 +49,7 @@ public static partial class DropsApi
         var sizeFeature = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {
-            sizeFeature.MaxRequestBodySize = MaxDropBytes;
+            sizeFeature.MaxRequestBodySize = body.MaxBytes;
         }
 
         var blob = storage.Container(StorageNames.Containers.Drops).GetBlobClient($"{tenant}/{dataset}/{name}");
@@ -76,7 +77,7 @@ public static partial class DropsApi
 
     internal static async Task<IResult> ReportAsync(string tenant, string dataset, string name, StorageClients storage, CancellationToken ct)
     {
-        if (!Datasets.TryParse(dataset, out _) || !SafeName().IsMatch(name))
+        if (!Datasets.TryParse(dataset, out _) || !SafeName.IsMatch(name))
         {
             return Problems.NotFound("drop report", $"{Short(dataset)}/{Short(name)}");
         }
@@ -96,23 +97,20 @@ public static partial class DropsApi
     /// <summary>Where the report of a drop is kept: next to the drop's path, in <c>drop-reports</c>.</summary>
     public static string DropReportPath(string tenant, string dataset, string name) => $"{tenant}/{dataset}/{name}.report.json";
 
-    private static IResult TooLarge() =>
-        Results.Problem(title: "Payload too large", detail: $"A drop over HTTP is at most {MaxDropBytes / (1024 * 1024)} MiB; place larger drops in blob storage.", statusCode: StatusCodes.Status413PayloadTooLarge);
+    internal static IResult TooLarge() =>
+        Results.Problem(title: "Payload too large", detail: $"A drop over HTTP is at most {ApiContract.MaxDropBytes / (1024 * 1024)} MiB; place larger drops in blob storage.", statusCode: StatusCodes.Status413PayloadTooLarge);
 
     private static string Short(string s) => s.Length > 40 ? s[..40] + "…" : s;
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\.csv\z", RegexOptions.CultureInvariant)]
-    private static partial Regex SafeName();
 }
 
-/// <summary>The routes of drops (see <see cref="DropsApi"/>).</summary>
+/// <summary>Drops over HTTP as functions (<see cref="DropsApi"/> answers).</summary>
 public sealed class DropsFunctions(ApiGate gate, StorageClients storage, TimeProvider clock)
 {
     [Function("UploadDrop")]
-    public Task<IResult> UploadAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/drops/{dataset}")] HttpRequest req, string tenant, string dataset) =>
-        gate.RunAsync(req, tenant, new Audit("drop.upload"), CasesApi.Staff, (http, ct) => DropsApi.UploadAsync(tenant, dataset, Query.Text(req, "name"), http, storage, clock, ct));
+    public Task<IResult> UploadDrop([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/drops/{dataset}")] HttpRequest req, string tenant, string dataset) =>
+        gate.RunAsync(req, ApiContract.UploadDrop, new { tenant, dataset }, (http, ct) => DropsApi.UploadAsync(tenant, dataset, http, storage, clock, ct));
 
     [Function("GetDropReport")]
-    public Task<IResult> ReportAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/drops/{dataset}/{name}/report")] HttpRequest req, string tenant, string dataset, string name) =>
-        gate.RunAsync(req, tenant, new Audit("drop.report.read"), CasesApi.Staff, (_, ct) => DropsApi.ReportAsync(tenant, dataset, name, storage, ct));
+    public Task<IResult> GetDropReport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/drops/{dataset}/{name}/report")] HttpRequest req, string tenant, string dataset, string name) =>
+        gate.RunAsync(req, ApiContract.DropReport, new { tenant, dataset, name }, (http, ct) => DropsApi.ReportAsync(tenant, dataset, name, storage, ct));
 }

@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
+using PushGov.Domain.Serialization;
 
 namespace PushGov.Functions.Api;
 
@@ -34,41 +34,18 @@ public sealed class EntraOptions
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(Audience);
 }
 
-/// <summary>
-/// Validates an Entra ID token with the JwtBearer options (issuer, audience, lifetime, signature; signing keys from the
-/// authority's metadata) and turns it into an <see cref="ApiPrincipal"/>. It validates itself rather than through
-/// authentication middleware, which a function app's requests do not pass.
-/// </summary>
-public sealed class EntraTokens(EntraOptions options, IOptionsMonitor<JwtBearerOptions> jwt)
+/// <summary>Turns a validated Entra ID token (issuer, audience, lifetime, signature checked by JwtBearer) into an <see cref="ApiPrincipal"/>.</summary>
+public sealed class EntraTokens(EntraOptions options)
 {
     public const string RolePrefix = "PushGov.";
 
-    public async Task<(ApiPrincipal? Caller, string? Failure)> AuthenticateAsync(string token, CancellationToken ct)
+    public async Task<(ApiPrincipal? Caller, string? Failure)> AuthenticateAsync(HttpContext http)
     {
-        var o = jwt.Get(JwtBearerDefaults.AuthenticationScheme);
-        var parameters = o.TokenValidationParameters.Clone();
-        try
-        {
-            var metadata = o.Configuration ?? (o.ConfigurationManager is { } manager ? await manager.GetConfigurationAsync(ct) : null);
-            if (metadata is not null)
-            {
-                parameters.ValidIssuer ??= metadata.Issuer;
-                parameters.IssuerSigningKeys = metadata.SigningKeys;
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            return (null, "The bearer token cannot be checked now (the identity provider's metadata is unreachable).");
-        }
-
-        parameters.ValidAudience ??= o.Audience;
-        var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, parameters);
-        if (!result.IsValid)
+        var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        if (!result.Succeeded || result.Principal is not { } user)
         {
             return (null, "The bearer token is not valid for this API (signature, issuer, audience or lifetime).");
         }
-
-        var user = new ClaimsPrincipal(result.ClaimsIdentity);
 
         var tenant = user.FindFirstValue(options.TenantClaim);
         if (string.IsNullOrEmpty(tenant) || !TenantCode.TryParse(tenant, out _))
@@ -79,8 +56,8 @@ public sealed class EntraTokens(EntraOptions options, IOptionsMonitor<JwtBearerO
         ApiRole? role = null;
         foreach (var claim in user.FindAll(options.RoleClaim))
         {
-            var name = claim.Value.StartsWith(RolePrefix, StringComparison.OrdinalIgnoreCase) ? claim.Value[RolePrefix.Length..] : claim.Value;
-            if (Enum.TryParse<ApiRole>(name, ignoreCase: true, out var r) && r != ApiRole.Test && (role is null || Rank(r) > Rank(role.Value)))
+            // Only PushGov.{defined role name}: no numbers ("PushGov.2"), no other case, no role without the prefix.
+            if (claim.Value.StartsWith(RolePrefix, StringComparison.Ordinal) && EnumNames.TryParse<ApiRole>(claim.Value[RolePrefix.Length..], out var r) && r != ApiRole.Test && (role is null || Rank(r) > Rank(role.Value)))
             {
                 role = r;
             }
@@ -95,10 +72,6 @@ public sealed class EntraTokens(EntraOptions options, IOptionsMonitor<JwtBearerO
         return (new ApiPrincipal(tenant, role.Value, $"entra:{actor}"), null);
     }
 
-    private static int Rank(ApiRole role) => role switch
-    {
-        ApiRole.Admin => 3,
-        ApiRole.Staff => 2,
-        _ => 1,
-    };
+    /// <summary>The role with more permissions counts (they nest: admin ⊇ staff ⊇ resident portal).</summary>
+    private static int Rank(ApiRole role) => System.Numerics.BitOperations.PopCount((uint)ApiPermissions.Of(role));
 }

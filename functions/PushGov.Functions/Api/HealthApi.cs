@@ -1,16 +1,15 @@
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Storage;
 
 namespace PushGov.Functions.Api;
 
 /// <summary><c>GET /api/health</c>: is storage reachable (tables, blobs, queues)? 200 when all are, 503 otherwise.</summary>
-public sealed class HealthFunctions(ApiGate gate, StorageClients storage)
+public static class HealthApi
 {
     public sealed record Health(string Status, IReadOnlyDictionary<string, string> Storage);
 
-    [Function("Health")]
-    public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
-        gate.AnonymousAsync(req, async (_, ct) =>
-        {
+    internal static async Task<IResult> CheckAsync(StorageClients storage, CancellationToken ct)
+    {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             var checks = new Dictionary<string, Func<Task>>
@@ -35,5 +34,17 @@ public sealed class HealthFunctions(ApiGate gate, StorageClients storage)
 
             var healthy = results.Values.All(v => v == "reachable");
             return Results.Json(new Health(healthy ? "healthy" : "unhealthy", results), statusCode: healthy ? 200 : 503);
-        });
+    }
+}
+
+/// <summary>Health and this API's description as HTTP functions (anonymous).</summary>
+public sealed class HealthFunctions(ApiGate gate, StorageClients storage)
+{
+    [Function("GetHealth")]
+    public Task<IResult> GetHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
+        gate.RunAsync(req, ApiContract.Health, null, (_, ct) => HealthApi.CheckAsync(storage, ct));
+
+    [Function("GetOpenApi")]
+    public Task<IResult> GetOpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest req) =>
+        gate.RunAsync(req, ApiContract.OpenApi, null, (_, _) => Task.FromResult(Results.Text(OpenApiDocument.Json, MediaType.Json, System.Text.Encoding.UTF8)));
 }

@@ -2,7 +2,9 @@ using Microsoft.DurableTask.Client;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
+using PushGov.Domain.Serialization;
 using PushGov.Functions.Cases;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
 
@@ -28,7 +30,10 @@ public static class PreferencesApi
 
     public sealed record Preferences(string ResidentId, string? Language, bool TaxDataConsent, IReadOnlyList<ChannelPreference> Channels);
 
-    /// <summary>A channel choice: <c>channel</c> is sms, email or post; the address is required when consenting.</summary>
+    /// <summary>
+    /// A channel choice: <c>channel</c> is sms, email, post or line; the address is required when consenting. LINE is only
+    /// withdrawn here (<c>{"channel": "line", "consent": false}</c>): it is given by linking the LINE account (line-link).
+    /// </summary>
     public sealed record ChannelUpdate(string? Channel, string? Address, bool? Consent);
 
     public sealed record PreferencesUpdate(string? Language, bool? TaxDataConsent, IReadOnlyList<ChannelUpdate>? Channels);
@@ -50,7 +55,7 @@ public static class PreferencesApi
             return Problems.NotFound("resident", residentId);
         }
 
-        var (body, problem) = await Problems.ReadJsonAsync<PreferencesUpdate>(http, ct);
+        var (body, problem) = await Problems.ReadJsonAsync<PreferencesUpdate>(http, ApiContract.PutPreferences, ct);
         if (problem is not null)
         {
             return problem;
@@ -124,9 +129,9 @@ public static class PreferencesApi
         var choices = new List<(Channel, string?, bool)>();
         var seen = new HashSet<Channel>();
         var list = body.Channels ?? [];
-        if (list.Count > 3)
+        if (list.Count > 4)
         {
-            errors.Add(("channels", "At most one entry per channel (sms, email, post)."));
+            errors.Add(("channels", "At most one entry per channel (sms, email, post, line)."));
         }
 
         for (var i = 0; i < Math.Min(list.Count, 10); i++)
@@ -141,7 +146,7 @@ public static class PreferencesApi
 
             if (ParseChannel(c.Channel) is not { } channel)
             {
-                errors.Add(($"{field}.channel", "One of sms, email, post."));
+                errors.Add(($"{field}.channel", "One of sms, email, post, line."));
                 continue;
             }
 
@@ -154,6 +159,12 @@ public static class PreferencesApi
             if (c.Consent is null)
             {
                 errors.Add(($"{field}.consent", "true (the resident agrees to be contacted on this channel) or false."));
+                continue;
+            }
+
+            if (channel == Channel.Line && (c.Address is not null || c.Consent == true))
+            {
+                errors.Add(($"{field}.{(c.Address is not null ? "address" : "consent")}", "LINE is linked through LINE's account link (POST …/line-link), not set here; here it can only be withdrawn (consent false)."));
                 continue;
             }
 
@@ -207,9 +218,9 @@ public static class PreferencesApi
         return (choices, language, errors);
     }
 
-    /// <summary>sms, email or post (any case); nothing else (no numbers, no comma lists).</summary>
+    /// <summary>sms, email, post or line, exactly (lowercase); nothing else (no numbers, no comma lists, no other case).</summary>
     public static Channel? ParseChannel(string? text) =>
-        text is null ? null : Enum.GetValues<Channel>().Select(c => (Channel?)c).FirstOrDefault(c => c!.Value.ToString().Equals(text, StringComparison.OrdinalIgnoreCase));
+        EnumNames.TryParse<Channel>(text, out var channel, EnumNames.Lower) ? channel : null;
 
     private static Dictionary<Channel, ContactRecord> Effective(IEnumerable<ContactRecord> records) =>
         records.GroupBy(r => r.Channel).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.ConsentedAt).ThenBy(r => r.Source == PortalSource ? 0 : 1).First());
@@ -225,19 +236,14 @@ public static class PreferencesApi
     }
 }
 
-/// <summary>The routes of preferences (see <see cref="PreferencesApi"/>).</summary>
+/// <summary>A resident's preferences as HTTP functions; a withdrawal reaches the cases at once, so PUT binds the Durable client.</summary>
 public sealed class PreferencesFunctions(ApiGate gate, ResidentStore residents, DurableCases cases, TimeProvider clock, ILogger<PreferencesApi.PreferencesUpdate> logger)
 {
     [Function("GetPreferences")]
-    public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/residents/{residentId}/preferences")] HttpRequest req, string tenant, string residentId) =>
-        gate.RunAsync(req, tenant, new Audit("preferences.read", ResidentId: residentId), CasesApi.PortalOrStaff, (_, ct) => PreferencesApi.GetAsync(tenant, residentId, residents, ct));
+    public Task<IResult> GetPreferences([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/residents/{residentId}/preferences")] HttpRequest req, string tenant, string residentId) =>
+        gate.RunAsync(req, ApiContract.GetPreferences, new { tenant, residentId }, (http, ct) => PreferencesApi.GetAsync(tenant, residentId, residents, ct));
 
     [Function("PutPreferences")]
-    public Task<IResult> PutAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "tenants/{tenant}/residents/{residentId}/preferences")] HttpRequest req,
-        string tenant,
-        string residentId,
-        [DurableClient] DurableTaskClient client) =>
-        gate.RunAsync(req, tenant, new Audit("preferences.write", ResidentId: residentId), CasesApi.PortalOrStaff, (http, ct) =>
-            PreferencesApi.PutAsync(tenant, residentId, http, residents, cases.Use(client), clock, logger, ct));
+    public Task<IResult> PutPreferences([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "tenants/{tenant}/residents/{residentId}/preferences")] HttpRequest req, string tenant, string residentId, [DurableClient] DurableTaskClient client) =>
+        gate.RunAsync(req, ApiContract.PutPreferences, new { tenant, residentId }, (http, ct) => PreferencesApi.PutAsync(tenant, residentId, http, residents, cases.Use(client), clock, logger, ct));
 }

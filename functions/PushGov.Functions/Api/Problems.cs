@@ -1,37 +1,33 @@
 using System.Text.Json;
 using PushGov.Domain.Serialization;
+using PushGov.Functions.Contract;
 
 namespace PushGov.Functions.Api;
 
-/// <summary>Errors as <c>application/problem+json</c> (RFC 9457) with a clear title and detail.</summary>
-public static partial class Problems
+/// <summary>Errors as <c>application/problem+json</c> (RFC 9457): the host's side of <see cref="ApiProblem"/>.</summary>
+public static class Problems
 {
-    /// <summary>The largest JSON body a JSON route reads (drops are streamed and have their own limit).</summary>
-    public const int MaxJsonBytes = 64 * 1024;
+    /// <summary>An id fit for a table key and a route (<see cref="ApiPatterns.Id"/>).</summary>
+    public static bool IsSafeId(string? id) => ApiPatterns.IsId(id);
 
-    /// <summary>An id fit for a table key and a route: letters, digits, '-', '_', '.', ':' (1–128; no '/', '|', controls).</summary>
-    public static bool IsSafeId(string? id) => id is not null && SafeId().IsMatch(id);
+    public static IResult Result(ApiProblem problem) => problem.Errors is { } errors
+        ? Results.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value), title: problem.Title, detail: problem.Detail, statusCode: problem.Status)
+        : Results.Problem(title: problem.Title, detail: problem.Detail, statusCode: problem.Status);
 
-    public static IResult TooLarge(long limit) =>
-        Results.Problem(title: "Payload too large", detail: $"This endpoint accepts a body of at most {limit / 1024} KiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+    public static IResult NotFound(string what, string id) => Result(ApiProblem.NotFound(what, id));
 
-    public static IResult NotFound(string what, string id) =>
-        Results.Problem(title: $"No such {what}", detail: $"There is no {what} '{Truncate(id)}' for this tenant.", statusCode: StatusCodes.Status404NotFound);
+    public static IResult Forbidden(string detail) => Result(ApiProblem.Forbidden(detail));
 
-    public static IResult Forbidden(string detail) =>
-        Results.Problem(title: "Forbidden", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+    public static IResult Conflict(string detail) => Result(ApiProblem.Conflict(detail));
 
-    public static IResult Conflict(string detail) =>
-        Results.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict);
+    public static IResult Validation(params (string Field, string Message)[] errors) => Result(ApiProblem.Invalid(errors));
 
-    public static IResult Validation(params (string Field, string Message)[] errors) =>
-        Results.ValidationProblem(
-            errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-            title: "The request is not valid",
-            detail: string.Join(" ", errors.Select(e => e.Message)));
+    /// <summary>The operation's query parameters, read against its description (<see cref="QueryParameters"/>).</summary>
+    public static QueryParameters Query(HttpContext http, ApiOperation op) =>
+        new(op, name => http.Request.Query.TryGetValue(name, out var v) ? [.. v] : []);
 
     /// <summary>Reads an optional JSON body: none is fine; malformed JSON or a wrong content type is a problem.</summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadOptionalJsonAsync<T>(HttpContext http, CancellationToken ct)
+    public static async Task<(T? Value, IResult? Problem)> ReadOptionalJsonAsync<T>(HttpContext http, ApiOperation op, CancellationToken ct)
         where T : class
     {
         if (http.Request.ContentLength is 0 || (http.Request.ContentLength is null && !http.Request.Headers.ContainsKey("Transfer-Encoding")))
@@ -39,55 +35,40 @@ public static partial class Problems
             return (null, null);
         }
 
-        return await ReadJsonAsync<T>(http, ct);
+        return await ReadJsonAsync<T>(http, op, ct);
     }
 
-    public static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext http, CancellationToken ct)
+    /// <summary>Reads the operation's JSON body: its media types (415 naming them), its size limit (413, counted while reading), then JSON (400 naming where).</summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext http, ApiOperation op, CancellationToken ct)
         where T : class
     {
-        if (!http.Request.HasJsonContentType())
+        var body = op.Body ?? throw new InvalidOperationException($"{op.Id} takes no body.");
+        if (!body.Accepts(http.Request.ContentType))
         {
-            return (null, Results.Problem(title: "Unsupported media type", detail: "Send the body as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType));
-        }
-
-        if (http.Request.ContentLength is > MaxJsonBytes)
-        {
-            return (null, TooLarge(MaxJsonBytes));
+            return (null, Result(ApiProblem.UnsupportedMediaType(body, http.Request.ContentType)));
         }
 
         try
         {
-            // Read at most the limit (plus one byte to notice more) whatever the server's own limit, then parse.
-            using var buffer = new MemoryStream();
-            var chunk = new byte[8192];
-            int read;
-            while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+            // Read at most the limit whatever the server's own limit, then parse.
+            if (await BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, body.MaxBytes, ct) is not { } bytes)
             {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > MaxJsonBytes)
-                {
-                    return (null, TooLarge(MaxJsonBytes));
-                }
+                return (null, Result(ApiProblem.TooLarge(body.MaxBytes)));
             }
 
-            buffer.Position = 0;
-            var value = JsonSerializer.Deserialize<T>(buffer, PushGovJson.Options);
+            var value = JsonSerializer.Deserialize<T>(bytes, PushGovJson.Options);
             return value is null
-                ? (null, Results.Problem(title: "Malformed JSON", detail: "The body is empty or null.", statusCode: StatusCodes.Status400BadRequest))
+                ? (null, Result(ApiProblem.Malformed("$", "The body is empty or null: send a JSON object.")))
                 : (value, null);
         }
         catch (JsonException e)
         {
-            return (null, Results.Problem(title: "Malformed JSON", detail: $"The body is not valid JSON for this request (at {e.Path ?? "$"}, line {e.LineNumber + 1}).", statusCode: StatusCodes.Status400BadRequest));
+            var at = e.Path ?? "$";
+            return (null, Result(ApiProblem.Malformed(at, $"The body is not valid JSON for this request (at {at}, line {e.LineNumber + 1}).")));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, TooLarge(MaxJsonBytes));
+            return (null, Result(ApiProblem.TooLarge(body.MaxBytes)));
         }
     }
-
-    private static string Truncate(string id) => id.Length > 80 ? id[..80] + "…" : id;
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex SafeId();
 }

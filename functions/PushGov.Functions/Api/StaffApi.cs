@@ -1,7 +1,10 @@
+using Microsoft.DurableTask.Client;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Functions.Cases;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Residents;
@@ -23,8 +26,6 @@ public static class StaffApi
 {
     /// <summary>Notes sit in the case history after the transitions: versions from here on (a transition never gets this far).</summary>
     public const int NoteVersionBase = 1_000_000_000;
-
-    public const int MaxNoteLength = 2000;
 
     public const string ResendPurpose = "resend";
 
@@ -60,16 +61,16 @@ public static class StaffApi
             return Problems.NotFound("case", caseId);
         }
 
-        var (body, problem) = await Problems.ReadJsonAsync<NoteBody>(http, ct);
+        var (body, problem) = await Problems.ReadJsonAsync<NoteBody>(http, ApiContract.AddNote, ct);
         if (problem is not null)
         {
             return problem;
         }
 
         var text = body!.Text?.Trim();
-        if (string.IsNullOrEmpty(text) || text.Length > MaxNoteLength)
+        if (string.IsNullOrEmpty(text) || body.Text!.Length > ApiContract.MaxNoteLength)
         {
-            return Problems.Validation(("text", $"A note of 1 to {MaxNoteLength} characters."));
+            return Problems.Validation(("text", $"A note of 1 to {ApiContract.MaxNoteLength} characters."));
         }
 
         var stored = await store.GetAsync(tenant, caseId, ct);
@@ -107,7 +108,7 @@ public static class StaffApi
             return Problems.NotFound("case", caseId);
         }
 
-        var (body, problem) = await Problems.ReadJsonAsync<ResendBody>(http, ct);
+        var (body, problem) = await Problems.ReadJsonAsync<ResendBody>(http, ApiContract.Resend, ct);
         if (problem is not null)
         {
             return problem;
@@ -121,7 +122,7 @@ public static class StaffApi
 
         if (PreferencesApi.ParseChannel(body.Channel) is not { } channel)
         {
-            errors.Add(("channel", "One of sms, email, post."));
+            errors.Add(("channel", "One of sms, email, post, line."));
             channel = default;
         }
 
@@ -170,7 +171,7 @@ public static class StaffApi
 
         // Deterministic per case version, resident and channel: a repeated request (a retry, a double click) sends once.
         var messageId = MessageIds.For(c.MessageKey, $"{ResendPurpose}-{c.Version}", residentId, channel);
-        var delivery = new Delivery(messageId, residentId, channel, address, language, services, ResendPurpose, GivenName: person.GivenName, FamilyName: person.FamilyName);
+        var delivery = new Delivery(messageId, residentId, channel, address, language, services, ResendPurpose, GivenName: person.GivenName, FamilyName: person.FamilyName, GivenNameKana: person.GivenNameKana, FamilyNameKana: person.FamilyNameKana);
         var composed = composer.Compose(await tenants.GetAsync(tenant, ct), c, delivery);
         var now = clock.GetUtcNow();
         var added = await messages.TryAddAsync(
@@ -188,24 +189,26 @@ public static class StaffApi
                 Subject = composed.Subject,
                 Text = composed.Text,
                 Html = composed.Html,
+                ActionLabel = composed.ActionLabel,
+                ActionUrl = composed.ActionUrl,
                 TemplateVersion = composed.TemplateVersion,
-                Status = MessageStatuses.Created,
+                Status = NotificationStatus.Created,
                 TestMode = ApiPrincipal.From(http).IsTest,
                 CreatedAt = now,
                 UpdatedAt = now,
             },
             ct);
         await storage.Queue(StorageNames.Queues.Send).SendMessageAsync(new SendQueueMessage(tenant, messageId).ToJson(), ct);
-        var status = added ? MessageStatuses.Created : (await messages.GetAsync(tenant, messageId, ct))?.Message.Status ?? MessageStatuses.Created;
-        return Results.Accepted($"/api/tenants/{tenant}/cases/{caseId}", new ResendAccepted(messageId, channel.ToString().ToLowerInvariant(), status, !added));
+        var status = added ? NotificationStatus.Created : (await messages.GetAsync(tenant, messageId, ct))?.Message.Status ?? NotificationStatus.Created;
+        return Results.Accepted($"/api/tenants/{tenant}/cases/{caseId}", new ResendAccepted(messageId, channel.ToString().ToLowerInvariant(), status.ToWireName(), !added));
     }
 }
 
-/// <summary>The routes of staff actions (see <see cref="StaffApi"/>).</summary>
+/// <summary>The staff routes as HTTP functions (<see cref="StaffApi"/> answers); a note reaches the case, so it binds the Durable client.</summary>
 public sealed class StaffFunctions(
     ApiGate gate,
-    ICaseReader cases,
-    DurableCases inbox,
+    ICaseReader store,
+    DurableCases cases,
     ResidentStore residents,
     MessageStore messages,
     StorageClients storage,
@@ -214,15 +217,14 @@ public sealed class StaffFunctions(
     TimeProvider clock)
 {
     [Function("ListEscalations")]
-    public Task<IResult> EscalationsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/escalations")] HttpRequest req, string tenant) =>
-        gate.RunAsync(req, tenant, new Audit("escalations.list"), CasesApi.Staff, (http, ct) => StaffApi.EscalationsAsync(tenant, cases, http, ct));
+    public Task<IResult> ListEscalations([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/escalations")] HttpRequest req, string tenant) =>
+        gate.RunAsync(req, ApiContract.Escalations, new { tenant }, (http, ct) => StaffApi.EscalationsAsync(tenant, store, http, ct));
 
     [Function("AddCaseNote")]
-    public Task<IResult> AddNoteAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/cases/{caseId}/notes")] HttpRequest req, string tenant, string caseId) =>
-        gate.RunAsync(req, tenant, new Audit("case.note", caseId), CasesApi.Staff, (http, ct) => StaffApi.AddNoteAsync(tenant, caseId, http, cases, inbox, clock, ct));
+    public Task<IResult> AddCaseNote([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/cases/{caseId}/notes")] HttpRequest req, string tenant, string caseId, [DurableClient] DurableTaskClient client) =>
+        gate.RunAsync(req, ApiContract.AddNote, new { tenant, caseId }, (http, ct) => StaffApi.AddNoteAsync(tenant, caseId, http, store, cases.Use(client), clock, ct));
 
     [Function("ResendCaseMessage")]
-    public Task<IResult> ResendAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/cases/{caseId}/resend")] HttpRequest req, string tenant, string caseId) =>
-        gate.RunAsync(req, tenant, new Audit("case.resend", caseId), CasesApi.Staff, (http, ct) =>
-            StaffApi.ResendAsync(tenant, caseId, http, cases, residents, messages, storage, tenants, composer, clock, ct));
+    public Task<IResult> ResendCaseMessage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/cases/{caseId}/resend")] HttpRequest req, string tenant, string caseId) =>
+        gate.RunAsync(req, ApiContract.Resend, new { tenant, caseId }, (http, ct) => StaffApi.ResendAsync(tenant, caseId, http, store, residents, messages, storage, tenants, composer, clock, ct));
 }

@@ -1,6 +1,7 @@
-using System.Net;
 using Microsoft.DurableTask.Client;
+using System.Net;
 using PushGov.Functions.Cases;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Messaging;
 
 namespace PushGov.Functions.Api;
@@ -13,17 +14,41 @@ namespace PushGov.Functions.Api;
 /// </summary>
 public static class UnsubscribeApi
 {
+    internal static IResult PageFor(string messageId) => Problems.IsSafeId(messageId) ? Page(messageId, done: false) : Problems.NotFound("message", messageId);
+
     internal static async Task<IResult> PostAsync(string messageId, HttpContext http, OptOuts optOuts, CancellationToken ct)
     {
-        if (!http.Request.HasFormContentType)
+        var body = ApiContract.Unsubscribe.Body!;
+        if (!body.Accepts(http.Request.ContentType))
         {
-            return Results.Problem(title: "Not a one-click unsubscribe", detail: "POST the form field List-Unsubscribe=One-Click (RFC 8058).", statusCode: StatusCodes.Status400BadRequest);
+            return Problems.Result(ApiProblem.UnsupportedMediaType(body, http.Request.ContentType));
         }
 
-        var form = await http.Request.ReadFormAsync(ct);
+        if (http.Request.ContentLength > body.MaxBytes)
+        {
+            return Problems.Result(ApiProblem.TooLarge(body.MaxBytes));
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { BufferBodyLengthLimit = body.MaxBytes, ValueLengthLimit = (int)body.MaxBytes }, ct);
+        }
+        catch (InvalidDataException e)
+        {
+            return Problems.Result(e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                ? ApiProblem.TooLarge(body.MaxBytes)
+                : ApiProblem.Malformed("List-Unsubscribe", "The form could not be read; POST List-Unsubscribe=One-Click (RFC 8058)."));
+        }
+
         if (!string.Equals(form["List-Unsubscribe"].ToString(), "One-Click", StringComparison.Ordinal))
         {
-            return Results.Problem(title: "Not a one-click unsubscribe", detail: "POST the form field List-Unsubscribe=One-Click (RFC 8058).", statusCode: StatusCodes.Status400BadRequest);
+            return Problems.Result(ApiProblem.Malformed("List-Unsubscribe", "POST the form field List-Unsubscribe=One-Click (RFC 8058)."));
+        }
+
+        if (!Problems.IsSafeId(messageId))
+        {
+            return Problems.NotFound("message", messageId);
         }
 
         return await optOuts.UnsubscribeAsync(messageId, ct)
@@ -58,17 +83,17 @@ public static class UnsubscribeApi
     }
 }
 
-/// <summary>The unsubscribe page and its one-click POST (see <see cref="UnsubscribeApi"/>).</summary>
-public sealed class UnsubscribeFunctions(ApiGate gate, DurableCases cases, OptOuts optOuts)
+/// <summary>One-click unsubscribe as HTTP functions; the POST withdraws consent through the cases, so it binds the Durable client.</summary>
+public sealed class UnsubscribeFunctions(ApiGate gate, OptOuts optOuts, DurableCases cases)
 {
-    [Function("UnsubscribePage")]
-    public Task<IResult> PageAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe/{messageId}")] HttpRequest req, string messageId) =>
-        gate.AnonymousAsync(req, (_, _) => Task.FromResult(UnsubscribeApi.Page(messageId, done: false)));
+    [Function("GetUnsubscribePage")]
+    public Task<IResult> GetUnsubscribePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe/{messageId}")] HttpRequest req, string messageId) =>
+        gate.RunAsync(req, ApiContract.UnsubscribePage, new { messageId }, (http, ct) => Task.FromResult(UnsubscribeApi.PageFor(messageId)));
 
-    [Function("Unsubscribe")]
-    public Task<IResult> PostAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "unsubscribe/{messageId}")] HttpRequest req, string messageId, [DurableClient] DurableTaskClient client)
+    [Function("PostUnsubscribe")]
+    public Task<IResult> PostUnsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "unsubscribe/{messageId}")] HttpRequest req, string messageId, [DurableClient] DurableTaskClient client)
     {
         cases.Use(client);
-        return gate.AnonymousAsync(req, (http, ct) => UnsubscribeApi.PostAsync(messageId, http, optOuts, ct));
+        return gate.RunAsync(req, ApiContract.Unsubscribe, new { messageId }, (http, ct) => UnsubscribeApi.PostAsync(messageId, http, optOuts, ct));
     }
 }

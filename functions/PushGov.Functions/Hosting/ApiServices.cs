@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using PushGov.Functions.Api;
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Audit;
 
 namespace PushGov.Functions.Hosting;
 
 /// <summary>
-/// Registrations of the portals' API: the gate every HTTP function passes (keys, Entra ID tokens when configured, audit,
-/// problem+json), the audit log, retention, and the JSON options of its answers.
+/// Registrations of the portals' API: the gate every HTTP function passes (<see cref="ApiGate"/>: keys and Entra ID tokens
+/// when configured, permissions, audit, problem+json), the audit log, retention, the readers behind the staff portal,
+/// continuation tokens and the JSON options of the answers.
 /// </summary>
 public static class ApiServices
 {
@@ -14,6 +16,10 @@ public static class ApiServices
     {
         services.AddSingleton<AuditLog>();
         services.AddSingleton<Retention>();
+        services.AddSingleton<Infrastructure.Reporting.DropList>();
+        services.AddSingleton<Infrastructure.Reporting.Dashboard>();
+        services.AddSingleton<Infrastructure.Residents.CasePeople>();
+        services.AddSingleton(_ => new ContinuationTokens(config["PushGov:ApiKeyPepper"] ?? throw new InvalidOperationException("PushGov:ApiKeyPepper must be set.")));
         services.AddSingleton<ApiGate>();
         services.AddApiJson();
 
@@ -23,8 +29,6 @@ public static class ApiServices
         {
             services.AddSingleton(entra);
             services.AddSingleton<EntraTokens>();
-
-            // The JwtBearer options only (their validation parameters and the authority's metadata): EntraTokens validates.
             services.AddAuthentication().AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, o =>
             {
                 o.Authority = entra.Authority;
@@ -36,7 +40,20 @@ public static class ApiServices
                 o.TokenValidationParameters.ValidateIssuerSigningKey = true;
                 o.TokenValidationParameters.RequireSignedTokens = true;
                 o.TokenValidationParameters.ClockSkew = TimeSpan.FromMinutes(2);
-                o.TokenValidationParameters.ValidAudience = entra.Audience;
+                o.Events = new JwtBearerEvents
+                {
+                    // API keys travel in the same header: they are not JWTs, so the handler does not try to parse them.
+                    OnMessageReceived = context =>
+                    {
+                        var header = context.Request.Headers.Authorization.ToString();
+                        if (header.StartsWith("Bearer pg_", StringComparison.OrdinalIgnoreCase))
+                        {
+                            context.NoResult();
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
                 if (!string.IsNullOrWhiteSpace(entra.Issuer))
                 {
                     o.TokenValidationParameters.ValidIssuer = entra.Issuer;

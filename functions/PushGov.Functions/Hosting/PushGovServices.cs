@@ -1,3 +1,4 @@
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -43,8 +44,9 @@ public static class PushGovServices
         var matcher = new Lazy<Domain.Eligibility.ServiceMatcher>(() => catalog.Value.Compile());
         var templates = new Lazy<Domain.Messaging.Templates.TemplateCatalog>(() => Domain.Messaging.Templates.TemplateCatalog.LoadDefault());
         services.AddSingleton<Domain.Eligibility.IEligibility>(new Domain.Eligibility.CatalogEligibility(_ => matcher.Value));
+        services.AddSingleton(sp => new TenantCatalog(sp.GetRequiredService<TenantDirectory>(), () => catalog.Value));
         services.AddSingleton<Domain.Messaging.IMessageComposer>(new Domain.Messaging.TemplateComposer(_ => templates.Value, id => catalog.Value.Find(id)?.Counter));
-        services.AddSingleton(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>()));
+        services.AddSingleton(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<Infrastructure.Line.LineQuota>()));
         services.AddPushGovSending(config);
         services.AddSingleton(sp => new ApiKeyStore(
             sp.GetRequiredService<StorageClients>(),
@@ -77,6 +79,11 @@ public static class PushGovServices
                 m.AddConsoleExporter();
             }
         });
+        if (console)
+        {
+            services.AddLogging(l => l.AddOpenTelemetry(o => o.AddConsoleExporter()));
+        }
+
         return services;
     }
 }

@@ -1,5 +1,7 @@
+using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Acs;
 using PushGov.Infrastructure.Letters;
+using PushGov.Infrastructure.Line;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Sending;
 using PushGov.Infrastructure.Tenants;
@@ -13,9 +15,12 @@ namespace PushGov.Functions.Hosting;
 /// <item><c>PushGov:Acs:ConnectionString</c>, or <c>PushGov:Acs:Endpoint</c> with <c>AccessKey</c> or <c>UseManagedIdentity=true</c>;
 /// <c>PushGov:Acs:SmsFrom</c> (SMS outside Japan), <c>PushGov:Acs:EmailSender</c> (e-mail).</item>
 /// <item><c>PushGov:DomesticSms:Endpoint</c> and <c>PushGov:DomesticSms:Secret</c> (+81 SMS), <c>PushGov:DomesticSms:CallbackUrl</c>.</item>
-/// <item><c>PushGov:EventGrid:Secret</c>: when set, <c>POST /api/events/acs</c> needs <c>?code={secret}</c> (put it in the
-/// Event Grid subscription's endpoint URL).</item>
+/// <item><c>PushGov:EventGrid</c> (<see cref="EventGridWebhookOptions"/>): <c>Secret</c> (a Key Vault reference; the
+/// subscription sends it as a secret delivery attribute header), and/or <c>EntraTenantId</c> with <c>EntraAudience</c>.
+/// None: <c>POST /api/events/acs</c> refuses everything.</item>
 /// <item><c>PushGov:PublicBaseUrl</c>: this app's public URL, for the List-Unsubscribe header.</item>
+/// <item><c>PushGov:Line:Tenants:{tenant}:ChannelAccessToken</c> and <c>…:ChannelSecret</c> per tenant with a LINE official
+/// account (<see cref="LineOptions"/>), <c>PushGov:Line:BaseUrl</c> optional.</item>
 /// </list>
 /// A channel whose provider is not configured is refused for live tenants ("no provider configured for channel X").
 /// </summary>
@@ -31,7 +36,15 @@ public static class SendingServices
         services.AddSingleton<LetterBatch>();
         services.AddSingleton<DeliveryReports>();
         services.AddSingleton<OptOuts>();
-        services.AddSingleton(new EventGridSettings(config["PushGov:EventGrid:Secret"] is { Length: > 0 } secret ? secret : null));
+        var eventGrid = new EventGridWebhookOptions();
+        config.GetSection(EventGridWebhookOptions.Section).Bind(eventGrid);
+        services.AddSingleton(eventGrid);
+        if (eventGrid.EntraConfigured)
+        {
+            services.AddSingleton(_ => EventGridSigningKeys.ForTenant(eventGrid.EntraTenantId!.Trim()));
+        }
+
+        services.AddSingleton(sp => new EventGridWebhookAuth(eventGrid, sp.GetService<EventGridSigningKeys>()));
 
         var acs = new AcsOptions
         {
@@ -65,6 +78,19 @@ public static class SendingServices
             services.AddTransient(sp => new SmsRouter([sp.GetRequiredService<DomesticSmsClient>()], new SmsRoutingOptions()));
         }
 
+        var line = new LineOptions();
+        config.GetSection(LineOptions.SectionName).Bind(line);
+        services.AddSingleton(line);
+
+        // One client for the app (singletons use it); pooled connections are renewed so DNS changes are seen.
+        services.AddSingleton(_ => new LineClient(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = line.RequestTimeout },
+            line));
+        services.AddSingleton<LineQuota>();
+        services.AddSingleton<LineAccountLinks>();
+        services.AddSingleton<LineSender>();
+        services.AddSingleton<LineWebhook>();
+
         var smsConfigured = domesticConfigured || (acsConfigured && acs.SmsFrom is not null);
         var emailConfigured = acsConfigured && acs.EmailSender is not null;
         services.AddSingleton<ISenderSelector>(sp => new ProviderSelector(
@@ -74,7 +100,9 @@ public static class SendingServices
             options,
             smsConfigured ? sp.GetRequiredService<SmsRouter> : null,
             emailConfigured ? sp.GetRequiredService<AcsEmailClient> : null,
-            acs.SmsFrom));
+            acs.SmsFrom,
+            sp.GetRequiredService<LineSender>(),
+            sp.GetRequiredService<LineQuota>()));
         return services;
     }
 
@@ -82,9 +110,6 @@ public static class SendingServices
 
     private static Uri? Url(string? value) => Text(value) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
 }
-
-/// <summary>The Event Grid shared secret (<c>?code=</c>); null: none required.</summary>
-public sealed record EventGridSettings(string? Secret);
 
 /// <summary>The domestic aggregator's callback secret; null: the aggregator is not configured.</summary>
 public sealed record DomesticSmsSettings(string? Secret);

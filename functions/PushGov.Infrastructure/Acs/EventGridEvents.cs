@@ -6,7 +6,8 @@ using PushGov.Domain.Messaging.Statuses;
 namespace PushGov.Infrastructure.Acs;
 
 /// <summary>
-/// One event of an Event Grid delivery (EventGridEvent schema), as PushGov needs it. No Azure SDK types. Records that
+/// One event of an Event Grid delivery (EventGridEvent schema), as PushGov needs it: <see cref="EventGridParser"/> reads
+/// the SDK's system event types into these, so callers see mapped statuses and no Azure SDK types. Records that
 /// hold phone numbers or e-mail addresses mask them in <c>ToString()</c>, so logging an event does not leak them.
 /// </summary>
 public abstract record EventGridNotification(string Id, string EventType, string? Subject, DateTimeOffset? EventTime);
@@ -18,7 +19,7 @@ public sealed record SubscriptionValidation(string Id, string EventType, string?
 /// <summary>One delivery attempt inside an SMS delivery report.</summary>
 public sealed record SmsDeliveryAttempt(DateTimeOffset? Timestamp, int SegmentsSucceeded, int SegmentsFailed);
 
-/// <summary><c>Microsoft.Communication.SMSDeliveryReportReceived</c>. <see cref="Tag"/> is the tag we sent: our message id.</summary>
+/// <summary><c>Microsoft.Communication.SMSDeliveryReportReceived</c>; <see cref="MessageId"/> is the provider's id of the send.</summary>
 public sealed record SmsDeliveryReport(
     string Id,
     string EventType,
@@ -30,14 +31,13 @@ public sealed record SmsDeliveryReport(
     string DeliveryStatus,
     string? DeliveryStatusDetails,
     IReadOnlyList<SmsDeliveryAttempt> DeliveryAttempts,
-    DateTimeOffset? ReceivedTimestamp,
-    string? Tag)
+    DateTimeOffset? ReceivedTimestamp)
     : EventGridNotification(Id, EventType, Subject, EventTime)
 {
     public NotificationStatus? MessageStatus => ProviderStatusMap.Lookup(ProviderAnswerSource.AcsSmsDeliveryReport, DeliveryStatus);
 
     public override string ToString() =>
-        $"SmsDeliveryReport {{ MessageId = {MessageId}, To = {Masking.Mask(To)}, DeliveryStatus = {DeliveryStatus}, Tag = {Tag} }}";
+        $"SmsDeliveryReport {{ MessageId = {MessageId}, To = {Masking.Mask(To)}, DeliveryStatus = {DeliveryStatus} }}";
 }
 
 /// <summary><c>Microsoft.Communication.EmailDeliveryReportReceived</c>. <see cref="MessageId"/> is the send operation id.</summary>
@@ -70,8 +70,7 @@ public sealed record SmsReceived(
     string From,
     string To,
     string Message,
-    DateTimeOffset? ReceivedTimestamp,
-    int? SegmentCount)
+    DateTimeOffset? ReceivedTimestamp)
     : EventGridNotification(Id, EventType, Subject, EventTime)
 {
     // The words carriers and ACS treat as opt-out/opt-in, and their Japanese counterparts.

@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using PushGov.Domain.Cases;
-using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Tenants;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Storage;
@@ -51,7 +51,7 @@ public sealed class Retention(StorageClients storage, MessageStore messages, Aud
         var ids = new List<string>();
         await foreach (var e in _messages.QueryAsync<TableEntity>(filter, select: ["RowKey", "Status"], cancellationToken: ct))
         {
-            if (MessageStatuses.IsFinal(e.GetString("Status") ?? string.Empty))
+            if (NotificationStatuses.TryParseWireName(e.GetString("Status"), out var status) && status.IsFinal())
             {
                 ids.Add(e.RowKey);
             }

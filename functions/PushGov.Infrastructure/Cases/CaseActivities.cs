@@ -1,14 +1,16 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Eligibility;
+using PushGov.Infrastructure.Line;
 using PushGov.Infrastructure.Residents;
 
 namespace PushGov.Infrastructure.Cases;
 
 /// <summary>
 /// The I/O steps of a case: <c>match</c> reads the household from the resident view and asks eligibility;
-/// <c>resolve</c> reads the recipients' contacts and consent and picks channel and language.
+/// <c>resolve</c> reads the recipients' contacts and consent and picks channel and language, in the tenant's channel order
+/// and without LINE while the tenant's LINE is not available (<see cref="LineQuota"/>).
 /// </summary>
-public sealed class CaseActivities(ResidentStore residents, IEligibility eligibility, Tenants.TenantDirectory? tenants = null)
+public sealed class CaseActivities(ResidentStore residents, IEligibility eligibility, Tenants.TenantDirectory? tenants = null, LineQuota? line = null)
 {
     public async Task<CaseSettings> SettingsForAsync(string tenant, CancellationToken ct) =>
         tenants is not null && await tenants.FindAsync(tenant, ct) is { } t
@@ -36,7 +38,10 @@ public sealed class CaseActivities(ResidentStore residents, IEligibility eligibi
                     }
                 }
 
-                return new RecipientsResolved(RecipientResolver.Resolve(c, household with { Members = members }, contacts));
+                var tenant = tenants is null ? null : await tenants.FindAsync(c.Tenant, ct);
+                var lineAvailable = tenant is not null && line is not null && await line.IsAvailableAsync(tenant, ct);
+                IReadOnlySet<Domain.Residents.Channel> unavailable = lineAvailable ? new HashSet<Domain.Residents.Channel>() : new HashSet<Domain.Residents.Channel> { Domain.Residents.Channel.Line };
+                return new RecipientsResolved(RecipientResolver.Resolve(c, household with { Members = members }, contacts, order: tenant?.ChannelOrder, unavailable: unavailable));
             default:
                 throw new InvalidOperationException($"Unknown step '{step}'.");
         }

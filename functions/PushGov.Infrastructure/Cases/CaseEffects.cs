@@ -1,5 +1,6 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Storage;
 
@@ -43,12 +44,12 @@ public sealed class CaseEffects(CaseStore cases, MessageStore messages, StorageC
         for (var attempt = 0; attempt < MaxConflicts; attempt++)
         {
             var found = await messages.GetAsync(tenant, messageId, ct);
-            if (found is not { } m || !MessageStatuses.CanSend(m.Message.Status))
+            if (found is not { } m || !m.Message.Status.CanSend())
             {
                 return;
             }
 
-            var cancelled = m.Message with { Status = MessageStatuses.Cancelled, UpdatedAt = clock.GetUtcNow() };
+            var cancelled = m.Message with { Status = NotificationStatus.Cancelled, UpdatedAt = clock.GetUtcNow() };
             if (await messages.TryUpdateAsync(cancelled, m.ETag, ct) is not null)
             {
                 return;
@@ -77,8 +78,10 @@ public sealed class CaseEffects(CaseStore cases, MessageStore messages, StorageC
                 Subject = composed.Subject,
                 Text = composed.Text,
                 Html = composed.Html,
+                ActionLabel = composed.ActionLabel,
+                ActionUrl = composed.ActionUrl,
                 TemplateVersion = composed.TemplateVersion,
-                Status = MessageStatuses.Created,
+                Status = NotificationStatus.Created,
                 TestMode = c.TestMode,
                 CreatedAt = now,
                 UpdatedAt = now,

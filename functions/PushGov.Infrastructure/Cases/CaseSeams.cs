@@ -40,4 +40,7 @@ public interface ICaseReader
     Task<(IReadOnlyList<CaseData> Cases, string? ContinuationToken)> ListAsync(string tenant, CaseQuery query, CancellationToken ct);
 
     Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string tenant, string caseId, CancellationToken ct);
+
+    /// <summary>Every case of a tenant written at or after <paramref name="since"/>, for the staff dashboard's counts.</summary>
+    IAsyncEnumerable<CaseData> ListWrittenSinceAsync(string tenant, DateTimeOffset since, CancellationToken ct);
 }

@@ -120,6 +120,16 @@ public sealed class CaseStore(StorageClients storage) : ICaseReader
         return (cases, token);
     }
 
+    /// <summary>Every case of a tenant written at or after <paramref name="since"/> (the tenant's partition only), for reports.</summary>
+    public async IAsyncEnumerable<CaseData> ListWrittenSinceAsync(string tenant, DateTimeOffset since, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and Timestamp ge {since}");
+        await foreach (var e in _cases.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            yield return FromEntity(e);
+        }
+    }
+
     private static TableEntity ToEntity(CaseData data)
     {
         var entity = new TableEntity(data.Tenant, data.CaseId)

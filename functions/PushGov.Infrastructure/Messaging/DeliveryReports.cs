@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 
 namespace PushGov.Infrastructure.Messaging;
@@ -49,8 +48,7 @@ public sealed class DeliveryReports(SendIndex index, MessageStore messages, Send
             }
 
             var (message, etag) = row;
-            var wire = status.Value.ToWireName();
-            if (message.Status != MessageStatuses.Sending || wire == MessageStatuses.Sending)
+            if (message.Status != NotificationStatus.Sending || status == NotificationStatus.Sending)
             {
                 return ReportOutcome.Ignored;
             }
@@ -58,7 +56,7 @@ public sealed class DeliveryReports(SendIndex index, MessageStore messages, Send
             var failed = status.Value.IsFailed();
             var next = message with
             {
-                Status = wire,
+                Status = status.Value,
                 ProviderMessageId = message.ProviderMessageId ?? providerMessageId,
                 LastError = failed ? $"{rawStatus}{(string.IsNullOrWhiteSpace(detail) ? string.Empty : ": " + Sending.HttpSendAnswers.Redact(detail))}" : null,
                 UpdatedAt = clock.GetUtcNow(),
@@ -68,8 +66,8 @@ public sealed class DeliveryReports(SendIndex index, MessageStore messages, Send
                 continue;
             }
 
-            logger.LogInformation("Delivery report: {Status}", wire);
-            if (status.Value.IsCompleted())
+            logger.LogInformation("Delivery report: {Status}", status.Value.ToWireName());
+            if (status.Value.IsFinal())
             {
                 await worker.ReportToCaseAsync(next, ct);
             }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Storage;
 
@@ -75,11 +76,20 @@ public sealed class MessageStore(StorageClients storage)
         return list;
     }
 
+    /// <summary>Every message of a tenant created at or after <paramref name="since"/> (the tenant's partition only), for reports.</summary>
+    public async IAsyncEnumerable<MessageRecord> ListCreatedSinceAsync(string tenant, DateTimeOffset since, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and CreatedAt ge {since}"), cancellationToken: ct))
+        {
+            yield return FromEntity(e);
+        }
+    }
+
     /// <summary>Messages waiting in a status since before <paramref name="olderThan"/>: the sweep for stuck 'created'/'sending'.</summary>
-    public async Task<IReadOnlyList<MessageRecord>> ListStuckAsync(string status, DateTimeOffset olderThan, int max, CancellationToken ct)
+    public async Task<IReadOnlyList<MessageRecord>> ListStuckAsync(NotificationStatus status, DateTimeOffset olderThan, int max, CancellationToken ct)
     {
         var list = new List<MessageRecord>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Status eq {status} and UpdatedAt lt {olderThan}"), cancellationToken: ct))
+        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Status eq {status.ToWireName()} and UpdatedAt lt {olderThan}"), cancellationToken: ct))
         {
             list.Add(FromEntity(e));
             if (list.Count >= max)
@@ -99,7 +109,7 @@ public sealed class MessageStore(StorageClients storage)
         await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
         {
             var m = FromEntity(e);
-            if (MessageStatuses.CanSend(m.Status))
+            if (m.Status.CanSend())
             {
                 list.Add((m, e.ETag));
             }
@@ -115,7 +125,7 @@ public sealed class MessageStore(StorageClients storage)
             ["CaseId"] = m.CaseId,
             ["ResidentId"] = m.ResidentId,
             ["Channel"] = m.Channel.ToString(),
-            ["Status"] = m.Status,
+            ["Status"] = m.Status.ToWireName(),
             ["Attempts"] = m.Attempts,
             ["Provider"] = m.Provider,
             ["ProviderMessageId"] = m.ProviderMessageId,
@@ -127,7 +137,7 @@ public sealed class MessageStore(StorageClients storage)
             ["FirstAttemptAt"] = m.FirstAttemptAt,
             ["PacedFor"] = m.PacedFor,
         };
-        EntityPayload.Write(e, "Body", new MessageBody(m.To, m.Language, m.Purpose, m.Subject, m.Text, m.Html, m.TemplateVersion, m.LastError));
+        EntityPayload.Write(e, "Body", new MessageBody(m.To, m.Language, m.Purpose, m.Subject, m.Text, m.Html, m.TemplateVersion, m.LastError, m.ActionLabel, m.ActionUrl));
         return e;
     }
 
@@ -148,8 +158,10 @@ public sealed class MessageStore(StorageClients storage)
             Subject = body.Subject,
             Text = body.Text,
             Html = body.Html,
+            ActionLabel = body.ActionLabel,
+            ActionUrl = body.ActionUrl,
             TemplateVersion = body.TemplateVersion,
-            Status = e.GetString("Status"),
+            Status = NotificationStatuses.ParseWireName(e.GetString("Status")),
             Attempts = e.GetInt32("Attempts") ?? 0,
             Provider = e.GetString("Provider"),
             ProviderMessageId = e.GetString("ProviderMessageId"),
@@ -164,5 +176,5 @@ public sealed class MessageStore(StorageClients storage)
     }
 
     /// <summary>The parts of a message kept compressed together (the address and the body are personal data).</summary>
-    private sealed record MessageBody(string To, string Language, string Purpose, string? Subject, string Text, string? Html, string TemplateVersion, string? LastError);
+    private sealed record MessageBody(string To, string Language, string Purpose, string? Subject, string Text, string? Html, string TemplateVersion, string? LastError, string? ActionLabel = null, string? ActionUrl = null);
 }

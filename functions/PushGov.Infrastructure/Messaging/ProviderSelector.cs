@@ -3,6 +3,7 @@ using PushGov.Domain.Messaging.Pacing;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Acs;
 using PushGov.Infrastructure.Letters;
+using PushGov.Infrastructure.Line;
 using PushGov.Infrastructure.Sending;
 using PushGov.Infrastructure.Tenants;
 
@@ -23,6 +24,12 @@ public sealed class SendingOptions
     public IList<RateLimitRule> AcsEmail { get; init; } = [RateLimitRule.PerMinute(30), RateLimitRule.PerHour(100)];
 
     /// <summary>
+    /// LINE push: 2,000 requests a second per channel (developers.line.biz/en/reference/messaging-api/#rate-limits,
+    /// "other API endpoints"), kept per tenant's channel. With the pacer's grace this is 2,000 in any 4 s in practice.
+    /// </summary>
+    public IList<RateLimitRule> Line { get; init; } = [new RateLimitRule(2000, TimeSpan.FromSeconds(1))];
+
+    /// <summary>
     /// The public base URL of this app (<c>https://func-….azurewebsites.net</c>): the List-Unsubscribe header then points
     /// at <c>{base}/api/unsubscribe/{messageId}</c>, which mail providers POST to directly. Null: the portal's
     /// <c>{PortalBaseUrl}/unsubscribe/{messageId}</c> (the link in the body), which must forward the POST here.
@@ -34,6 +41,7 @@ public sealed class SendingOptions
         AcsSmsClient.ProviderName => AcsSms,
         DomesticSmsClient.ProviderName => DomesticSms,
         AcsEmailClient.ProviderName => AcsEmail,
+        LineSender.ProviderName => Line,
         _ => [],
     };
 }
@@ -42,7 +50,8 @@ public sealed class SendingOptions
 /// The real <see cref="ISenderSelector"/>. Per tenant: not live (<c>LiveSending=false</c>) or a test-key message → the
 /// development sink, unpaced. Otherwise SMS → <see cref="SmsRouter"/> (the row records the provider the number routes to),
 /// quiet hours of the tenant, the provider's rate per sending number; e-mail → <see cref="AcsEmailClient"/> with the RFC 8058
-/// unsubscribe URL, ACS's rate; post → <see cref="LetterSender"/>. Every live message counts against the tenant's daily
+/// unsubscribe URL, ACS's rate; LINE → <see cref="LineSender"/> while the tenant's channel is connected and its monthly quota
+/// not nearly spent (<see cref="LineQuota"/>), LINE's per-channel rate; post → <see cref="LetterSender"/>. Every live message counts against the tenant's daily
 /// cap. A channel without a configured provider is refused ("no provider configured for channel X"): the message fails
 /// permanently and the case is told; it never goes to the sink instead.
 /// </summary>
@@ -53,7 +62,9 @@ public sealed class ProviderSelector(
     SendingOptions options,
     Func<SmsRouter>? sms = null,
     Func<AcsEmailClient>? email = null,
-    string? acsSmsFrom = null) : ISenderSelector
+    string? acsSmsFrom = null,
+    LineSender? line = null,
+    LineQuota? lineQuota = null) : ISenderSelector
 {
     public async ValueTask<SendRoute> RouteAsync(MessageRecord message, CancellationToken ct)
     {
@@ -108,6 +119,15 @@ public sealed class ProviderSelector(
 
             case Channel.Post:
                 return new SendRoute(letters, letters.Provider, new SendPacing(null, null, [], tenant.Code, cap));
+
+            case Channel.Line:
+                if (line is null || lineQuota is null || !await lineQuota.IsAvailableAsync(tenant, ct))
+                {
+                    var state = line is null || lineQuota is null ? null : await lineQuota.StateAsync(tenant, refresh: false, ct);
+                    return SendRoute.Refuse(LineSender.ProviderName, state is null ? "no provider configured for channel Line" : $"LINE not available: {state.Reason}");
+                }
+
+                return new SendRoute(line, LineSender.ProviderName, new SendPacing(null, $"line|{tenant.Code}", [.. options.Line], tenant.Code, cap));
 
             default:
                 return SendRoute.Refuse("none", $"no provider configured for channel {message.Channel}");

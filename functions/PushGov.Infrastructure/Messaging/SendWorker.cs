@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Storage;
 
@@ -13,8 +14,11 @@ namespace PushGov.Infrastructure.Messaging;
 /// </summary>
 public sealed record SendRoute(IMessageSender? Sender, string Provider, SendPacing? Pacing = null, string? UnsubscribeUrl = null, string? Refusal = null)
 {
-    /// <summary>Providers whose acceptance is the end of the story: the message is delivered when they take it.</summary>
-    public bool IsSynchronous => Provider is "dev-sink" or "letters";
+    /// <summary>
+    /// Providers whose acceptance is the end of the story: the message is delivered when they take it. LINE has no delivery
+    /// report: its 200 (or 409 for a retry key already accepted) is delivered (ProviderStatusMap, source LinePush).
+    /// </summary>
+    public bool IsSynchronous => Provider is "dev-sink" or "letters" or Line.LineSender.ProviderName;
 
     public static SendRoute Refuse(string provider, string why) => new(null, provider, Refusal: why);
 }
@@ -27,27 +31,26 @@ public interface ISenderSelector
 
 /// <summary>
 /// The queue-triggered sender. The queue message carries the message id only; the worker reloads the row and sends
-/// only from 'created' (or 'temporary-failure'), claiming it with an ETag-guarded move to 'sending' first, so two
+/// only from 'created' (a retry waits there too, with a later NotBefore), claiming it with an ETag-guarded move to 'sending' first, so two
 /// workers or a repeated queue message never send twice. Provider answers map to GOV.UK Notify's statuses; a final
 /// status goes back to the case as a <see cref="DeliveryReported"/> input.
 /// </summary>
-public sealed class SendWorker(MessageStore messages, StorageClients storage, ISenderSelector selector, ICaseInbox cases, TimeProvider clock, ILogger<SendWorker> logger, SendPacer? pacer = null, SendIndex? index = null)
+public sealed class SendWorker(MessageStore messages, StorageClients storage, ISenderSelector selector, ICaseInbox cases, TimeProvider clock, ILogger<SendWorker> logger, SendPacer? pacer = null, SendIndex? index = null, RetryPolicy? retryPolicy = null)
 {
-    public const int MaxAttempts = 5;
-
     /// <summary>How long a provider recognises a repeated request by its first attempt's time (ACS: 5 minutes; a margin kept).</summary>
     private static readonly TimeSpan RepeatabilityWindow = TimeSpan.FromMinutes(4);
 
     private readonly SendPacer _pacer = pacer ?? new SendPacer(storage);
     private readonly SendIndex _index = index ?? new SendIndex(storage);
+    private readonly RetryPolicy _retry = retryPolicy ?? RetryPolicy.Default;
 
     public async Task HandleAsync(SendQueueMessage queued, CancellationToken ct)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["tenant"] = queued.Tenant, ["messageId"] = queued.MessageId });
         var found = await messages.GetAsync(queued.Tenant, queued.MessageId, ct);
-        if (found is not { } row || !MessageStatuses.CanSend(row.Message.Status) || IsReportedTemporaryFailure(row.Message))
+        if (found is not { } row || !row.Message.Status.CanSend())
         {
-            logger.LogInformation("Nothing to send: the message is {Status}", found?.Message.Status ?? "missing");
+            logger.LogInformation("Nothing to send: the message is {Status}", found?.Message.Status.ToWireName() ?? "missing");
             return;
         }
 
@@ -63,7 +66,7 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
         var route = await selector.RouteAsync(message, ct);
         if (route.Refusal is { } why)
         {
-            var refused = message with { Status = MessageStatuses.PermanentFailure, Provider = route.Provider, LastError = why, UpdatedAt = now };
+            var refused = message with { Status = NotificationStatus.PermanentFailure, Provider = route.Provider, LastError = why, UpdatedAt = now };
             if (await messages.TryUpdateAsync(refused, etag, ct) is not null)
             {
                 logger.LogWarning("Not sent: {Reason}", why);
@@ -92,7 +95,7 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
         var sender = route.Sender!;
         var claimed = message with
         {
-            Status = MessageStatuses.Sending,
+            Status = NotificationStatus.Sending,
             Attempts = message.Attempts + 1,
             Provider = route.Provider,
             FirstAttemptAt = message.FirstAttemptAt ?? now,
@@ -139,52 +142,42 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
         }
 
         await messages.TryUpdateAsync(next, claimedETag.Value, ct);
-        logger.LogInformation("Send via {Provider} to {To}: {Outcome} -> {Status}", route.Provider, Masking.Mask(message.To), result.Outcome, next.Status);
+        logger.LogInformation("Send via {Provider} to {To}: {Outcome} -> {Status}", route.Provider, Masking.Mask(message.To), result.Outcome, next.Status.ToWireName());
 
         if (retryAfter is { } delay)
         {
             await EnqueueAsync(queued, delay, ct);
         }
-        else if (next.Status is MessageStatuses.Delivered || MessageStatuses.IsFailure(next.Status))
+        else if (next.Status.IsFinal())
         {
             await ReportToCaseAsync(next, ct);
         }
     }
 
-    /// <summary>A delivery report said "temporary-failure" (expired at the carrier): final for this message, not a retry of ours.</summary>
-    private static bool IsReportedTemporaryFailure(MessageRecord m) =>
-        m.Status == MessageStatuses.TemporaryFailure && m.ProviderMessageId is not null;
-
-    /// <summary>The status after a send attempt, and when to try again (null: no retry).</summary>
-    private static (MessageRecord Next, TimeSpan? RetryAfter) Next(MessageRecord m, SendResult result, bool synchronous, DateTimeOffset now)
+    /// <summary>The status after a send attempt, and when to try again (null: no retry), as <see cref="RetryPolicy"/> decides.</summary>
+    private (MessageRecord Next, TimeSpan? RetryAfter) Next(MessageRecord m, SendResult result, bool synchronous, DateTimeOffset now)
     {
-        switch (result.Outcome)
+        if (result.Outcome == SendOutcome.Accepted)
         {
-            case SendOutcome.Accepted:
-                return (m with { Status = synchronous ? MessageStatuses.Delivered : MessageStatuses.Sending, ProviderMessageId = result.ProviderMessageId, LastError = null, UpdatedAt = now }, null);
-            case SendOutcome.Throttled:
-                var wait = result.RetryAfter ?? TimeSpan.FromSeconds(30);
-
-                // A 429 was not taken: the retry may start a new repeatability window when the old one (ACS: 5 minutes)
-                // would be over by then; within it, the first attempt's time is kept.
-                var firstAttempt = m.FirstAttemptAt is { } first && now + wait - first < RepeatabilityWindow ? first : (DateTimeOffset?)null;
-                return (m with { Status = MessageStatuses.Created, Attempts = m.Attempts - 1, NotBefore = now + wait, FirstAttemptAt = firstAttempt, LastError = "throttled", UpdatedAt = now }, wait);
-            case SendOutcome.TransientFailure when m.Attempts < MaxAttempts:
-                var backoff = Backoff(m.Attempts, m.MessageId);
-                return (m with { Status = MessageStatuses.TemporaryFailure, NotBefore = now + backoff, LastError = result.Detail, UpdatedAt = now }, backoff);
-            case SendOutcome.TransientFailure:
-                return (m with { Status = MessageStatuses.TechnicalFailure, LastError = result.Detail, UpdatedAt = now }, null);
-            default:
-                return (m with { Status = MessageStatuses.PermanentFailure, LastError = result.Detail, UpdatedAt = now }, null);
+            return (m with { Status = synchronous ? NotificationStatus.Delivered : NotificationStatus.Sending, ProviderMessageId = result.ProviderMessageId, LastError = null, UpdatedAt = now }, null);
         }
-    }
 
-    /// <summary>First retry at once (a few seconds), then exponential with jitter derived from the message id (deterministic).</summary>
-    private static TimeSpan Backoff(int attempt, string messageId)
-    {
-        var jitter = (Math.Abs(messageId.GetHashCode(StringComparison.Ordinal)) % 1000) / 1000.0;
-        var seconds = attempt <= 1 ? 2 : Math.Min(3600, 15 * Math.Pow(4, attempt - 2));
-        return TimeSpan.FromSeconds(seconds * (1 + (0.25 * jitter)));
+        var decision = _retry.Next(result, m.Attempts, m.MessageId);
+        if (!decision.Retry)
+        {
+            return (m with { Status = decision.Status, LastError = decision.Reason, UpdatedAt = now }, null);
+        }
+
+        var wait = decision.Delay;
+        if (result.Outcome == SendOutcome.Throttled)
+        {
+            // A 429 was not taken: it does not count as an attempt, and the retry may start a new repeatability window
+            // when the old one (ACS: 5 minutes) would be over by then; within it, the first attempt's time is kept.
+            var firstAttempt = m.FirstAttemptAt is { } first && now + wait - first < RepeatabilityWindow ? first : (DateTimeOffset?)null;
+            return (m with { Status = NotificationStatus.Created, Attempts = m.Attempts - 1, NotBefore = now + wait, FirstAttemptAt = firstAttempt, LastError = "throttled", UpdatedAt = now }, wait);
+        }
+
+        return (m with { Status = NotificationStatus.Created, NotBefore = now + wait, LastError = result.Detail ?? decision.Reason, UpdatedAt = now }, wait);
     }
 
     /// <summary>Queues the message again after <paramref name="delay"/>, rounded up to whole seconds (a queue's unit): never early.</summary>
@@ -198,7 +191,7 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
     /// <summary>Tells the case the message's fate (delivered or failed on this channel).</summary>
     public Task ReportToCaseAsync(MessageRecord m, CancellationToken ct)
     {
-        var state = m.Status == MessageStatuses.Delivered ? DeliveryState.Delivered : DeliveryState.Failed;
+        var state = m.Status == NotificationStatus.Delivered ? DeliveryState.Delivered : DeliveryState.Failed;
         return cases.SendAsync(m.Tenant, m.CaseId, new DeliveryReported(m.MessageId, state), ct);
     }
 
@@ -220,9 +213,9 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
                 return;
             }
 
-            if (await messages.GetAsync(queued.Tenant, queued.MessageId, ct) is { } row && !MessageStatuses.IsFinal(row.Message.Status))
+            if (await messages.GetAsync(queued.Tenant, queued.MessageId, ct) is { } row && !row.Message.Status.IsFinal())
             {
-                var failed = row.Message with { Status = MessageStatuses.TechnicalFailure, LastError = "failed after every retry", UpdatedAt = clock.GetUtcNow() };
+                var failed = row.Message with { Status = NotificationStatus.TechnicalFailure, LastError = "failed after every retry", UpdatedAt = clock.GetUtcNow() };
                 if (await messages.TryUpdateAsync(failed, row.ETag, ct) is not null)
                 {
                     await ReportToCaseAsync(failed, ct);
@@ -238,11 +231,11 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
     {
         var now = clock.GetUtcNow();
         var count = 0;
-        foreach (var status in new[] { MessageStatuses.Sending, MessageStatuses.Created })
+        foreach (var status in NotificationStatuses.InFlight)
         {
             foreach (var m in await messages.ListStuckAsync(status, now - olderThan, 500, ct))
             {
-                if (status == MessageStatuses.Sending && m.ProviderMessageId is not null)
+                if (status == NotificationStatus.Sending && m.ProviderMessageId is not null)
                 {
                     continue; // accepted by the provider: waiting for its delivery report, not stuck
                 }
@@ -254,7 +247,7 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
 
                 var found = await messages.GetAsync(m.Tenant, m.MessageId, ct);
                 if (found is { } f && f.Message.Status == status &&
-                    await messages.TryUpdateAsync(f.Message with { Status = MessageStatuses.Created, UpdatedAt = now }, f.ETag, ct) is not null)
+                    await messages.TryUpdateAsync(f.Message with { Status = NotificationStatus.Created, UpdatedAt = now }, f.ETag, ct) is not null)
                 {
                     await EnqueueAsync(new SendQueueMessage(m.Tenant, m.MessageId), TimeSpan.Zero, ct);
                     count++;

@@ -5,7 +5,7 @@ namespace PushGov.Infrastructure.Messaging;
 /// <summary>
 /// Reserves send slots against rate limits, exactly: a slot at <c>t</c> is granted only when, with it, no span shorter
 /// than a rule's window holds more than the rule's count of slots (past sends and future reservations alike). Unlike
-/// <see cref="SlidingWindowLimiter"/> (which answers "may I send now"), slots may be reserved in the future and in any
+/// a limiter that answers "may I send now", slots may be reserved in the future and in any
 /// order, so a backlog of 10,000 messages takes one reservation each — each message is held until its own slot instead
 /// of all of them waking together and contending again. Pure; the row that keeps the slots is <see cref="SendPacer"/>'s.
 /// </summary>

@@ -52,12 +52,9 @@ internal sealed class DurableTaskRuntime : IHostedService, IDisposable
         storage.MaxConcurrentTaskActivityWorkItems = durable.GetValue("maxConcurrentActivityFunctions", storage.MaxConcurrentTaskActivityWorkItems);
         storage.MaxConcurrentTaskOrchestrationWorkItems = durable.GetValue("maxConcurrentOrchestratorFunctions", storage.MaxConcurrentTaskOrchestrationWorkItems);
         storage.StorageAccountClientProvider = new StorageAccountClientProvider(settings.StorageConnection(durable["storageProvider:connectionName"]));
-        TaskHubName = storage.TaskHubName;
         _service = new AzureStorageOrchestrationService(storage);
         Client = new LocalDurableTaskClient(_service, Converter);
     }
-
-    public string TaskHubName { get; }
 
     public LocalDurableTaskClient Client { get; }
 

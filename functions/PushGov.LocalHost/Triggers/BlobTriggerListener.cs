@@ -56,7 +56,7 @@ internal sealed class BlobTriggerListener : TriggerListener
     /// <c>{tenant}/{dataset}/{name}</c> as a regular expression: each <c>{part}</c> matches the shortest text that lets
     /// the whole blob name match, so the last part takes any remaining '/'.
     /// </summary>
-    public static Regex PathPattern(string blobPattern) => new(
+    private static Regex PathPattern(string blobPattern) => new(
         "^" + Regex.Replace(Regex.Escape(blobPattern), @"\\\{(\w+)}", m => $"(?<{m.Groups[1].Value}>.+?)") + "$",
         RegexOptions.CultureInvariant);
 

@@ -23,7 +23,7 @@ internal static class HttpTriggers
         {
             var route = string.Join('/', new[] { routePrefix, function.Trigger["route"] ?? function.Name }
                 .Select(part => part.Trim('/')).Where(part => part.Length > 0));
-            RequestDelegate handler = context => InvokeAsync(function, context);
+            RequestDelegate handler = context => InvokeAsync(function, context, app.Services);
             var endpoint = function.Trigger.Methods.Count == 0 ? app.Map(route, handler) : app.MapMethods(route, function.Trigger.Methods, handler);
             endpoint.WithDisplayName(function.Name);
         }
@@ -35,7 +35,7 @@ internal static class HttpTriggers
         }
     }
 
-    private static async Task InvokeAsync(FunctionInvoker function, HttpContext context)
+    private static async Task InvokeAsync(FunctionInvoker function, HttpContext context, IServiceProvider services)
     {
         // Binding data as the Functions host gives it: query parameters, then route values (which win).
         var data = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
@@ -60,11 +60,11 @@ internal static class HttpTriggers
 
         try
         {
-            await function.InvokeAsync(context.RequestServices, input, context.RequestAborted, result => ExecuteAsync(function, result, context));
+            await function.InvokeAsync(services, input, context.RequestAborted, result => ExecuteAsync(function, result, context));
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Function." + function.Name)
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Function." + function.Name)
                 .LogError(e, "Function {Function} failed.", function.Name);
             if (!context.Response.HasStarted)
             {

@@ -10,6 +10,7 @@ namespace PushGov.LocalHost.Triggers;
 /// </summary>
 internal abstract class TriggerListener(ILogger logger) : IHostedService, IDisposable
 {
+    private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(5);
     private readonly CancellationTokenSource _polling = new();
     private readonly CancellationTokenSource _invocations = new();
     private readonly Lock _lock = new();
@@ -110,14 +111,23 @@ internal abstract class TriggerListener(ILogger logger) : IHostedService, IDispo
         }
     }
 
+    /// <summary>Polls until stopped; a failure (storage unreachable...) is logged and polling starts again after a pause.</summary>
     private async Task RunAsync(CancellationToken stopping)
     {
-        try
+        while (!stopping.IsCancellationRequested)
         {
-            await PollAsync(stopping);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
+            try
+            {
+                await PollAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                Logger.LogError(e, "The trigger listener failed; it starts again in {Seconds} s.", RestartDelay.TotalSeconds);
+                await DelayAsync(RestartDelay, stopping);
+            }
         }
     }
 }

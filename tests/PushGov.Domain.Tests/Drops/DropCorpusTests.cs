@@ -33,7 +33,7 @@ public class DropCorpusTests
     [InlineData("12-utf16-without-bom.csv", "tax", Finding.Whole, 0, null, "the drop is not text (many NUL bytes: UTF-16 without a byte order mark, or a binary file); export it as UTF-8 or Shift_JIS (CP932)")]
     [InlineData("13-xlsx-renamed-to-csv.csv", "tax", Finding.Whole, 0, null, "the drop is not text (many NUL bytes: UTF-16 without a byte order mark, or a binary file); export it as UTF-8 or Shift_JIS (CP932)")]
     [InlineData("14-header-not-valid-text.csv", "tax", Finding.Whole, 0, null, "the header is not valid cp932 text; re-export the drop as UTF-8 or Shift_JIS (CP932), or pin its encoding")]
-    [InlineData("15-latin1-names.csv", "residents", Finding.Row, 2, null, "the row is not valid cp932 text (wrong encoding?)")]
+    [InlineData("15-latin1-names.csv", "residents", Finding.Row, 2, "family_name", "column 'family_name' is not valid cp932 text (wrong encoding?)")]
     [InlineData("16-utf8-bom-with-a-cp932-row.csv", "residents", Finding.Row, 3, "family_name", "column 'family_name' is not valid utf-8-bom text (wrong encoding?)")]
     [InlineData("17-broken-quoting.csv", "residents", Finding.Whole, 0, null, "broken quoting in the row at line 3: A delimiter, newline or EOF was expected after a closing quote.")]
     [InlineData("18-unclosed-quote.csv", "residents", Finding.Whole, 0, null, "broken quoting in the row at line 3: A quoted field at the end of the input ends without a closing quote.")]

@@ -65,7 +65,7 @@ public class DropTextReaderTests
     {
         var text = "id,name\n" + string.Concat(Enumerable.Repeat("1,髙橋ｶﾞｰﾃﾞﾝ①\r\n2,abc\n", 200)) + (encodingName == "utf-8" ? "3,𠮷野家😀\n" : "3,吉野家\n");
         var encoding = encodingName == "utf-8" ? new UTF8Encoding(false) : DropTestHelper.Cp932();
-        var decodeWith = encodingName == "utf-8" ? DropEncoding.Utf8 : DropEncoding.Cp932Encoding;
+        var decodeWith = encodingName == "utf-8" ? DropEncoding.Utf8 : Cp932Encoding.Instance;
 
         for (var seed = 0; seed < 5; seed++)
         {

@@ -157,6 +157,9 @@ public class JapaneseDateTests
     [InlineData("1989-01-08", "平成元年1月8日")]
     [InlineData("1912-07-30", "大正元年7月30日")]
     [InlineData("1926-12-25", "昭和元年12月25日")]
+    [InlineData("1926-12-24", "大正15年12月24日")]
+    [InlineData("1912-07-29", "明治45年7月29日")]
+    [InlineData("1873-01-01", "明治6年1月1日")]
     public void FormatWareki_writes_the_era_with_gannen_for_year_one(string iso, string expected) =>
         Assert.Equal(expected, JapaneseDate.FormatWareki(DateOnly.Parse(iso, System.Globalization.CultureInfo.InvariantCulture)));
 

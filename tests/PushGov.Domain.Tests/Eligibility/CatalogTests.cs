@@ -105,6 +105,38 @@ public class CatalogTests
     }
 
     [Fact]
+    public void An_unknown_condition_is_named_with_every_registered_condition()
+    {
+        var error = SingleError(Minimal.Replace("        recipients", "        conditions:\n          salary: {below: 5000000}\n        recipients", StringComparison.Ordinal));
+
+        Assert.Equal($"unknown condition 'salary' ({ConditionNames.Listed})", error.Message);
+    }
+
+    [Fact]
+    public void Every_condition_type_has_one_registered_name_and_the_loader_knows_every_name()
+    {
+        var types = typeof(Condition).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Condition)) && !t.IsAbstract).ToHashSet();
+        Assert.Equal(types, ConditionNames.Registered.Select(r => r.Type).ToHashSet());
+        Assert.Equal(ConditionNames.Registered.Count, ConditionNames.Registered.Select(r => r.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ConditionNames.Registered, r =>
+        {
+            // A wrong value gives errors about the value (or none: assume takes any text), never "unknown condition".
+            var e = Record.Exception(() => Load(Minimal.Replace("        recipients", $"        conditions:\n          {r.Name}: 12.5\n        recipients", StringComparison.Ordinal)));
+            Assert.DoesNotContain((e as CatalogException)?.Errors ?? [], x => x.Message.StartsWith("unknown condition", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
+    public void The_catalog_header_documents_exactly_the_registered_conditions()
+    {
+        using var stream = typeof(Condition).Assembly.GetManifestResourceStream("PushGov.Domain.Eligibility.default-catalog.yaml")!;
+        var header = new StreamReader(stream).ReadToEnd().Split('\n').SkipWhile(l => !l.StartsWith("# Conditions", StringComparison.Ordinal)).Skip(1).TakeWhile(l => !l.StartsWith("# Recipients", StringComparison.Ordinal));
+        var documented = header.SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l, @"(?:^#\s+|\s{2})([A-Za-z]+):\s").Select(m => m.Groups[1].Value)).ToList();
+
+        Assert.Equal(ConditionNames.Registered.Select(r => r.Name).Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_condition_on_income_needs_uses_tax_data()
     {
         var error = SingleError(Minimal.Replace("        recipients", "        conditions:\n          income: {of: household, below: 5000000}\n        recipients", StringComparison.Ordinal));

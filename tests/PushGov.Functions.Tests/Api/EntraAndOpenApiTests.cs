@@ -124,6 +124,10 @@ public sealed class EntraAndOpenApiTests(ApiFixture fx)
         Assert.Equal(["get"], paths["/api/tenants/{tenant}/audit"]);
         Assert.Equal(["get"], paths["/api/tenants/{tenant}/cases/{caseId}"]);
         Assert.Equal(["post"], paths["/api/tenants/{tenant}/drops/{dataset}"]);
+        Assert.Equal(["get"], paths["/api/tenants/{tenant}/dashboard"]);
+        Assert.Equal(["get"], paths["/api/tenants/{tenant}/drops"]);
+        Assert.Equal(["get"], paths["/api/tenants/{tenant}/catalog"]);
+        Assert.Equal(["get"], paths["/api/tenants/{tenant}/cases/{caseId}/people"]);
         Assert.DoesNotContain("/{functionName}", paths.Keys);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Functions.Api;
 using PushGov.Infrastructure.Cases;
@@ -29,7 +30,7 @@ public sealed class PreferencesTests(ApiFixture fx)
             taxDataConsent = true,
             channels = new object[]
             {
-                new { channel = "SMS", address = " 080-1111-2222 ", consent = true },
+                new { channel = "sms", address = " 080-1111-2222 ", consent = true },
                 new { channel = "email", address = "new.address@example.jp", consent = true },
             },
         });
@@ -129,7 +130,7 @@ public sealed class PreferencesTests(ApiFixture fx)
             Purpose = "reminder",
             Text = "テスト",
             TemplateVersion = "t1",
-            Status = MessageStatuses.Created,
+            Status = NotificationStatus.Created,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -140,9 +141,9 @@ public sealed class PreferencesTests(ApiFixture fx)
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
         // Cancelled before any sender ran.
-        Assert.Equal(MessageStatuses.Cancelled, (await messages.GetAsync(t.Code, queued.MessageId, CancellationToken.None))!.Value.Message.Status);
+        Assert.Equal(NotificationStatus.Cancelled, (await messages.GetAsync(t.Code, queued.MessageId, CancellationToken.None))!.Value.Message.Status);
         await fx.DrainAsync();
-        Assert.Equal(MessageStatuses.Cancelled, (await messages.GetAsync(t.Code, queued.MessageId, CancellationToken.None))!.Value.Message.Status);
+        Assert.Equal(NotificationStatus.Cancelled, (await messages.GetAsync(t.Code, queued.MessageId, CancellationToken.None))!.Value.Message.Status);
         var sink = await fx.Service<DevSink>().ListAsync(t.Code, 1000, CancellationToken.None);
         Assert.DoesNotContain(sink, e => e.MessageId == queued.MessageId);
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using PushGov.Domain.Cases;
-using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Functions.Api;
 using PushGov.Infrastructure.Messaging;
 
@@ -78,7 +78,7 @@ public sealed class StaffTests(ApiFixture fx)
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
         var accepted = (await post.Content.ReadFromJsonAsync<StaffApi.ResendAccepted>())!;
         Assert.False(accepted.Repeated);
-        using var again = await staff.PostAsJsonAsync(url, new { residentId = s.HeadId, channel = "POST" });
+        using var again = await staff.PostAsJsonAsync(url, new { residentId = s.HeadId, channel = "post" });
         var repeated = (await again.Content.ReadFromJsonAsync<StaffApi.ResendAccepted>())!;
         Assert.True(repeated.Repeated);
         Assert.Equal(accepted.MessageId, repeated.MessageId);
@@ -91,6 +91,6 @@ public sealed class StaffTests(ApiFixture fx)
         var stored = (await fx.Service<MessageStore>().GetAsync(t.Code, accepted.MessageId, CancellationToken.None))!.Value.Message;
         Assert.Equal(StaffApi.ResendPurpose, stored.Purpose);
         Assert.Equal(s.CaseId, stored.CaseId);
-        Assert.NotEqual(MessageStatuses.Created, stored.Status);
+        Assert.NotEqual(NotificationStatus.Created, stored.Status);
     }
 }

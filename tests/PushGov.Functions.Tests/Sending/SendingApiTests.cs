@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
@@ -18,7 +19,7 @@ namespace PushGov.Functions.Tests.Sending;
 public sealed class SendingApiTests : IAsyncLifetime
 {
     private const string Tenant = "401307";
-    private const string EventGridSecret = "eg-secret-for-tests-0123456789";
+    private const string EventGridSecret = "eg-secret-for-tests-0123456789-abcdefghij";
     private const string DomesticSecret = "domestic-secret-for-tests-0123456789";
 
     private Azurite azurite = null!;
@@ -81,9 +82,9 @@ public sealed class SendingApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(MessageStatuses.Delivered, (await GetAsync("m-sms")).Status);
+        Assert.Equal(NotificationStatus.Delivered, (await GetAsync("m-sms")).Status);
         var mail = await GetAsync("m-mail");
-        Assert.Equal(MessageStatuses.PermanentFailure, mail.Status);
+        Assert.Equal(NotificationStatus.PermanentFailure, mail.Status);
         Assert.Equal("Bounced: no mailbox", mail.LastError);
         var steps = await CaseStepsAsync();
         Assert.Equal(2, steps.Count); // the repeat changed nothing
@@ -110,11 +111,11 @@ public sealed class SendingApiTests : IAsyncLifetime
         var stale = await PostSignedAsync(body, DateTimeOffset.UtcNow.AddMinutes(-10));
         Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
         Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(MessageStatuses.Sending, (await GetAsync("m-jp")).Status);
+        Assert.Equal(NotificationStatus.Sending, (await GetAsync("m-jp")).Status);
 
         var fresh = await PostSignedAsync(body, DateTimeOffset.UtcNow);
         Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
-        Assert.Equal(MessageStatuses.Delivered, (await GetAsync("m-jp")).Status);
+        Assert.Equal(NotificationStatus.Delivered, (await GetAsync("m-jp")).Status);
     }
 
     [Fact]
@@ -122,13 +123,13 @@ public sealed class SendingApiTests : IAsyncLifetime
     {
         var index = new SendIndex(storage);
         await index.RecordSmsRecipientAsync("+819012345678", Tenant, "R0042", "m-old", DateTimeOffset.UtcNow, CancellationToken.None);
-        await AddAsync(Message("m-queued", Channel.Sms, "+819012345678", "case-stop", "R0042") with { Status = MessageStatuses.Created });
+        await AddAsync(Message("m-queued", Channel.Sms, "+819012345678", "case-stop", "R0042") with { Status = NotificationStatus.Created });
         var body = """[{"id":"in1","topic":"t","subject":"/phonenumber/+18005550100","eventType":"Microsoft.Communication.SMSReceived","eventTime":"2099-01-01T00:00:00Z","data":{"messageId":"Incoming_1","from":"+819012345678","to":"+18005550100","message":"配信停止","receivedTimestamp":"2099-01-01T00:00:00Z"},"dataVersion":"1.0","metadataVersion":"1"}]""";
 
         var response = await http.PostAsync($"/api/events/acs?code={EventGridSecret}", Json(body));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(MessageStatuses.Cancelled, (await GetAsync("m-queued")).Status);
+        Assert.Equal(NotificationStatus.Cancelled, (await GetAsync("m-queued")).Status);
         var contact = Assert.Single(await new ResidentStore(storage).ContactsAsync(Tenant, "R0042", CancellationToken.None));
         Assert.Equal((Channel.Sms, false, "reply", "+819012345678"), (contact.Channel, contact.Consent, contact.Source, contact.Address));
     }
@@ -138,14 +139,14 @@ public sealed class SendingApiTests : IAsyncLifetime
     {
         await SendingAsync("m-news", Channel.Email, "hanako@example.jp", "op-1", "case-u", "R0007");
         await new SendIndex(storage).RecordMessageAsync("m-news", Tenant, CancellationToken.None);
-        await AddAsync(Message("m-next", Channel.Email, "hanako@example.jp", "case-u2", "R0007") with { Status = MessageStatuses.Created });
+        await AddAsync(Message("m-next", Channel.Email, "hanako@example.jp", "case-u2", "R0007") with { Status = NotificationStatus.Created });
 
         var page = await http.GetAsync("/api/unsubscribe/m-news");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();
         Assert.Contains("<form method=\"post\" action=\"m-news\">", html, StringComparison.Ordinal);
         Assert.Contains("配信を停止する / Unsubscribe", html, StringComparison.Ordinal);
-        Assert.Equal(MessageStatuses.Created, (await GetAsync("m-next")).Status);
+        Assert.Equal(NotificationStatus.Created, (await GetAsync("m-next")).Status);
         Assert.Empty(await new ResidentStore(storage).ContactsAsync(Tenant, "R0007", CancellationToken.None));
 
         var wrong = await http.PostAsync("/api/unsubscribe/m-news", new FormUrlEncodedContent([new("List-Unsubscribe", "Maybe")]));
@@ -157,7 +158,7 @@ public sealed class SendingApiTests : IAsyncLifetime
         var done = await http.PostAsync("/api/unsubscribe/m-news", new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]));
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Contains("配信を停止しました", await done.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(MessageStatuses.Cancelled, (await GetAsync("m-next")).Status);
+        Assert.Equal(NotificationStatus.Cancelled, (await GetAsync("m-next")).Status);
         var contact = Assert.Single(await new ResidentStore(storage).ContactsAsync(Tenant, "R0007", CancellationToken.None));
         Assert.Equal((Channel.Email, false, "unsubscribe", "hanako@example.jp"), (contact.Channel, contact.Consent, contact.Source, contact.Address));
     }
@@ -186,7 +187,7 @@ public sealed class SendingApiTests : IAsyncLifetime
         Subject = channel == Channel.Email ? "お知らせ" : null,
         Text = "福岡市からのお知らせ",
         TemplateVersion = "jidou-teate/1",
-        Status = MessageStatuses.Sending,
+        Status = NotificationStatus.Sending,
         CreatedAt = DateTimeOffset.UtcNow,
     };
 

@@ -13,7 +13,7 @@ namespace PushGov.Functions.Tests.Support;
 /// The real app in-process (TestServer) against the test run's Azurite. With <c>triggerHost</c> its local trigger host
 /// runs too, so a blob dropped into Azurite flows through the app exactly as in <c>./run.sh</c>.
 /// </summary>
-public sealed class PushGovApp(string connectionString, bool triggerHost, Action<IServiceCollection>? services = null, string? hostId = null, string? scriptRoot = null) : WebApplicationFactory<Program>
+public sealed class PushGovApp(string connectionString, bool triggerHost, Action<IServiceCollection>? services = null, string? hostId = null, string? scriptRoot = null, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public const string Pepper = "test-pepper-0123456789abcdef";
 
@@ -27,6 +27,11 @@ public sealed class PushGovApp(string connectionString, bool triggerHost, Action
         if (scriptRoot is not null)
         {
             builder.UseSetting("PushGov:TriggerHost:ScriptRoot", scriptRoot);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
         }
 
         if (services is not null)

@@ -98,7 +98,7 @@ public sealed class EventGridParserTests
         """;
 
     [Fact]
-    public void Sms_delivery_report_sample_is_read_with_its_tag_attempts_and_status()
+    public void Sms_delivery_report_sample_is_read_with_its_attempts_and_status()
     {
         var report = Assert.IsType<SmsDeliveryReport>(Assert.Single(EventGridParser.Parse(SmsDeliveryReport)));
 
@@ -106,7 +106,6 @@ public sealed class EventGridParserTests
         Assert.Equal("+15555555555", report.To);
         Assert.Equal("Delivered", report.DeliveryStatus);
         Assert.Equal("No error.", report.DeliveryStatusDetails);
-        Assert.Equal("Optional customer-tag set in the original message", report.Tag);
         var attempt = Assert.Single(report.DeliveryAttempts);
         Assert.Equal(1, attempt.SegmentsSucceeded);
         Assert.Equal(new DateTimeOffset(2020, 9, 18, 0, 22, 20, TimeSpan.Zero), report.EventTime);
@@ -141,7 +140,7 @@ public sealed class EventGridParserTests
         var sms = Assert.IsType<SmsReceived>(Assert.Single(EventGridParser.Parse(SmsReceived)));
 
         Assert.Equal("Great to connect with Azure Communication Services events", sms.Message);
-        Assert.Equal(1, sms.SegmentCount);
+        Assert.Equal(new DateTimeOffset(2020, 9, 18, 0, 27, 45, 320, TimeSpan.Zero), sms.ReceivedTimestamp);
         Assert.False(sms.IsOptOut);
     }
 
@@ -177,7 +176,7 @@ public sealed class EventGridParserTests
     [Fact]
     public void A_batch_of_mixed_events_keeps_their_order_and_unknown_types()
     {
-        var batch = "[" + SmsDeliveryReport.Trim()[1..^1] + ",{\"id\":\"x\",\"eventType\":\"Microsoft.Communication.EmailEngagementTrackingReportReceived\",\"data\":{}}," + SmsReceived.Trim()[1..^1] + "]";
+        var batch = "[" + SmsDeliveryReport.Trim()[1..^1] + ",{\"id\":\"x\",\"subject\":\"s\",\"eventType\":\"Microsoft.Communication.EmailEngagementTrackingReportReceived\",\"eventTime\":\"2026-11-24T00:00:00Z\",\"dataVersion\":\"1.0\",\"data\":{}}," + SmsReceived.Trim()[1..^1] + "]";
 
         var events = EventGridParser.Parse(batch);
 
@@ -186,6 +185,22 @@ public sealed class EventGridParserTests
             e => Assert.IsType<SmsDeliveryReport>(e),
             e => Assert.Equal("Microsoft.Communication.EmailEngagementTrackingReportReceived", Assert.IsType<UnknownEvent>(e).EventType),
             e => Assert.IsType<SmsReceived>(e));
+    }
+
+    [Fact]
+    public void Reports_without_optional_fields_are_read()
+    {
+        const string batch = """
+            [{"id":"e1","topic":"t","subject":"/phonenumber/+14255550123","eventType":"Microsoft.Communication.SMSDeliveryReportReceived","eventTime":"2099-01-01T00:00:00Z",
+              "data":{"messageId":"Outgoing_0001","from":"+18005550100","to":"+14255550123","deliveryStatus":"Delivered","deliveryStatusDetails":"No error.","deliveryAttempts":[],"tag":"m-sms"},"dataVersion":"1.0","metadataVersion":"1"},
+             {"id":"e2","topic":"t","subject":"sender/x","eventType":"Microsoft.Communication.EmailDeliveryReportReceived","eventTime":"2099-01-01T00:00:00Z",
+              "data":{"sender":"DoNotReply@x","recipient":"taro@example.jp","messageId":"6f0c0f7e-0000-8000-8000-000000000001","status":"Bounced","deliveryStatusDetails":{"statusMessage":"no mailbox"}},"dataVersion":"1.0","metadataVersion":"1"}]
+            """;
+
+        var events = EventGridParser.Parse(batch);
+
+        Assert.Equal("Delivered", Assert.IsType<SmsDeliveryReport>(events[0]).DeliveryStatus);
+        Assert.Equal("no mailbox", Assert.IsType<EmailDeliveryReport>(events[1]).StatusMessage);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Acs;
 using PushGov.Infrastructure.Letters;
@@ -19,13 +20,13 @@ public sealed class SendWorkerTests
         var jp = await h.AddAndSendAsync(SendingHarness.Message("m-jp", Channel.Sms, "+81 90-1234-5678"));
         var us = await h.AddAndSendAsync(SendingHarness.Message("m-us", Channel.Sms, "+14255550123"));
 
-        Assert.Equal(MessageStatuses.Sending, jp.Status);
+        Assert.Equal(NotificationStatus.Sending, jp.Status);
         Assert.Equal(DomesticSmsClient.ProviderName, jp.Provider);
         var domestic = Assert.Single(h.Domestic.Received);
         Assert.Equal("+819012345678", domestic.To);
         Assert.Equal(domestic.ProviderId, jp.ProviderMessageId);
 
-        Assert.Equal(MessageStatuses.Sending, us.Status);
+        Assert.Equal(NotificationStatus.Sending, us.Status);
         Assert.Equal(AcsSmsClient.ProviderName, us.Provider);
         var acs = Assert.Single(h.Acs.ReceivedSms);
         Assert.Equal("+14255550123", acs.To);
@@ -46,7 +47,7 @@ public sealed class SendWorkerTests
 
         var m = await h.AddAndSendAsync(SendingHarness.Message("m-sink", Channel.Sms, "+819012345678", tenant: SendingHarness.NotLive));
 
-        Assert.Equal(MessageStatuses.Delivered, m.Status);
+        Assert.Equal(NotificationStatus.Delivered, m.Status);
         Assert.Equal("dev-sink", m.Provider);
         Assert.Empty(h.Domestic.Received);
         Assert.Equal("m-sink", Assert.Single(await h.Sink.ListAsync(SendingHarness.NotLive, 10, CancellationToken.None)).MessageId);
@@ -59,7 +60,7 @@ public sealed class SendWorkerTests
 
         var m = await h.AddAndSendAsync(SendingHarness.Message("m-mail", Channel.Email, "taro@example.jp"));
 
-        Assert.Equal(MessageStatuses.Sending, m.Status);
+        Assert.Equal(NotificationStatus.Sending, m.Status);
         Assert.Equal(AcsEmailClient.ProviderName, m.Provider);
         var mail = Assert.Single(h.Acs.ReceivedEmails);
         Assert.Equal("<https://func-pushgov.example.jp/api/unsubscribe/m-mail>", mail.Headers["List-Unsubscribe"]);
@@ -75,7 +76,7 @@ public sealed class SendWorkerTests
 
         var m = await h.AddAndSendAsync(SendingHarness.Message("m-none", Channel.Email, "taro@example.jp", caseId: "case-none"));
 
-        Assert.Equal(MessageStatuses.PermanentFailure, m.Status);
+        Assert.Equal(NotificationStatus.PermanentFailure, m.Status);
         Assert.Equal("no provider configured for channel Email", m.LastError);
         Assert.Empty(await h.Sink.ListAsync(SendingHarness.Live, 10, CancellationToken.None));
         var step = Assert.Single(await h.CaseStepsAsync());
@@ -84,26 +85,26 @@ public sealed class SendWorkerTests
     }
 
     [Fact]
-    public async Task A_429_with_retry_after_holds_the_message_and_it_is_then_sent_once()
+    public async Task A_429_with_retry_after_holds_the_message_at_least_that_long_and_it_is_then_sent_once()
     {
         await using var h = await SendingHarness.StartAsync();
         h.Acs.Enqueue(FakeAnswer.Throttled("120"));
         var message = SendingHarness.Message("m-429", Channel.Sms, "+14255550123");
 
         var held = await h.AddAndSendAsync(message);
-        Assert.Equal(MessageStatuses.Created, held.Status);
-        Assert.Equal(h.Clock.GetUtcNow().AddSeconds(120), held.NotBefore);
+        Assert.Equal(NotificationStatus.Created, held.Status);
+        Assert.InRange(held.NotBefore!.Value, h.Clock.GetUtcNow().AddSeconds(120), h.Clock.GetUtcNow().AddSeconds(125));
 
         // Woken early (a repeated queue message): still held, nothing sent.
         h.Clock.Advance(TimeSpan.FromSeconds(60));
         await h.SendAsync(message);
         Assert.Single(h.Acs.ReceivedSms);
 
-        h.Clock.Advance(TimeSpan.FromSeconds(61));
+        h.Clock.Advance(held.NotBefore.Value - h.Clock.GetUtcNow());
         await h.SendAsync(message);
         var sent = await h.GetAsync(message);
 
-        Assert.Equal(MessageStatuses.Sending, sent.Status);
+        Assert.Equal(NotificationStatus.Sending, sent.Status);
         Assert.Equal(2, h.Acs.ReceivedSms.Count);
         Assert.Equal(1, h.Acs.DistinctAcceptedSms);
         Assert.Equal(1, sent.Attempts);
@@ -120,17 +121,54 @@ public sealed class SendWorkerTests
         var message = SendingHarness.Message("m-500", Channel.Sms, "+819012345678");
 
         var failed = await h.AddAndSendAsync(message);
-        Assert.Equal(MessageStatuses.TemporaryFailure, failed.Status);
-        Assert.NotNull(failed.NotBefore);
+        Assert.Equal(NotificationStatus.Created, failed.Status);
+        Assert.Equal(h.Clock.GetUtcNow(), failed.NotBefore); // the first retry at once
 
         h.Clock.Advance(failed.NotBefore!.Value - h.Clock.GetUtcNow());
         await h.SendAsync(message);
         var sent = await h.GetAsync(message);
 
-        Assert.Equal(MessageStatuses.Sending, sent.Status);
+        Assert.Equal(NotificationStatus.Sending, sent.Status);
         Assert.Equal(2, sent.Attempts);
         Assert.Equal([500, 202], h.Domestic.Received.Select(r => r.AnsweredStatus));
         Assert.Equal(1, h.Domestic.DistinctAccepted);
+    }
+
+    [Fact]
+    public async Task Server_errors_on_every_attempt_end_in_technical_failure_after_the_retry_policys_attempts()
+    {
+        await using var h = await SendingHarness.StartAsync();
+        var message = SendingHarness.Message("m-down", Channel.Sms, "+819012345678", caseId: "case-down");
+        for (var i = 0; i < RetryPolicy.Default.MaxAttempts; i++)
+        {
+            h.Domestic.Enqueue(FakeAnswer.ServerError);
+        }
+
+        var m = await h.AddAndSendAsync(message);
+        while (m.Status == NotificationStatus.Created)
+        {
+            h.Clock.Advance(m.NotBefore!.Value - h.Clock.GetUtcNow());
+            await h.SendAsync(message);
+            m = await h.GetAsync(message);
+        }
+
+        Assert.Equal(NotificationStatus.TechnicalFailure, m.Status);
+        Assert.Equal(RetryPolicy.Default.MaxAttempts, m.Attempts);
+        Assert.Equal(RetryPolicy.Default.MaxAttempts, h.Domestic.Received.Count);
+        var step = Assert.Single(await h.CaseStepsAsync());
+        Assert.Equal(new DeliveryReported("m-down", DeliveryState.Failed), step.Input);
+    }
+
+    [Fact]
+    public async Task A_temporary_failure_the_provider_reported_is_final_and_not_sent_again()
+    {
+        await using var h = await SendingHarness.StartAsync();
+        var message = SendingHarness.Message("m-expired", Channel.Sms, "+819012345678") with { Status = NotificationStatus.TemporaryFailure, ProviderMessageId = "dom-1" };
+
+        var m = await h.AddAndSendAsync(message);
+
+        Assert.Equal(NotificationStatus.TemporaryFailure, m.Status);
+        Assert.Empty(h.Domestic.Received);
     }
 
     [Fact]
@@ -141,7 +179,7 @@ public sealed class SendWorkerTests
 
         var m = await h.AddAndSendAsync(SendingHarness.Message("m-422", Channel.Sms, "+81312345678", caseId: "case-422"));
 
-        Assert.Equal(MessageStatuses.PermanentFailure, m.Status);
+        Assert.Equal(NotificationStatus.PermanentFailure, m.Status);
         Assert.Contains("HTTP 422", m.LastError, StringComparison.Ordinal);
         var step = Assert.Single(await h.CaseStepsAsync());
         Assert.Equal(new DeliveryReported("m-422", DeliveryState.Failed), step.Input);
@@ -172,7 +210,7 @@ public sealed class SendWorkerTests
 
         var held = await h.AddAndSendAsync(message);
         var eight = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.FromHours(9));
-        Assert.Equal(MessageStatuses.Created, held.Status);
+        Assert.Equal(NotificationStatus.Created, held.Status);
         Assert.Equal(eight, held.NotBefore);
         Assert.Empty(h.Domestic.Received);
 
@@ -182,7 +220,7 @@ public sealed class SendWorkerTests
 
         h.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
         await h.SendAsync(message);
-        Assert.Equal(MessageStatuses.Sending, (await h.GetAsync(message)).Status);
+        Assert.Equal(NotificationStatus.Sending, (await h.GetAsync(message)).Status);
         Assert.Single(h.Domestic.Received);
     }
 
@@ -193,7 +231,7 @@ public sealed class SendWorkerTests
 
         var m = await h.AddAndSendAsync(SendingHarness.Message("m-night-mail", Channel.Email, "taro@example.jp"));
 
-        Assert.Equal(MessageStatuses.Sending, m.Status);
+        Assert.Equal(NotificationStatus.Sending, m.Status);
     }
 
     [Fact]
@@ -206,7 +244,7 @@ public sealed class SendWorkerTests
             sent.Add(await h.AddAndSendAsync(SendingHarness.Message($"m-cap-{i}", Channel.Email, $"user{i}@example.jp")));
         }
 
-        Assert.Equal([MessageStatuses.Sending, MessageStatuses.Sending, MessageStatuses.Created], sent.Select(m => m.Status));
+        Assert.Equal([NotificationStatus.Sending, NotificationStatus.Sending, NotificationStatus.Created], sent.Select(m => m.Status));
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.FromHours(9)), sent[2].NotBefore);
         Assert.Equal(2, h.Acs.ReceivedEmails.Count);
     }
@@ -220,7 +258,7 @@ public sealed class SendWorkerTests
         var m = await h.AddAndSendAsync(letter);
         await h.SendAsync(letter);
 
-        Assert.Equal(MessageStatuses.Delivered, m.Status);
+        Assert.Equal(NotificationStatus.Delivered, m.Status);
         Assert.Equal(LetterSender.ProviderName, m.Provider);
         var day = new DateOnly(2026, 11, 24);
         var blobs = h.Storage.Container("letters").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{SendingHarness.Live}/2026-11-24/", CancellationToken.None);
@@ -236,8 +274,8 @@ public sealed class SendWorkerTests
         Assert.Equal(1, await batch.AssembleAsync(SendingHarness.Live, day, CancellationToken.None));
         var csv = (await h.Storage.Container("letters").GetBlobClient(LetterBatch.CsvName(SendingHarness.Live, day)).DownloadContentAsync()).Value.Content.ToArray();
         Assert.Equal(
-            "\uFEFFmessage_id,postal_code,address_1,address_2,address_3,name,body\r\n" +
-            "m-letter,〒810-8620,福岡県福岡市中央区天神1-8-1,,,山田　太郎　様,\"児童手当のお知らせ\r\n\r\n=申請は15日以内に。\"\r\n",
+            "\uFEFFmessage_id,postal_code,address_1,address_2,address_3,name,body,gaiji\r\n" +
+            "m-letter,〒810-8620,福岡県福岡市中央区天神1-8-1,,,山田　太郎　様,\"児童手当のお知らせ\r\n\r\n=申請は15日以内に。\",\r\n",
             System.Text.Encoding.UTF8.GetString(csv));
 
         // Again: the same file.
@@ -260,7 +298,7 @@ public sealed class SendWorkerTests
         await h.SendAsync(message);
 
         var sent = await h.GetAsync(message);
-        Assert.Equal(MessageStatuses.Sending, sent.Status);
+        Assert.Equal(NotificationStatus.Sending, sent.Status);
         Assert.Equal(h.Clock.GetUtcNow(), sent.FirstAttemptAt);
         Assert.NotEqual(h.Acs.ReceivedSms[0].RepeatabilityFirstSent, h.Acs.ReceivedSms[1].RepeatabilityFirstSent);
     }

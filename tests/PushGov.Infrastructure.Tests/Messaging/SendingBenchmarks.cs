@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Pacing;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Testing;
@@ -111,7 +112,7 @@ public sealed class SendingBenchmarks(ITestOutputHelper output)
 
             await h.SendAsync(m);
             var row = await h.GetAsync(m);
-            if (row.Status == MessageStatuses.Sending)
+            if (row.Status == NotificationStatus.Sending)
             {
                 sentAt.Add(h.Clock.GetUtcNow().ToUnixTimeMilliseconds());
             }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
 using PushGov.Infrastructure.Acs;
@@ -119,7 +120,7 @@ public sealed class SendingHarness : IAsyncDisposable
             ? "〒810-8620\n福岡県福岡市中央区天神1-8-1\n山田　太郎　様\n\n児童手当のお知らせ\n\n=申請は15日以内に。"
             : "福岡市: 児童手当の申請ができます。",
         TemplateVersion = "jidou-teate/1",
-        Status = MessageStatuses.Created,
+        Status = NotificationStatus.Created,
         CreatedAt = DateTimeOffset.UnixEpoch,
     };
 

@@ -10,7 +10,7 @@ public sealed class RetryPolicyTests
     [Fact]
     public void Accepted_stops_in_sending()
     {
-        var decision = Policy.Next(SendResult.Accepted("x"), 1, new Random(1));
+        var decision = Policy.Next(SendResult.Accepted("x"), 1, "m-1");
 
         Assert.False(decision.Retry);
         Assert.Equal(NotificationStatus.Sending, decision.Status);
@@ -19,7 +19,7 @@ public sealed class RetryPolicyTests
     [Fact]
     public void Permanent_failure_stops_at_once_even_on_the_first_attempt()
     {
-        var decision = Policy.Next(new SendResult(SendOutcome.PermanentFailure, Detail: "acs-sms: HTTP 400"), 1, new Random(1));
+        var decision = Policy.Next(new SendResult(SendOutcome.PermanentFailure, Detail: "acs-sms: HTTP 400"), 1, "m-1");
 
         Assert.False(decision.Retry);
         Assert.Equal(NotificationStatus.PermanentFailure, decision.Status);
@@ -29,7 +29,7 @@ public sealed class RetryPolicyTests
     [Fact]
     public void First_transient_failure_is_retried_immediately()
     {
-        var decision = Policy.Next(new SendResult(SendOutcome.TransientFailure), 1, new Random(1));
+        var decision = Policy.Next(new SendResult(SendOutcome.TransientFailure), 1, "m-1");
 
         Assert.True(decision.Retry);
         Assert.Equal(TimeSpan.Zero, decision.Delay);
@@ -45,7 +45,7 @@ public sealed class RetryPolicyTests
     {
         for (var seed = 0; seed < 50; seed++)
         {
-            var decision = Policy.Next(new SendResult(SendOutcome.TransientFailure), attempt, new Random(seed));
+            var decision = Policy.Next(new SendResult(SendOutcome.TransientFailure), attempt, $"m-{seed}");
 
             Assert.True(decision.Retry);
             Assert.InRange(decision.Delay, TimeSpan.FromSeconds(ceilingSeconds / 2.0), TimeSpan.FromSeconds(ceilingSeconds));
@@ -57,18 +57,29 @@ public sealed class RetryPolicyTests
     {
         var policy = Policy with { MaxAttempts = 40 };
 
-        var decision = policy.Next(new SendResult(SendOutcome.TransientFailure), 30, new Random(3));
+        var decision = policy.Next(new SendResult(SendOutcome.TransientFailure), 30, "m-3");
 
         Assert.InRange(decision.Delay, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10));
     }
 
     [Fact]
-    public void The_same_seed_gives_the_same_delay()
+    public void The_same_message_and_attempt_give_the_same_delay_and_other_messages_spread_out()
     {
-        var a = Policy.Next(new SendResult(SendOutcome.TransientFailure), 4, new Random(42));
-        var b = Policy.Next(new SendResult(SendOutcome.TransientFailure), 4, new Random(42));
+        var a = Policy.Next(new SendResult(SendOutcome.TransientFailure), 4, "m-42");
+        var b = Policy.Next(new SendResult(SendOutcome.TransientFailure), 4, "m-42");
+        var others = Enumerable.Range(0, 50).Select(i => Policy.Next(new SendResult(SendOutcome.TransientFailure), 4, $"m-{i}").Delay).Distinct().Count();
 
         Assert.Equal(a.Delay, b.Delay);
+        Assert.True(others > 40, $"only {others} distinct delays for 50 messages");
+    }
+
+    [Fact]
+    public void The_jitter_is_a_stable_hash_the_same_in_every_process()
+    {
+        // From XxHash3 of "m-42#4": a fixed value on every machine and run (string.GetHashCode would change per process).
+        var decision = Policy.Next(new SendResult(SendOutcome.TransientFailure), 4, "m-42");
+
+        Assert.Equal(TimeSpan.FromTicks(170_338_077), decision.Delay);
     }
 
     [Fact]
@@ -76,7 +87,7 @@ public sealed class RetryPolicyTests
     {
         for (var seed = 0; seed < 50; seed++)
         {
-            var decision = Policy.Next(new SendResult(SendOutcome.Throttled, RetryAfter: TimeSpan.FromSeconds(20)), 1, new Random(seed));
+            var decision = Policy.Next(new SendResult(SendOutcome.Throttled, RetryAfter: TimeSpan.FromSeconds(20)), 1, $"m-{seed}");
 
             Assert.True(decision.Retry);
             Assert.InRange(decision.Delay, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(24));
@@ -86,20 +97,27 @@ public sealed class RetryPolicyTests
     [Fact]
     public void Throttled_without_retry_after_waits_the_default()
     {
-        var decision = Policy.Next(new SendResult(SendOutcome.Throttled), 2, new Random(1));
+        var decision = Policy.Next(new SendResult(SendOutcome.Throttled), 2, "m-1");
 
         Assert.InRange(decision.Delay, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(35));
     }
 
-    [Theory]
-    [InlineData(SendOutcome.TransientFailure)]
-    [InlineData(SendOutcome.Throttled)]
-    public void Retries_end_in_technical_failure_when_the_attempts_are_used_up(SendOutcome outcome)
+    [Fact]
+    public void Retries_end_in_technical_failure_when_the_attempts_are_used_up()
     {
-        var decision = Policy.Next(new SendResult(outcome), 6, new Random(1));
+        var decision = Policy.Next(new SendResult(SendOutcome.TransientFailure, Detail: "acs-sms: HTTP 503"), 6, "m-1");
 
         Assert.False(decision.Retry);
         Assert.Equal(NotificationStatus.TechnicalFailure, decision.Status);
+        Assert.Equal("gave up after 6 attempts: acs-sms: HTTP 503", decision.Reason);
+    }
+
+    [Fact]
+    public void A_throttled_attempt_uses_up_no_attempt()
+    {
+        var decision = Policy.Next(new SendResult(SendOutcome.Throttled, RetryAfter: TimeSpan.FromSeconds(20)), 6, "m-1");
+
+        Assert.True(decision.Retry);
     }
 }
 
@@ -145,15 +163,37 @@ public sealed class ProviderStatusMapTests
     }
 
     [Fact]
-    public void Failed_statuses_are_all_completed_and_wire_names_round_trip()
+    public void Every_status_is_either_in_flight_or_final_and_only_created_may_still_be_sent()
     {
-        Assert.Subset(new HashSet<NotificationStatus>(NotificationStatuses.Completed), new HashSet<NotificationStatus>(NotificationStatuses.Failed));
+        Assert.All(Enum.GetValues<NotificationStatus>(), s => Assert.NotEqual(s.IsInFlight(), s.IsFinal()));
+        Assert.Equal([NotificationStatus.Created], Enum.GetValues<NotificationStatus>().Where(s => s.CanSend()));
+    }
+
+    [Fact]
+    public void Temporary_failure_is_failed_and_final_as_in_govuk_notify()
+    {
+        Assert.True(NotificationStatus.TemporaryFailure.IsFailed());
+        Assert.True(NotificationStatus.TemporaryFailure.IsFinal());
+        Assert.False(NotificationStatus.TemporaryFailure.CanSend());
+    }
+
+    [Fact]
+    public void A_stored_status_that_is_no_wire_name_is_refused()
+    {
+        Assert.Equal(NotificationStatus.PermanentFailure, NotificationStatuses.ParseWireName("permanent-failure"));
+        Assert.Throws<FormatException>(() => NotificationStatuses.ParseWireName("temporary_failure"));
+    }
+
+    [Fact]
+    public void Failed_statuses_are_all_final_and_wire_names_round_trip()
+    {
+        Assert.Subset(new HashSet<NotificationStatus>(NotificationStatuses.Final), new HashSet<NotificationStatus>(NotificationStatuses.Failed));
         Assert.Equal("temporary-failure", NotificationStatus.TemporaryFailure.ToWireName());
         Assert.All(Enum.GetValues<NotificationStatus>(), s =>
         {
             Assert.True(NotificationStatuses.TryParseWireName(s.ToWireName(), out var back));
             Assert.Equal(s, back);
         });
-        Assert.False(NotificationStatus.Sending.IsCompleted());
+        Assert.False(NotificationStatus.Sending.IsFinal());
     }
 }

@@ -28,7 +28,12 @@ public enum NotificationStatus
     Cancelled,
 }
 
-/// <summary>Named groups of statuses and their wire names ("temporary-failure", …).</summary>
+/// <summary>
+/// Named groups of statuses and their wire names ("temporary-failure", …). Like GOV.UK Notify, every failure is final:
+/// temporary-failure is the provider's verdict (phone off until the carrier gave up, mailbox full), not a retry of
+/// ours. A send that is to be tried again stays <see cref="NotificationStatus.Created"/> with a later NotBefore
+/// (<see cref="RetryPolicy"/>). Code uses the enum; only the storage and API edges use the wire names.
+/// </summary>
 public static class NotificationStatuses
 {
     /// <summary>Failed, in any way: what a fallback to another channel or to staff looks at.</summary>
@@ -40,7 +45,7 @@ public static class NotificationStatuses
     };
 
     /// <summary>Nothing more will happen to the message: a report arriving later for it is recorded but changes nothing.</summary>
-    public static readonly IReadOnlySet<NotificationStatus> Completed = new HashSet<NotificationStatus>
+    public static readonly IReadOnlySet<NotificationStatus> Final = new HashSet<NotificationStatus>
     {
         NotificationStatus.Delivered,
         NotificationStatus.TemporaryFailure,
@@ -58,7 +63,12 @@ public static class NotificationStatuses
 
     public static bool IsFailed(this NotificationStatus status) => Failed.Contains(status);
 
-    public static bool IsCompleted(this NotificationStatus status) => Completed.Contains(status);
+    public static bool IsFinal(this NotificationStatus status) => Final.Contains(status);
+
+    public static bool IsInFlight(this NotificationStatus status) => InFlight.Contains(status);
+
+    /// <summary>Not yet accepted by a provider: the sender may (still) send it, and withdrawing consent cancels it.</summary>
+    public static bool CanSend(this NotificationStatus status) => status == NotificationStatus.Created;
 
     /// <summary>The wire name: <c>created</c>, <c>sending</c>, <c>delivered</c>, <c>temporary-failure</c>, <c>permanent-failure</c>, <c>technical-failure</c>, <c>cancelled</c>.</summary>
     public static string ToWireName(this NotificationStatus status) => status switch
@@ -87,4 +97,8 @@ public static class NotificationStatuses
         status = default;
         return false;
     }
+
+    /// <summary>The status a stored wire name stands for; a name no status has is corrupt data.</summary>
+    public static NotificationStatus ParseWireName(string? value) =>
+        TryParseWireName(value, out var status) ? status : throw new FormatException($"'{value}' is not a message status.");
 }

@@ -23,6 +23,9 @@ public enum ProviderAnswerSource
 
     /// <summary>PushGov's domestic SMS provider contract: <c>status</c> in a delivery callback.</summary>
     DomesticSmsCallback,
+
+    /// <summary>LINE Messaging API push (POST /v2/bot/message/push): the HTTP status. LINE has no delivery report.</summary>
+    LinePush,
 }
 
 /// <summary>
@@ -99,6 +102,18 @@ public static class ProviderStatusMap
         new(ProviderAnswerSource.DomesticSmsCallback, "undeliverable", NotificationStatus.PermanentFailure, "no such subscriber, or SMS refused by the recipient's settings (迷惑SMS拒否)"),
         new(ProviderAnswerSource.DomesticSmsCallback, "rejected", NotificationStatus.PermanentFailure, "the aggregator refused the destination"),
         new(ProviderAnswerSource.DomesticSmsCallback, "failed", NotificationStatus.TechnicalFailure, "aggregator or carrier system error"),
+
+        // ── LINE Messaging API push (docs: developers.line.biz/en/reference/messaging-api/#send-push-message and
+        //    /docs/messaging-api/retrying-api-request). Push has no delivery report: a 200 is as far as we can know.
+        new(ProviderAnswerSource.LinePush, "200", NotificationStatus.Delivered, "taken by LINE and delivered to the user's chat (no delivery report exists; a user who blocked the account is not told apart)"),
+        new(ProviderAnswerSource.LinePush, "409", NotificationStatus.Delivered, "X-Line-Retry-Key already accepted: the first attempt went out (x-line-accepted-request-id names it); not sent again"),
+        new(ProviderAnswerSource.LinePush, "400", NotificationStatus.PermanentFailure, "invalid request or user id: not retried, the case falls to another channel or staff"),
+        new(ProviderAnswerSource.LinePush, "401", NotificationStatus.TechnicalFailure, "wrong or expired channel access token: configuration"),
+        new(ProviderAnswerSource.LinePush, "403", NotificationStatus.TechnicalFailure, "the channel may not use this API (plan or permission)"),
+        new(ProviderAnswerSource.LinePush, "429", NotificationStatus.Created, "rate limit (per channel): retry after a short jittered wait with the same retry key"),
+        new(ProviderAnswerSource.LinePush, "monthly-limit", NotificationStatus.PermanentFailure, "429 'You have reached your monthly limit.': LINE is not used for the tenant until the quota resets"),
+        new(ProviderAnswerSource.LinePush, "5xx", NotificationStatus.Created, "LINE error: retry with backoff and the same retry key (it may have been sent)"),
+        new(ProviderAnswerSource.LinePush, "timeout", NotificationStatus.Created, "no answer: retry with the same retry key; a 409 then means it was sent"),
     ];
 
     /// <summary>Every row, for documentation and tests.</summary>

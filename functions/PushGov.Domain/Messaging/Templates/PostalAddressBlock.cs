@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace PushGov.Domain.Messaging.Templates;
@@ -54,6 +55,28 @@ public static class PostalAddressBlock
         return block.ToString();
     }
 
+    /// <summary>
+    /// The last place at or before <paramref name="at"/> between two text elements, so a surrogate pair (𠮷), an
+    /// ideographic variation sequence (葛󠄀) or a letter with its combining mark is never split across lines; the end of
+    /// the first element when that one alone is longer.
+    /// </summary>
+    private static int Boundary(string text, int at)
+    {
+        var boundary = 0;
+        while (boundary < text.Length)
+        {
+            var next = boundary + StringInfo.GetNextTextElementLength(text, boundary);
+            if (next > at)
+            {
+                return boundary > 0 ? boundary : next;
+            }
+
+            boundary = next;
+        }
+
+        return boundary;
+    }
+
     private static IEnumerable<string> Wrap(string text, int width)
     {
         foreach (var paragraph in text.Split('\n'))
@@ -63,11 +86,7 @@ public static class PostalAddressBlock
             {
                 // Prefer to break after a space so building names stay whole.
                 var cut = rest.LastIndexOfAny([' ', IdeographicSpace], width);
-                cut = cut <= 0 ? width : cut + 1;
-                if (char.IsHighSurrogate(rest[cut - 1]))
-                {
-                    cut--;
-                }
+                cut = cut <= 0 ? Boundary(rest, width) : cut + 1;
 
                 yield return rest[..cut].TrimEnd();
                 rest = rest[cut..].TrimStart();

@@ -13,8 +13,8 @@ namespace PushGov.Domain.Messaging.Templates;
 /// The message templates of every service, per channel and language, loaded from YAML files a municipality
 /// can edit (one file per service; the format is described in <c>Messaging/Templates/README.md</c>).
 /// Loading validates every template: it parses, names only known fields, SMS templates name no personal
-/// field and stay within the SMS limit with worst-case values (<see cref="TemplateLimits"/>), e-mail
-/// templates show the unsubscribe link. A catalog is immutable and safe to share between threads.
+/// field and stay within the SMS limit with worst-case values (<see cref="TemplateLimits"/>), LINE templates
+/// likewise within LINE's text limit with a button label LINE accepts, e-mail templates show the unsubscribe link. A catalog is immutable and safe to share between threads.
 /// </summary>
 public sealed class TemplateCatalog
 {
@@ -206,6 +206,10 @@ public sealed class TemplateCatalog
         public string? EmailHtml { get; set; }
 
         public string? Letter { get; set; }
+
+        public string? Line { get; set; }
+
+        public string? LineButton { get; set; }
     }
 
     private sealed class ServiceTemplates(string serviceId, Dictionary<string, string> names, Dictionary<string, LanguageTemplates> languages)
@@ -262,13 +266,14 @@ public sealed class TemplateCatalog
         }
     }
 
-    private sealed class LanguageTemplates(ChannelTemplate sms, ChannelTemplate email, ChannelTemplate post)
+    private sealed class LanguageTemplates(ChannelTemplate sms, ChannelTemplate email, ChannelTemplate post, ChannelTemplate line)
     {
         public ChannelTemplate For(Channel channel) => channel switch
         {
             Channel.Sms => sms,
             Channel.Email => email,
             Channel.Post => post,
+            Channel.Line => line,
             _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "Unknown channel."),
         };
 
@@ -283,10 +288,14 @@ public sealed class TemplateCatalog
             var email = new ChannelTemplate(service, Channel.Email, language, Required(file.Subject, "subject"), Required(file.EmailText, "email_text"), file.EmailHtml);
             var post = new ChannelTemplate(service, Channel.Post, language, file.Subject, Required(file.Letter, "letter"), null);
 
+            // LINE: the text message, and the label of the card's button that opens the case page (the "subject" slot).
+            var line = new ChannelTemplate(service, Channel.Line, language, Required(file.LineButton, "line_button"), Required(file.Line, "line"), null);
+
             sms.Validate(limits, longestServiceName);
             email.Validate(limits, longestServiceName);
             post.Validate(limits, longestServiceName);
-            return new LanguageTemplates(sms, email, post);
+            line.Validate(limits, longestServiceName);
+            return new LanguageTemplates(sms, email, post, line);
         }
     }
 
@@ -327,9 +336,9 @@ public sealed class TemplateCatalog
 
         public void Validate(TemplateLimits limits, string longestServiceName)
         {
-            if (channel == Channel.Sms && Fields.FirstOrDefault(TemplateFields.NotInSms.Contains) is { } personal)
+            if (channel is Channel.Sms or Channel.Line && Fields.FirstOrDefault(TemplateFields.NotInSms.Contains) is { } personal)
             {
-                throw new TemplateLoadException($"Template {Id} names {personal}: an SMS carries no personal detail beyond the first name.");
+                throw new TemplateLoadException($"Template {Id} names {personal}: {(channel == Channel.Sms ? "an SMS" : "a LINE message")} carries no personal detail beyond the first name.");
             }
 
             if (channel == Channel.Email)
@@ -358,6 +367,19 @@ public sealed class TemplateCatalog
                 var count = rendered.Sms.Value;
                 throw new TemplateLoadException(
                     $"Template {Id} can exceed the SMS limit: with worst-case values it is {count.Units} {(count.Encoding == SmsEncoding.Gsm7 ? "septets" : "characters")} in {count.Parts} parts (limit {limits.MaxSmsCharacters} characters, {limits.MaxSmsParts} parts).");
+            }
+
+            if (channel == Channel.Line)
+            {
+                if (rendered.Text.Length > limits.MaxLineCharacters)
+                {
+                    throw new TemplateLoadException($"Template {Id} can exceed the LINE limit: with worst-case values it is {rendered.Text.Length} characters (limit {limits.MaxLineCharacters}).");
+                }
+
+                if (rendered.Subject is not { Length: > 0 } label || label.Length > TemplateLimits.MaxLineButtonLabel)
+                {
+                    throw new TemplateLoadException($"Template {Id}: line_button must render to 1 to {TemplateLimits.MaxLineButtonLabel} characters (LINE's limit for an action label).");
+                }
             }
         }
 
@@ -410,6 +432,14 @@ public sealed class TemplateCatalog
 
                     return new RenderedMessage(null, body, null, language, Version, count);
 
+                case Channel.Line:
+                    if (limits is not null && body.Length > limits.MaxLineCharacters)
+                    {
+                        throw new TemplateRenderException(Id, $"the LINE message is {body.Length} characters, over the limit of {limits.MaxLineCharacters}.");
+                    }
+
+                    return new RenderedMessage(subjectText, body, null, language, Version);
+
                 case Channel.Email:
                     return new RenderedMessage(subjectText, body, HtmlEmail.Document(language, subjectText, HtmlBody(values)), language, Version);
 
@@ -451,7 +481,7 @@ public sealed class TemplateCatalog
         private DateOnly LongestDate() =>
             Enumerable.Range(1, 12)
                 .Select(month => new DateOnly(2028, month, 28))
-                .MaxBy(d => TemplateFields.FormatDate(d, language).Length + WarekiFormatter.Format(d).Length);
+                .MaxBy(d => TemplateFields.FormatDate(d, language).Length + Drops.JapaneseDate.FormatWareki(d).Length);
 
         private TemplateModel WorstCase(TemplateLimits limits, string longestServiceName)
         {

@@ -45,7 +45,7 @@ public static class TemplateFields
         ServiceName => NonEmpty(model.ServiceName) ?? catalogServiceName,
         Municipality => NonEmpty(model.Municipality),
         Deadline => model.Deadline is { } d ? FormatDate(d, language) : null,
-        DeadlineWareki => model.Deadline is { } d ? WarekiFormatter.Format(d) : null,
+        DeadlineWareki => model.Deadline is { } d ? Drops.JapaneseDate.FormatWareki(d) : null,
         Amount => model.AmountYen is { } a ? FormatYen(a, language) : null,
         PortalUrl => Link(model.PortalUrl, field),
         Counter => NonEmpty(model.Counter),

@@ -44,8 +44,8 @@ public sealed record TemplateModel
 }
 
 /// <summary>A message rendered from a template, ready to become an <see cref="OutgoingMessage"/>.</summary>
-/// <param name="Subject">E-mail subject or letter title; null for SMS.</param>
-/// <param name="Text">Plain text: the SMS body, the e-mail text part, or the letter (address block first).</param>
+/// <param name="Subject">E-mail subject, letter title, or the label of a LINE message's button; null for SMS.</param>
+/// <param name="Text">Plain text: the SMS body, the e-mail text part, the LINE text message, or the letter (address block first).</param>
 /// <param name="Html">The HTML e-mail part; null for SMS and letters.</param>
 /// <param name="Language">The language actually used after the fallback chain (BCP 47).</param>
 /// <param name="TemplateVersion">Template id and content hash, e.g. <c>jidou-teate/sms/ja@1a2b3c4d</c>.</param>
@@ -78,6 +78,21 @@ public sealed record TemplateLimits
     public int MaxSmsCharacters { get; init; } = SmsFragments.MaxJapaneseCharacters;
 
     public int MaxSmsParts { get; init; } = SmsFragments.MaxJapaneseCharacters / SmsFragments.Ucs2PerPart;
+
+    /// <summary>A LINE text message: 5,000 characters at most (LINE's limit; ours are far shorter). Counted in UTF-16 units, which is never fewer.</summary>
+    public int MaxLineCharacters
+    {
+        get => maxLineCharacters;
+        init => maxLineCharacters = Math.Min(value, LineTextLimit);
+    }
+
+    private readonly int maxLineCharacters = LineTextLimit;
+
+    /// <summary>LINE's limit for a text message.</summary>
+    public const int LineTextLimit = 5000;
+
+    /// <summary>LINE's limit for the label of an action (the button of the card).</summary>
+    public const int MaxLineButtonLabel = 20;
 
     internal bool Allows(SmsCount count) =>
         count.Parts <= MaxSmsParts && (count.Encoding != SmsEncoding.Ucs2 || count.Units <= MaxSmsCharacters);

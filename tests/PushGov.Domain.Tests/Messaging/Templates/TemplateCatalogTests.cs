@@ -13,7 +13,7 @@ public class TemplateCatalogTests
         "hisaisha-saiken", "hikazei-kyufukin", "tennyu-guide",
     ];
 
-    private static readonly Channel[] Channels = [Channel.Sms, Channel.Email, Channel.Post];
+    private static readonly Channel[] Channels = [Channel.Sms, Channel.Email, Channel.Post, Channel.Line];
 
     internal static TemplateModel FullModel(string firstName = "花子") => new()
     {
@@ -90,6 +90,14 @@ public class TemplateCatalogTests
                 Assert.Contains("https://portal.example.jp/unsubscribe/abc", message.Text, StringComparison.Ordinal);
                 Assert.Contains("<a href=\"https://portal.example.jp/unsubscribe/abc\">", message.Html, StringComparison.Ordinal);
                 Assert.Contains($"<html lang=\"{language}\">", message.Html, StringComparison.Ordinal);
+                break;
+            case Channel.Line:
+                Assert.Null(message.Html);
+                Assert.InRange(message.Subject?.Length ?? 0, 1, TemplateLimits.MaxLineButtonLabel);
+                Assert.Contains("花子", message.Text, StringComparison.Ordinal);
+                Assert.DoesNotContain("山田", message.Text, StringComparison.Ordinal);
+                Assert.DoesNotContain("15,000", message.Text, StringComparison.Ordinal);
+                Assert.InRange(message.Text.Length, 1, 300);
                 break;
             case Channel.Post:
                 Assert.StartsWith("〒810-8620\n福岡県福岡市中央区天神1-8-1\n山田　花子　様\n\n", message.Text, StringComparison.Ordinal);

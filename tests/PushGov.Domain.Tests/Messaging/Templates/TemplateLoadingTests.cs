@@ -11,6 +11,8 @@ public class TemplateLoadingTests
         string sms = "{{ first_name }}さん　{{ service_name }}のお知らせ {{ case_url }}",
         string emailText = "{{ first_name }} 様\n\n{{ service_name }}のお知らせです。\n\n" + UnsubscribeLine,
         string? emailHtml = null,
+        string line = "{{ first_name }}さん　{{ service_name }}のお知らせです。",
+        string lineButton = "詳しく見る",
         string language = "ja",
         string service = "test-service",
         string name = "テスト給付") =>
@@ -24,6 +26,10 @@ public class TemplateLoadingTests
               {Indent("{{ service_name }}のお知らせ")}
             sms: |-
               {Indent(sms)}
+            line: |-
+              {Indent(line)}
+            line_button: |-
+              {Indent(lineButton)}
             email_text: |-
               {Indent(emailText)}
         {(emailHtml is null ? string.Empty : $"    email_html: |-\n      {Indent(emailHtml)}\n")}    letter: |-
@@ -122,6 +128,54 @@ public class TemplateLoadingTests
         var error = Assert.Throws<TemplateLoadException>(() => Load(ServiceFile(emailText: "{{ first_name }} 様")));
 
         Assert.Equal("Template test-service/email/ja must show unsubscribe_url in every e-mail body.", error.Message);
+    }
+
+    [Fact]
+    public void A_line_template_that_can_exceed_lines_5000_characters_is_refused_at_load()
+    {
+        // 4,983 characters with a short name ("花子さん" + 4,979), 5,001 with a 20-character one.
+        var line = "{{ first_name }}さん" + new string('お', 4979);
+
+        var error = Assert.Throws<TemplateLoadException>(() => Load(ServiceFile(line: line)));
+
+        Assert.Equal("Template test-service/line/ja can exceed the LINE limit: with worst-case values it is 5001 characters (limit 5000).", error.Message);
+    }
+
+    [Theory]
+    [InlineData("family_name")]
+    [InlineData("amount")]
+    public void A_line_template_naming_a_personal_field_is_refused(string field)
+    {
+        var error = Assert.Throws<TemplateLoadException>(() => Load(ServiceFile(line: $"{{{{ first_name }}}}さん {{{{ {field} }}}}")));
+
+        Assert.Equal($"Template test-service/line/ja names {field}: a LINE message carries no personal detail beyond the first name.", error.Message);
+    }
+
+    [Fact]
+    public void A_line_button_label_longer_than_lines_20_characters_is_refused()
+    {
+        var error = Assert.Throws<TemplateLoadException>(() => Load(ServiceFile(lineButton: new string('あ', 21))));
+
+        Assert.Contains("line_button must render to 1 to 20 characters", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_language_without_a_line_template_is_refused()
+    {
+        var yaml = ServiceFile().Replace("    line: |-", "    linee: |-", StringComparison.Ordinal);
+
+        Assert.Throws<TemplateLoadException>(() => Load(yaml));
+    }
+
+    [Fact]
+    public void A_line_message_renders_its_text_and_the_button_label_as_subject()
+    {
+        var rendered = Load(ServiceFile()).Render("test-service", Channel.Line, "ja", TemplateCatalogTests.FullModel());
+
+        Assert.Equal("花子さん　テスト給付のお知らせです。", rendered.Text);
+        Assert.Equal("詳しく見る", rendered.Subject);
+        Assert.Null(rendered.Html);
+        Assert.StartsWith("test-service/line/ja@", rendered.TemplateVersion, StringComparison.Ordinal);
     }
 
     [Fact]

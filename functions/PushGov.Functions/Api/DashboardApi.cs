@@ -1,0 +1,72 @@
+using PushGov.Functions.Contract;
+using PushGov.Infrastructure.Reporting;
+
+namespace PushGov.Functions.Api;
+
+/// <summary>
+/// What PushGov did for a tenant, for the staff dashboard (counts only) and the drops page:
+/// <code>
+/// GET /api/tenants/{tenant}/dashboard?from&amp;to   drops, life events, cases, messages, take-up funnel, post-only share
+/// GET /api/tenants/{tenant}/drops?from&amp;to       drops received, newest first, each with its report's figures
+/// </code>
+/// <c>from</c>/<c>to</c> are days in Asia/Tokyo, both included (default: today; at most 400 days).
+/// </summary>
+public static class DashboardApi
+{
+    public sealed record DropListing(DateOnly From, DateOnly To, IReadOnlyList<DropSummary> Drops);
+
+    internal static async Task<IResult> DashboardAsync(string tenant, Dashboard dashboard, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (start, end, problem) = Range(http, ApiContract.Dashboard, clock);
+        if (problem is not null)
+        {
+            return Problems.Result(problem);
+        }
+
+        var report = await dashboard.ReadAsync(tenant, start, end, ct);
+        AuditApi.Note(http, detail: $"from={start:yyyy-MM-dd} to={end:yyyy-MM-dd} drops={report.Drops.Count}");
+        return Results.Ok(report);
+    }
+
+    internal static async Task<IResult> DropsAsync(string tenant, DropList drops, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (start, end, problem) = Range(http, ApiContract.ListDrops, clock);
+        if (problem is not null)
+        {
+            return Problems.Result(problem);
+        }
+
+        var list = await drops.ListAsync(tenant, Dashboard.StartOf(start), Dashboard.StartOf(end.AddDays(1)), ct);
+        AuditApi.Note(http, detail: $"count={list.Count}");
+        return Results.Ok(new DropListing(start, end, list));
+    }
+
+    /// <summary>The days asked for (from/to as the operation describes them), or the 400 saying what was wrong.</summary>
+    private static (DateOnly From, DateOnly To, ApiProblem? Problem) Range(HttpContext http, ApiOperation op, TimeProvider clock)
+    {
+        var query = Problems.Query(http, op);
+        var (from, to) = (query.Date("from"), query.Date("to"));
+        if (query.Problem is { } invalid)
+        {
+            return (default, default, invalid);
+        }
+
+        var end = to ?? Dashboard.Today(clock);
+        var start = from ?? end;
+        return start > end || end.DayNumber - start.DayNumber >= Dashboard.MaxDays
+            ? (default, default, ApiProblem.Invalid(("from", $"'from' must be on or before 'to', and a range covers at most {Dashboard.MaxDays} days.")))
+            : (start, end, null);
+    }
+}
+
+/// <summary>The staff dashboard's figures and the drops list as HTTP functions.</summary>
+public sealed class DashboardFunctions(ApiGate gate, Dashboard dashboard, DropList drops, TimeProvider clock)
+{
+    [Function("GetDashboard")]
+    public Task<IResult> GetDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/dashboard")] HttpRequest req, string tenant) =>
+        gate.RunAsync(req, ApiContract.Dashboard, new { tenant }, (http, ct) => DashboardApi.DashboardAsync(tenant, dashboard, clock, http, ct));
+
+    [Function("ListDrops")]
+    public Task<IResult> ListDrops([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/drops")] HttpRequest req, string tenant) =>
+        gate.RunAsync(req, ApiContract.ListDrops, new { tenant }, (http, ct) => DashboardApi.DropsAsync(tenant, drops, clock, http, ct));
+}

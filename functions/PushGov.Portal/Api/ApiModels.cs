@@ -1,0 +1,77 @@
+namespace PushGov.Portal.Api;
+
+// The shapes of PushGov's API answers as this client reads them (see docs/api.md and /api/openapi.json).
+#pragma warning disable SA1649, SA1402
+public sealed record KeyCount(string Key, long Count);
+
+public sealed record MessageCount(string Channel, string Status, long Count);
+
+public sealed record FunnelRow(string Dimension, string Key, long Detected, long Notified, long Applied);
+
+public sealed record PostOnlyReach(long ResidentsReached, long ReachedOnlyByPost, double Share);
+
+public sealed record ReasonCount(string Reason, long Rows);
+
+public sealed record DropSummary(
+    string Dataset,
+    string Name,
+    DateTimeOffset ReceivedAt,
+    long Bytes,
+    string? UploadedBy,
+    bool Reported,
+    long? RowsRead,
+    long? Accepted,
+    long? RejectedCount,
+    long? WarningCount,
+    string? RejectedWhole,
+    int? Events,
+    IReadOnlyList<ReasonCount> TopReasons);
+
+public sealed record DashboardReport(
+    DateOnly From,
+    DateOnly To,
+    IReadOnlyList<DropSummary> Drops,
+    IReadOnlyList<KeyCount> LifeEvents,
+    IReadOnlyList<KeyCount> CasesByState,
+    IReadOnlyList<MessageCount> Messages,
+    IReadOnlyList<FunnelRow> Funnel,
+    PostOnlyReach PostOnly);
+
+public sealed record DropListing(DateOnly From, DateOnly To, IReadOnlyList<DropSummary> Drops);
+
+public sealed record RowIssue(long Line, string? Column, string Message);
+
+public sealed record DropReport(string? Dataset, long RowsRead, long Accepted, long RejectedCount, long WarningCount, IReadOnlyList<RowIssue> Rejected, IReadOnlyList<RowIssue> Warnings, string? RejectedWhole, string? Encoding, long Bytes, bool Truncated);
+
+public sealed record DropAccepted(string Tenant, string Dataset, string Name, string Report);
+
+public sealed record CaseSummary(string CaseId, string Kind, DateOnly EventDate, string State, string Outcome, string? EscalationReason, DateOnly? Deadline, IReadOnlyList<string> ServiceIds, DateTimeOffset UpdatedAt);
+
+public sealed record CaseList(IReadOnlyList<CaseSummary> Cases, string? ContinuationToken);
+
+public sealed record ReasonStep(string Condition, bool Holds, string Detail);
+
+public sealed record Eligibility(string ServiceId, IReadOnlyList<string> RecipientIds, DateOnly? Deadline, long? AmountYen, bool NeedsClaim, bool UsesTaxData, string? RuleVersion, IReadOnlyList<ReasonStep> Reasons);
+
+public sealed record MessageStatusView(string MessageId, string ResidentId, string Channel, string Purpose, string Status, int Attempts, string? Provider, string Language, string TemplateVersion, DateTimeOffset UpdatedAt);
+
+public sealed record HistoryEntry(int Version, DateTimeOffset At, string From, string To, string Cause, string Actor, string? Detail);
+
+public sealed record CaseDetail(CaseSummary Summary, string HouseholdId, string ResidentId, string? AssignedTo, string? Note, IReadOnlyList<Eligibility> Matches, IReadOnlyList<MessageStatusView> Messages, IReadOnlyList<HistoryEntry> History);
+
+public sealed record ContactView(string Channel, string Address, bool Consent, string? Language, DateTimeOffset ConsentedAt, string Source);
+
+public sealed record PersonView(string ResidentId, IReadOnlyList<string> Roles, string FamilyName, string GivenName, string? FamilyNameKana, string? GivenNameKana, string BirthDate, string Relationship, string Status, string? PostalCode, string? Address, IReadOnlyList<ContactView> Contacts);
+
+public sealed record CasePeopleView(string CaseId, string AuditedAs, IReadOnlyList<PersonView> People);
+
+public sealed record ResendAccepted(string MessageId, string Channel, string Status, bool Repeated);
+
+public sealed record CatalogPartView(string? Id, string Deadline, bool NeedsClaim, string? Note);
+
+public sealed record CatalogVersionView(DateOnly ValidFrom, DateOnly? ValidTo, IReadOnlyDictionary<string, string>? Names, IReadOnlyList<CatalogPartView> Parts, string? Note);
+
+public sealed record CatalogServiceView(string Id, IReadOnlyDictionary<string, string> Names, IReadOnlyList<string> Triggers, string? Department, string? Counter, string? PortalUrl, bool NeedsClaim, bool UsesTaxData, bool NeedsPerson, string? Note, IReadOnlyList<CatalogVersionView> Versions);
+
+public sealed record TenantCatalogView(string Tenant, string Source, IReadOnlyList<CatalogServiceView> Services);
+#pragma warning restore SA1649, SA1402

@@ -1,0 +1,108 @@
+using PushGov.Domain.Cases;
+using PushGov.Domain.Detection;
+using PushGov.Domain.Eligibility;
+using PushGov.Domain.Residents;
+using PushGov.Domain.Tenants;
+
+namespace PushGov.Domain.Tests.Cases;
+
+public sealed class ChannelChoiceTests
+{
+    private static readonly DateTimeOffset Then = new(2026, 4, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly CaseData Case = new()
+    {
+        Tenant = "401307",
+        CaseId = "BIRTH-1",
+        CreatedAt = Then,
+        Event = new LifeEvent
+        {
+            Kind = LifeEventKind.BIRTH,
+            Tenant = "401307",
+            EventId = "BIRTH-1",
+            ResidentId = "child",
+            HouseholdId = "h1",
+            EventDate = new DateOnly(2026, 11, 20),
+            Source = new EventSource("resident-changes", 2),
+        },
+        Matches = [new ServiceMatch { EventId = "BIRTH-1", ServiceId = "jidou-teate", RecipientIds = ["mother"], NeedsClaim = true }],
+    };
+
+    private static readonly HouseholdSnapshot Household = new()
+    {
+        HouseholdId = "h1",
+        Members = [new Person { ResidentId = "mother", HouseholdId = "h1", FamilyName = "山田", GivenName = "花子", BirthDate = RegistryDate.Of(new DateOnly(1992, 8, 1)), Relationship = "妻", Address = "福岡市中央区天神1-1-1", PostalCode = "8100001" }],
+    };
+
+    private static ContactRecord Sms(bool consent = true, DateTimeOffset? at = null) => new("mother", Channel.Sms, "+819012345678", "ja", consent, at ?? Then, "drop");
+
+    private static ContactRecord Line(bool consent = true, DateTimeOffset? at = null, string source = "line-link") => new("mother", Channel.Line, "U0123456789abcdef0123456789abcdef", "ja", consent, at ?? Then, source);
+
+    private static Delivery Only(IReadOnlyList<ContactRecord> contacts, IReadOnlyList<Channel>? order = null, IReadOnlySet<Channel>? unavailable = null) =>
+        Assert.Single(RecipientResolver.Resolve(Case, Household, contacts, order: order ?? TenantConfig.DefaultChannelOrder, unavailable: unavailable));
+
+    [Fact]
+    public void A_resident_with_line_linked_and_consented_gets_line_before_sms()
+    {
+        var d = Only([Sms(), Line()]);
+
+        Assert.Equal(Channel.Line, d.Channel);
+        Assert.Equal("U0123456789abcdef0123456789abcdef", d.Address);
+        Assert.Equal(MessageIds.For(Case.MessageKey, Purposes.Initial, "mother", Channel.Line), d.MessageId);
+    }
+
+    [Fact]
+    public void A_tenant_order_with_sms_first_sends_sms_even_when_line_is_linked()
+    {
+        Assert.Equal(Channel.Sms, Only([Sms(), Line()], order: [Channel.Sms, Channel.Line, Channel.Email]).Channel);
+    }
+
+    [Fact]
+    public void Line_consent_withdrawn_later_than_the_link_falls_to_sms()
+    {
+        Assert.Equal(Channel.Sms, Only([Sms(), Line(), Line(consent: false, at: Then.AddDays(3), source: "line-unfollow")]).Channel);
+    }
+
+    [Fact]
+    public void Line_unavailable_for_the_tenant_falls_to_the_next_channel_and_then_to_post()
+    {
+        Assert.Equal(Channel.Sms, Only([Sms(), Line()], unavailable: new HashSet<Channel> { Channel.Line }).Channel);
+        Assert.Equal(Channel.Post, Only([Line()], unavailable: new HashSet<Channel> { Channel.Line }).Channel);
+    }
+
+    [Fact]
+    public void A_channel_left_out_of_the_order_is_never_used()
+    {
+        Assert.Equal(Channel.Post, Only([Line()], order: [Channel.Sms, Channel.Email]).Channel);
+    }
+
+    [Theory]
+    [InlineData(new[] { Channel.Line, Channel.Sms, Channel.Line })]
+    [InlineData(new[] { Channel.Sms, Channel.Post })]
+    [InlineData(new Channel[0])]
+    public void A_channel_order_with_repeats_post_or_nothing_is_refused(Channel[] order)
+    {
+        var config = new TenantConfig { Code = "401307", Name = "福岡市", ChannelOrder = order };
+
+        Assert.Contains(config.Validate(), e => e.StartsWith("channelOrder:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public void A_line_quota_stop_percent_outside_1_to_100_is_refused(int percent)
+    {
+        var config = new TenantConfig { Code = "401307", Name = "福岡市", LineQuotaStopPercent = percent };
+
+        Assert.Equal(["lineQuotaStopPercent: 1 to 100."], config.Validate());
+    }
+
+    [Fact]
+    public void The_default_tenant_settings_are_valid_and_put_line_first()
+    {
+        var config = new TenantConfig { Code = "401307", Name = "福岡市" };
+
+        Assert.Empty(config.Validate());
+        Assert.Equal([Channel.Line, Channel.Sms, Channel.Email], config.ChannelOrder);
+    }
+}

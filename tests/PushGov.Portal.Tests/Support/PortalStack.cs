@@ -1,0 +1,128 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using PushGov.Domain.Tenants;
+using PushGov.Infrastructure.Tenants;
+using PushGov.Testing;
+
+namespace PushGov.Portal.Tests.Support;
+
+/// <summary>
+/// Everything the portal's browser tests run against, real and on loopback ports: Azurite, PushGov's function app (with
+/// its local trigger host, so drops flow exactly as in <c>./run.sh</c>) and the portal, which calls the app over HTTP.
+/// The function app's wiring is here and only here (<see cref="StartFunctionApp"/>), so it can be swapped for
+/// the new local host in one place.
+/// </summary>
+public sealed class PortalStack : IAsyncDisposable
+{
+    public const string Pepper = "portal-tests-pepper-0123456789";
+
+    private Azurite? _azurite;
+    private FunctionApp? _functions;
+    private WebApplication? _portal;
+
+    /// <summary>The function app's base URL (its API under <c>/api</c>).</summary>
+    public Uri ApiUrl { get; private set; } = null!;
+
+    /// <summary>The portal's base URL.</summary>
+    public Uri PortalUrl { get; private set; } = null!;
+
+    public IServiceProvider FunctionServices => _functions?.Services ?? throw new InvalidOperationException("Not started.");
+
+    public IServiceProvider PortalServices => _portal?.Services ?? throw new InvalidOperationException("Not started.");
+
+    public static async Task<PortalStack> StartAsync()
+    {
+        var stack = new PortalStack();
+        stack._azurite = await Azurite.StartAsync();
+        (stack._functions, stack.ApiUrl) = StartFunctionApp(stack._azurite.ConnectionString);
+        stack._portal = PortalApp.Build(["--urls", "http://127.0.0.1:0", "--contentRoot", PortalContentRoot()], b =>
+        {
+            b.Configuration["PushGov:Portal:ApiBaseUrl"] = stack.ApiUrl.ToString();
+            b.Configuration["Logging:LogLevel:Default"] = "Warning";
+        });
+        await stack._portal.StartAsync();
+        stack.PortalUrl = new Uri(stack._portal.Urls.First());
+        return stack;
+    }
+
+    /// <summary>A tenant with a staff key and an admin key (the admin key is the test's, to read the audit log).</summary>
+    public async Task<(string Tenant, string StaffKey, string AdminKey)> NewTenantAsync(string name = "テスト市")
+    {
+        var code = TestTenants.Next();
+        await FunctionServices.GetRequiredService<TenantStore>().SaveAsync(new TenantConfig { Code = code, Name = name }, create: true, CancellationToken.None);
+        var keys = FunctionServices.GetRequiredService<ApiKeyStore>();
+        var staff = await keys.CreateAsync(code, ApiRole.Staff, "portal-tests", CancellationToken.None);
+        var admin = await keys.CreateAsync(code, ApiRole.Admin, "portal-tests", CancellationToken.None);
+        return (code, staff.Key, admin.Key);
+    }
+
+    /// <summary>An HTTP client on the API with a key, as a municipality's own system would use it.</summary>
+    public HttpClient Api(string key)
+    {
+        var client = new HttpClient { BaseAddress = ApiUrl, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_portal is not null)
+        {
+            await _portal.StopAsync();
+            await _portal.DisposeAsync();
+        }
+
+        if (_functions is not null)
+        {
+            await _functions.DisposeAsync();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+
+    /// <summary>The function app in-process on a real loopback port, its trigger host on (as <c>./run.sh</c> runs it).</summary>
+    private static (FunctionApp App, Uri Url) StartFunctionApp(string connectionString)
+    {
+        var app = new FunctionApp(connectionString);
+        app.UseKestrel(0);
+        app.StartServer();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal)));
+    }
+
+    private static string PortalContentRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "functions", "PushGov.Portal");
+            if (Directory.Exists(Path.Combine(candidate, "wwwroot")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("functions/PushGov.Portal (with wwwroot) not found above the test's directory.");
+    }
+
+    private sealed class FunctionApp(string connectionString) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("AzureWebJobsStorage", connectionString);
+            builder.UseSetting("PushGov:ApiKeyPepper", Pepper);
+            builder.UseSetting("PushGov:TriggerHost:Enabled", "true");
+            builder.UseSetting("PushGov:TriggerHost:BlobPollingInterval", "00:00:00.300");
+            builder.UseSetting("PushGov:TriggerHost:HostId", "portal-" + Guid.NewGuid().ToString("N")[..8]);
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseUrls("http://127.0.0.1:0");
+        }
+    }
+}
