@@ -15,11 +15,10 @@ public sealed class EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private PushGovApp _app = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _app = new PushGovApp(azurite.ConnectionString, triggerHost: true);
-        _ = _app.Server; // start the host (and its trigger host)
-        return Task.CompletedTask;
+        _app = new PushGovApp(azurite.ConnectionString);
+        await _app.StartAsync();
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();

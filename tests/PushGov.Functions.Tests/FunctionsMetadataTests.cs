@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PushGov.Functions.Hosting;
 
 namespace PushGov.Functions.Tests;
 
@@ -19,31 +18,37 @@ public sealed class FunctionsMetadataTests
         ["MatchCase"] = "activityTrigger",
         ["ResolveCase"] = "activityTrigger",
         ["ApplyCaseEffects"] = "activityTrigger",
-        ["Health"] = "httpTrigger get health; http",
-        ["OpenApi"] = "httpTrigger get openapi.json; http",
+        ["GetHealth"] = "httpTrigger get health; http",
+        ["GetOpenApi"] = "httpTrigger get openapi.json; http",
         ["ListCases"] = "httpTrigger get tenants/{tenant}/cases; http",
         ["GetCase"] = "httpTrigger get tenants/{tenant}/cases/{caseId}; http",
         ["RaiseCaseEvent"] = "httpTrigger post tenants/{tenant}/cases/{caseId}/events/{name}; durableClient; http",
+        ["GetCasePeople"] = "httpTrigger get tenants/{tenant}/cases/{caseId}/people; http",
         ["ListEscalations"] = "httpTrigger get tenants/{tenant}/escalations; http",
-        ["AddCaseNote"] = "httpTrigger post tenants/{tenant}/cases/{caseId}/notes; http",
+        ["AddCaseNote"] = "httpTrigger post tenants/{tenant}/cases/{caseId}/notes; durableClient; http",
         ["ResendCaseMessage"] = "httpTrigger post tenants/{tenant}/cases/{caseId}/resend; http",
         ["ListNotifications"] = "httpTrigger get tenants/{tenant}/notifications; http",
         ["UploadDrop"] = "httpTrigger post tenants/{tenant}/drops/{dataset}; http",
         ["GetDropReport"] = "httpTrigger get tenants/{tenant}/drops/{dataset}/{name}/report; http",
+        ["ListDrops"] = "httpTrigger get tenants/{tenant}/drops; http",
+        ["GetDashboard"] = "httpTrigger get tenants/{tenant}/dashboard; http",
+        ["GetCatalog"] = "httpTrigger get tenants/{tenant}/catalog; http",
         ["GetPreferences"] = "httpTrigger get tenants/{tenant}/residents/{residentId}/preferences; http",
         ["PutPreferences"] = "httpTrigger put tenants/{tenant}/residents/{residentId}/preferences; durableClient; http",
+        ["StartLineLink"] = "httpTrigger post tenants/{tenant}/residents/{residentId}/line-link; http",
+        ["GetLineQuota"] = "httpTrigger get tenants/{tenant}/line/quota; http",
+        ["PostLineWebhook"] = "httpTrigger post tenants/{tenant}/events/line; durableClient; http",
         ["ListAudit"] = "httpTrigger get tenants/{tenant}/audit; http",
-        ["AcsEvents"] = "httpTrigger post events/acs; durableClient; http",
-        ["DomesticSmsEvents"] = "httpTrigger post events/domestic-sms; durableClient; http",
-        ["UnsubscribePage"] = "httpTrigger get unsubscribe/{messageId}; http",
-        ["Unsubscribe"] = "httpTrigger post unsubscribe/{messageId}; durableClient; http",
+        ["PostEventGridEvents"] = "httpTrigger post events/acs; durableClient; http",
+        ["PostDomesticSmsCallback"] = "httpTrigger post events/domestic-sms; durableClient; http",
+        ["GetUnsubscribePage"] = "httpTrigger get unsubscribe/{messageId}; http",
+        ["PostUnsubscribe"] = "httpTrigger post unsubscribe/{messageId}; durableClient; http",
     };
 
     [Fact]
     public void The_built_metadata_lists_exactly_the_expected_functions_and_bindings()
     {
-        var path = Path.Combine(Path.GetDirectoryName(typeof(PushGovServices).Assembly.Location)!, "functions.metadata");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        using var doc = BuiltMetadata.Read();
         var actual = doc.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, Describe, StringComparer.Ordinal);
 
         Assert.Equal(Expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
@@ -56,8 +61,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Every_queue_and_blob_trigger_reads_the_app_storage_connection()
     {
-        var path = Path.Combine(Path.GetDirectoryName(typeof(PushGovServices).Assembly.Location)!, "functions.metadata");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        using var doc = BuiltMetadata.Read();
         var storageBindings = doc.RootElement.EnumerateArray().SelectMany(f => f.GetProperty("bindings").EnumerateArray())
             .Where(b => b.GetProperty("type").GetString() is "queueTrigger" or "blobTrigger").ToList();
         Assert.NotEmpty(storageBindings);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PushGov.Functions.Contract;
 
@@ -11,10 +10,9 @@ namespace PushGov.Functions.Tests.Api;
 public sealed class ContractTests(ApiFixture fx)
 {
     /// <summary>The routes the host serves under /api, as (method, route). Today the endpoint data source; on the functions platform, functions.metadata.</summary>
-    private IReadOnlyList<(string Method, string Route)> ServedRoutes() =>
-        [.. fx.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (m, e.RoutePattern.RawText!)))];
+    /// <summary>The HTTP functions the built app has (functions.metadata, as the Functions host reads it): method and route under /api.</summary>
+    private static IReadOnlyList<(string Method, string Route)> ServedRoutes() =>
+        [.. BuiltMetadata.HttpFunctions().SelectMany(f => f.Methods.Select(m => (m, "/api/" + f.Route)))];
 
     /// <summary>Compares two plain lists of (method, route): the described operations and the served routes.</summary>
     public static (List<string> NotServed, List<string> NotDescribed) Compare(IEnumerable<(string Method, string Route)> described, IEnumerable<(string Method, string Route)> served)
@@ -31,6 +29,19 @@ public sealed class ContractTests(ApiFixture fx)
         var (notServed, notDescribed) = Compare(ApiContract.All.Select(o => (o.Method, o.Route)), ServedRoutes());
         Assert.True(notServed.Count == 0 && notDescribed.Count == 0, $"described but not served: [{string.Join(", ", notServed)}]; served but not described: [{string.Join(", ", notDescribed)}]");
         Assert.Equal(ApiContract.All.Count, ApiContract.All.Select(o => o.Id).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void Each_operation_is_served_by_the_function_named_after_it_with_its_route_and_method()
+    {
+        var functions = BuiltMetadata.HttpFunctions().ToDictionary(f => f.Name, StringComparer.Ordinal);
+        Assert.All(ApiContract.All, op =>
+        {
+            var name = char.ToUpperInvariant(op.Id[0]) + op.Id[1..];
+            Assert.True(functions.TryGetValue(name, out var f), $"no function {name} for {op.Id}");
+            Assert.Equal($"{op.Method} {op.Route}", $"{Assert.Single(f.Methods).ToUpperInvariant()} /api/{f.Route}");
+        });
+        Assert.Equal(ApiContract.All.Count, functions.Count);
     }
 
     [Fact]

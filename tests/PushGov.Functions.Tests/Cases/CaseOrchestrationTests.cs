@@ -1,3 +1,4 @@
+using PushGov.Domain.Messaging.Statuses;
 using Microsoft.DurableTask.Client;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
@@ -37,7 +38,7 @@ public sealed class CaseOrchestrationTests(AzuriteFixture azurite)
         var c = await h.SettleAsync(tenant, e.EventId, c => c.Deliveries.Any(d => d.State == DeliveryState.Delivered));
         Assert.Equal(CaseState.Notified, c.State);
         var message = Assert.Single(await h.Messages.ListForCaseAsync(tenant, e.EventId, CancellationToken.None));
-        Assert.Equal(MessageStatuses.Delivered, message.Status);
+        Assert.Equal(NotificationStatus.Delivered, message.Status);
         var history = await h.HistoryAsync(tenant, e.EventId);
         Assert.Equal([CaseState.Detected, CaseState.Matched, CaseState.Notified, CaseState.Notified], history.Select(x => x.To));
         Assert.Equal(Enumerable.Range(1, history.Count), history.Select(x => x.Version));
@@ -118,7 +119,7 @@ public sealed class CaseOrchestrationTests(AzuriteFixture azurite)
         var c = await h.SettleAsync(tenant, e.EventId, c => c.State == CaseState.Closed);
         Assert.Equal(CaseOutcome.OptedOut, c.Outcome);
         var message = Assert.Single(await h.Messages.ListForCaseAsync(tenant, e.EventId, CancellationToken.None));
-        Assert.Equal(MessageStatuses.Cancelled, message.Status);
+        Assert.Equal(NotificationStatus.Cancelled, message.Status);
         Assert.DoesNotContain(await h.Sink.ListAsync(tenant, 100, CancellationToken.None), s => s.MessageId == message.MessageId);
     }
 

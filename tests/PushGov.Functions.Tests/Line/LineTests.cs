@@ -40,7 +40,7 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         line = await FakeLinePlatform.StartAsync();
-        app = new PushGovApp(azurite.ConnectionString, triggerHost: true, settings: new Dictionary<string, string>
+        app = new PushGovApp(azurite.ConnectionString, settings: new Dictionary<string, string>
         {
             ["PushGov:Line:BaseUrl"] = line.BaseAddress.AbsoluteUri,
             ["PushGov:Line:RequestTimeout"] = "00:00:01",

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
+using PushGov.Functions.Tests.Support;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Residents;
@@ -15,7 +16,7 @@ using PushGov.Testing;
 
 namespace PushGov.Functions.Tests.Sending;
 
-/// <summary>The sending endpoints of the real app (WebApplicationFactory) over a real Azurite of its own.</summary>
+/// <summary>The sending endpoints of the real app (on the local host) over a real Azurite of its own.</summary>
 public sealed class SendingApiTests : IAsyncLifetime
 {
     private const string Tenant = "401307";
@@ -24,7 +25,8 @@ public sealed class SendingApiTests : IAsyncLifetime
 
     private Azurite azurite = null!;
     private StorageClients storage = null!;
-    private WebApplicationFactory<Program> app = null!;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string CaseId, CaseInput Input)> handed = new();
+    private PushGovApp app = null!;
     private HttpClient http = null!;
 
     public async Task InitializeAsync()
@@ -32,14 +34,11 @@ public sealed class SendingApiTests : IAsyncLifetime
         azurite = await Azurite.StartAsync();
         storage = StorageClients.FromConnectionString(azurite.ConnectionString);
         await storage.EnsureCreatedAsync();
-        app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        app = new PushGovApp(azurite.ConnectionString, services: s => s.AddSingleton<ICaseInbox>(sp => new RecordingInbox(sp.GetRequiredService<PushGov.Functions.Cases.DurableCases>(), handed)), settings: new Dictionary<string, string>
         {
-            b.UseSetting("AzureWebJobsStorage", azurite.ConnectionString);
-            b.UseSetting("PushGov:ApiKeyPepper", "pepper-for-tests-0123456789");
-            b.UseSetting("PushGov:TriggerHost:Enabled", "false");
-            b.UseSetting("PushGov:EventGrid:Secret", EventGridSecret);
-            b.UseSetting("PushGov:DomesticSms:Endpoint", "http://127.0.0.1:9/");
-            b.UseSetting("PushGov:DomesticSms:Secret", DomesticSecret);
+            ["PushGov:EventGrid:Secret"] = EventGridSecret,
+            ["PushGov:DomesticSms:Endpoint"] = "http://127.0.0.1:9/",
+            ["PushGov:DomesticSms:Secret"] = DomesticSecret,
         });
         http = app.CreateClient();
     }
@@ -202,9 +201,20 @@ public sealed class SendingApiTests : IAsyncLifetime
 
     private async Task<MessageRecord> GetAsync(string id) => (await new MessageStore(storage).GetAsync(Tenant, id, CancellationToken.None))!.Value.Message;
 
-    private async Task<IReadOnlyList<CaseStepMessage>> CaseStepsAsync()
+    /// <summary>What the endpoints handed to cases (these tests' cases have no orchestration).</summary>
+    private Task<IReadOnlyList<(string CaseId, CaseInput Input)>> CaseStepsAsync() => Task.FromResult<IReadOnlyList<(string CaseId, CaseInput Input)>>([.. handed]);
+
+    /// <summary>Records the inputs handed to cases; consent withdrawals go to the real cases (they cancel messages).</summary>
+    private sealed class RecordingInbox(ICaseInbox inner, System.Collections.Concurrent.ConcurrentQueue<(string CaseId, CaseInput Input)> handed) : ICaseInbox
     {
-        var peeked = (await storage.Queue(StorageNames.Queues.CaseSteps).PeekMessagesAsync(32)).Value;
-        return peeked.Select(p => CaseStepMessage.Parse(p.Body.ToString())).ToList();
+        public Task<Decision?> SendAsync(string tenant, string caseId, CaseInput input, CancellationToken ct)
+        {
+            handed.Enqueue((caseId, input));
+            return Task.FromResult<Decision?>(null);
+        }
+
+        public Task<int> WithdrawConsentAsync(string tenant, string residentId, Channel channel, CancellationToken ct) => inner.WithdrawConsentAsync(tenant, residentId, channel, ct);
+
+        public Task AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct) => inner.AddNoteAsync(tenant, caseId, note, ct);
     }
 }

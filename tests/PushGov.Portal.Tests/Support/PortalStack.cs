@@ -1,10 +1,11 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PushGov.Functions.Cases;
+using PushGov.Local;
+using PushGov.LocalHost;
 using PushGov.Domain.Tenants;
 using PushGov.Infrastructure.Tenants;
 using PushGov.Testing;
@@ -12,17 +13,15 @@ using PushGov.Testing;
 namespace PushGov.Portal.Tests.Support;
 
 /// <summary>
-/// Everything the portal's browser tests run against, real and on loopback ports: Azurite, PushGov's function app (with
-/// its local trigger host, so drops flow exactly as in <c>./run.sh</c>) and the portal, which calls the app over HTTP.
-/// The function app's wiring is here and only here (<see cref="StartFunctionApp"/>), so it can be swapped for
-/// the new local host in one place.
+/// Everything the portal's browser tests run against, real and on loopback ports: Azurite, PushGov's function app on the
+/// local host (every function, so drops flow exactly as in <c>./run.sh</c>) and the portal, which calls the app over HTTP.
 /// </summary>
 public sealed class PortalStack : IAsyncDisposable
 {
     public const string Pepper = "portal-tests-pepper-0123456789";
 
     private Azurite? _azurite;
-    private FunctionApp? _functions;
+    private LocalFunctionsHost? _functions;
     private WebApplication? _portal;
 
     /// <summary>The function app's base URL (its API under <c>/api</c>).</summary>
@@ -39,7 +38,7 @@ public sealed class PortalStack : IAsyncDisposable
     {
         var stack = new PortalStack();
         stack._azurite = await Azurite.StartAsync();
-        (stack._functions, stack.ApiUrl) = StartFunctionApp(stack._azurite.ConnectionString);
+        (stack._functions, stack.ApiUrl) = await StartFunctionAppAsync(stack._azurite.ConnectionString);
         stack._portal = PortalApp.Build(["--urls", "http://127.0.0.1:0", "--contentRoot", PortalContentRoot()], b =>
         {
             b.Configuration["PushGov:Portal:ApiBaseUrl"] = stack.ApiUrl.ToString();
@@ -88,14 +87,22 @@ public sealed class PortalStack : IAsyncDisposable
         }
     }
 
-    /// <summary>The function app in-process on a real loopback port, its trigger host on (as <c>./run.sh</c> runs it).</summary>
-    private static (FunctionApp App, Uri Url) StartFunctionApp(string connectionString)
+    /// <summary>The function app on the local host on a real loopback port (as <c>./run.sh</c> runs it).</summary>
+    private static async Task<(LocalFunctionsHost App, Uri Url)> StartFunctionAppAsync(string connectionString)
     {
-        var app = new FunctionApp(connectionString);
-        app.UseKestrel(0);
-        app.StartServer();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return (app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal)));
+        var app = LocalFunctionsHost.Create(LocalApp.Options(
+            new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = connectionString,
+                ["PushGov:ApiKeyPepper"] = Pepper,
+                ["PushGov:TaskHub"] = "portal" + Guid.NewGuid().ToString("N")[..8],
+            },
+            hostId: "portal-" + Guid.NewGuid().ToString("N")[..8],
+            blobPolling: TimeSpan.FromMilliseconds(300),
+            logging: l => l.SetMinimumLevel(LogLevel.Warning)));
+        await app.StartAsync();
+        app.Services.GetRequiredService<DurableCases>().Use(app.Services.GetRequiredService<DurableTaskClient>());
+        return (app, app.HttpAddress);
     }
 
     private static string PortalContentRoot()
@@ -110,19 +117,5 @@ public sealed class PortalStack : IAsyncDisposable
         }
 
         throw new DirectoryNotFoundException("functions/PushGov.Portal (with wwwroot) not found above the test's directory.");
-    }
-
-    private sealed class FunctionApp(string connectionString) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("AzureWebJobsStorage", connectionString);
-            builder.UseSetting("PushGov:ApiKeyPepper", Pepper);
-            builder.UseSetting("PushGov:TriggerHost:Enabled", "true");
-            builder.UseSetting("PushGov:TriggerHost:BlobPollingInterval", "00:00:00.300");
-            builder.UseSetting("PushGov:TriggerHost:HostId", "portal-" + Guid.NewGuid().ToString("N")[..8]);
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.UseUrls("http://127.0.0.1:0");
-        }
     }
 }
