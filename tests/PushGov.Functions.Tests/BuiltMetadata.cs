@@ -10,13 +10,13 @@ public static class BuiltMetadata
 
     public static JsonDocument Read() => JsonDocument.Parse(File.ReadAllText(Path));
 
-    /// <summary>Every HTTP-triggered function: its name, route (without the <c>api/</c> prefix) and methods.</summary>
+    /// <summary>Every HTTP-triggered function: its name, route (without the <c>api/</c> prefix) and methods (empty: every method).</summary>
     public static IReadOnlyList<(string Name, string Route, IReadOnlyList<string> Methods)> HttpFunctions()
     {
         using var doc = Read();
         return [.. doc.RootElement.EnumerateArray()
             .SelectMany(f => f.GetProperty("bindings").EnumerateArray()
                 .Where(b => b.GetProperty("type").GetString() == "httpTrigger")
-                .Select(b => (f.GetProperty("name").GetString()!, b.GetProperty("route").GetString()!, (IReadOnlyList<string>)[.. b.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!)])))];
+                .Select(b => (f.GetProperty("name").GetString()!, b.GetProperty("route").GetString()!, b.TryGetProperty("methods", out var methods) && methods.ValueKind == JsonValueKind.Array ? (IReadOnlyList<string>)[.. methods.EnumerateArray().Select(m => m.GetString()!)] : [])))];
     }
 }

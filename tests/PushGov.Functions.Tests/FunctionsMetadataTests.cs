@@ -18,6 +18,7 @@ public sealed class FunctionsMetadataTests
         ["MatchCase"] = "activityTrigger",
         ["ResolveCase"] = "activityTrigger",
         ["ApplyCaseEffects"] = "activityTrigger",
+        ["Unmatched"] = "httpTrigger  {*path}; http",
         ["GetHealth"] = "httpTrigger get health; http",
         ["GetOpenApi"] = "httpTrigger get openapi.json; http",
         ["ListCases"] = "httpTrigger get tenants/{tenant}/cases; http",
@@ -78,7 +79,7 @@ public sealed class FunctionsMetadataTests
                 "blobTrigger" => $"{type} {Text("path")} source={Text("source")}",
                 "queueTrigger" => $"{type} {Text("queueName")}",
                 "timerTrigger" => $"{type} {Text("schedule")}",
-                "httpTrigger" => $"{type} {string.Join(',', b.GetProperty("methods").EnumerateArray().Select(m => m.GetString()))} {Text("route")}",
+                "httpTrigger" => $"{type} {(b.TryGetProperty("methods", out var methods) && methods.ValueKind == JsonValueKind.Array ? string.Join(',', methods.EnumerateArray().Select(m => m.GetString())) : string.Empty)} {Text("route")}",
                 _ => type,
             };
         }));

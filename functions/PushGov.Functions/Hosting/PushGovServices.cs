@@ -54,6 +54,7 @@ public static class PushGovServices
             sp.GetRequiredService<TimeProvider>()));
 
         services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<StartupReport>();
         services.AddPushGovApi(config);
         return services;
     }

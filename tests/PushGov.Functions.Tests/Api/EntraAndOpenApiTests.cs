@@ -146,6 +146,6 @@ public sealed class EntraAndOpenApiTests(ApiFixture fx)
         using var wrong = await client.DeleteAsync("/api/tenants/401307/cases");
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrong.StatusCode);
         Assert.Equal("application/problem+json", wrong.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("This route does not take DELETE.", (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal("This route does not take DELETE; it takes GET.", (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 }

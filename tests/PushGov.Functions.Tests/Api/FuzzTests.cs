@@ -21,6 +21,13 @@ public sealed class FuzzTests(ApiFixture fx)
         "a|b", "r:1|contact|Sms|portal", "-", "_", ".", "~", "%20", "x%09y", new string('9', 300), "%u0000", "%", "%%", "%zz",
     ];
 
+    /// <summary>
+    /// Answers the web server gives before any function runs (in Azure the Functions host's, locally Kestrel's), with no
+    /// body: 400 for a malformed request line or header, 414 for a request line and 431 for headers larger than it takes.
+    /// No app sees those requests, so their answers are not the app's to shape.
+    /// </summary>
+    private static readonly int[] ServerAnswers = [400, 414, 431];
+
     private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "PROPFIND", "BREW"];
 
     private static readonly string[] ContentTypes =
@@ -47,6 +54,11 @@ public sealed class FuzzTests(ApiFixture fx)
             {
                 response = await client.SendAsync(request);
             }
+            catch (HttpRequestException e) when (e.Message.Contains("must contain only ASCII", StringComparison.Ordinal))
+            {
+                // .NET's HttpClient will not send a header with non-ASCII characters: the request never left.
+                continue;
+            }
             catch (Exception e)
             {
                 failures.Add($"{described}: the server threw {e.GetType().Name}: {Short(e.Message)}");
@@ -62,7 +74,7 @@ public sealed class FuzzTests(ApiFixture fx)
                 {
                     failures.Add($"{described}: {status} {Short(body)}");
                 }
-                else if (status >= 400 && request.Method != HttpMethod.Head)
+                else if (status >= 400 && request.Method != HttpMethod.Head && !(ServerAnswers.Contains(status) && body.Length == 0 && response.Content.Headers.ContentType is null))
                 {
                     if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                     {

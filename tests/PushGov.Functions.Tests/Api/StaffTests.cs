@@ -5,6 +5,8 @@ using PushGov.Domain.Messaging.Statuses;
 using PushGov.Functions.Api;
 using PushGov.Infrastructure.Messaging;
 
+using PushGov.Testing;
+
 namespace PushGov.Functions.Tests.Api;
 
 [Collection("Api")]
@@ -54,7 +56,9 @@ public sealed class StaffTests(ApiFixture fx)
             Assert.Equal(HttpStatusCode.Accepted, takeover.StatusCode);
         }
 
-        var list = (await staff.GetFromJsonAsync<CasesApi.CaseList>($"/api/tenants/{t.Code}/escalations"))!;
+        // The 202 means the case took the input; the list reads the projection, which the case writes next.
+        CasesApi.CaseList list = null!;
+        await Wait.Eventually(async () => (list = (await staff.GetFromJsonAsync<CasesApi.CaseList>($"/api/tenants/{t.Code}/escalations"))!).Cases.Count == 2, "both escalations listed");
         Assert.Equal([sooner.CaseId, later.CaseId], list.Cases.Select(c => c.CaseId));
         Assert.All(list.Cases, c => Assert.Equal("Escalated", c.State));
         Assert.DoesNotContain(list.Cases, c => c.CaseId == untouched.CaseId);
