@@ -1,6 +1,7 @@
-// PushGov on Azure: one resource group holding the function app (Flex Consumption, custom handler), its
-// storage, Event Grid for drops, Azure Communication Services (SMS, e-mail), Key Vault, monitoring, a
-// user-assigned identity with least-privilege roles, and optional private networking.
+// PushGov on Azure: one resource group holding the function app (Flex Consumption, .NET 10 isolated worker with
+// Durable Functions on its own storage account), Event Grid for drops and for ACS delivery reports, Azure
+// Communication Services (SMS, e-mail), Key Vault, monitoring, the staff portal (App Service behind Microsoft
+// Entra ID), user-assigned identities with least-privilege roles, and optional private networking.
 // Deploy: docs/deploy.md. Check offline: infra/check.sh.
 
 targetScope = 'resourceGroup'
@@ -105,8 +106,45 @@ param domesticSmsSecret string = ''
 @secure()
 param apiKeyPepper string = ''
 
-@description('Create the Event Grid subscription for drops. Needs the code deployed first (docs/deploy.md, step 2).')
-param deployDropsSubscription bool = false
+@description('Durable Functions task hub name (host.json hubName reads it from PushGov__TaskHub): letters and digits, 3-45 characters, starting with a letter. Changing it starts an empty hub: open cases stay in the old one.')
+@minLength(3)
+@maxLength(45)
+param taskHubName string = 'pushgov${environmentName}'
+
+@description('Create the Event Grid subscriptions (drops -> IngestDrop, ACS reports -> /api/events/acs). Needs the code deployed first (docs/deploy.md, step 3).')
+param deployEventSubscriptions bool = false
+
+@description('Write a new Event Grid webhook secret (eventGridSecret) to Key Vault: on the first deployment, and to rotate it.')
+param writeEventGridSecret bool = false
+
+@description('The Event Grid webhook secret written when writeEventGridSecret is true. Leave the default: a new random value each time.')
+@secure()
+param eventGridSecret string = '${newGuid()}${newGuid()}'
+
+@description('Local government codes of the tenants with a LINE official account connected (their channel secret and access token are set in Key Vault by an operator).')
+param lineTenants string[] = []
+
+@description('Application (client) id of the portal\'s Microsoft Entra app registration. Empty: no portal.')
+param portalEntraClientId string = ''
+
+@description('Microsoft Entra tenant (directory) id of the staff accounts and the portal\'s app registration.')
+param portalEntraTenantId string = subscription().tenantId
+
+@description('Tenants the portal serves: local government code and the Entra ID group (object id) of that tenant\'s staff.')
+param portalTenants { code: string, staffGroupId: string }[] = []
+
+@description('App Service plan SKU of the portal.')
+@allowed([
+  'B1'
+  'B2'
+  'S1'
+  'P0v3'
+  'P1v3'
+])
+param portalSku string = 'B1'
+
+@description('Portal VNet integration subnet (private networking only).')
+param portalSubnetPrefix string = '10.60.3.0/24'
 
 @description('Object id of a user or group that uploads drops, runs the CLI and rotates secrets. Empty: none.')
 param operatorPrincipalId string = ''
@@ -120,6 +158,11 @@ param operatorPrincipalId string = ''
 param operatorPrincipalType string = 'User'
 
 var suffix = uniqueString(resourceGroup().id)
+
+var deployPortal = !empty(portalEntraClientId)
+
+// The header the ACS subscription carries the webhook secret in (the app checks it on POST /api/events/acs).
+var eventGridSecretHeader = 'X-PushGov-EventGrid-Secret'
 
 var tags = {
   environment: environmentName
@@ -139,10 +182,14 @@ var names = {
   plan: 'plan-pushgov-${environmentName}-${suffix}'
   functionApp: 'func-pushgov-${environmentName}-${suffix}'
   systemTopic: 'evgt-pushgov-${environmentName}-${suffix}'
+  acsTopic: 'evgt-pushgov-acs-${environmentName}-${suffix}'
   vnet: 'vnet-pushgov-${environmentName}-${suffix}'
+  portalIdentity: 'id-pushgov-portal-${environmentName}-${suffix}'
+  portalPlan: 'plan-pushgov-portal-${environmentName}-${suffix}'
+  portal: 'app-pushgov-portal-${environmentName}-${suffix}'
 }
 
-// The blob-triggered function and its container (functions/PushGov.Functions/function-definitions/IngestDrop).
+// The blob-triggered function (its name in functions.metadata) and its container.
 var dropsFunctionName = 'IngestDrop'
 var dropsContainerName = 'drops'
 var deploymentContainerName = 'app-package'
@@ -208,6 +255,22 @@ module keyVault 'modules/keyvault.bicep' = {
     communicationServiceName: names.communication
     domesticSmsSecret: domesticSmsSecret
     apiKeyPepper: apiKeyPepper
+    writeEventGridSecret: writeEventGridSecret
+    eventGridSecret: eventGridSecret
+  }
+}
+
+// Read back by getSecret() for the ACS subscription's delivery header.
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
+  name: names.keyVault
+}
+
+module portalIdentity 'modules/identity.bicep' = if (deployPortal) {
+  name: 'portal-identity'
+  params: {
+    location: location
+    tags: tags
+    name: names.portalIdentity
   }
 }
 
@@ -224,6 +287,7 @@ module network 'modules/network.bicep' = if (enablePrivateNetworking) {
     addressPrefix: vnetAddressPrefix
     appSubnetPrefix: appSubnetPrefix
     privateEndpointSubnetPrefix: privateEndpointSubnetPrefix
+    portalSubnetPrefix: portalSubnetPrefix
     storageAccountName: names.storage
     keyVaultName: names.keyVault
   }
@@ -233,6 +297,7 @@ module roles 'modules/roles.bicep' = {
   name: 'roles'
   dependsOn: [
     identity
+    portalIdentity
     storage
     keyVault
     monitoring
@@ -240,6 +305,7 @@ module roles 'modules/roles.bicep' = {
   ]
   params: {
     identityName: names.identity
+    portalIdentityName: deployPortal ? names.portalIdentity : ''
     storageAccountName: names.storage
     keyVaultName: names.keyVault
     appInsightsName: names.appInsights
@@ -277,6 +343,8 @@ module functionApp 'modules/function-app.bicep' = {
     acsSmsFrom: acsSmsFrom
     acsEmailSender: communication.outputs.emailSender
     domesticSmsEndpoint: domesticSmsEndpoint
+    taskHubName: taskHubName
+    lineTenants: lineTenants
   }
 }
 
@@ -284,16 +352,19 @@ module eventGrid 'modules/eventgrid.bicep' = {
   name: 'eventgrid'
   dependsOn: [
     storage
+    communication
   ]
   params: {
     location: location
     tags: tags
     name: names.systemTopic
     storageAccountName: names.storage
+    acsTopicName: names.acsTopic
+    communicationServiceName: names.communication
   }
 }
 
-module dropsSubscription 'modules/drops-subscription.bicep' = if (deployDropsSubscription) {
+module dropsSubscription 'modules/drops-subscription.bicep' = if (deployEventSubscriptions) {
   name: 'drops-subscription'
   dependsOn: [
     eventGrid
@@ -307,6 +378,45 @@ module dropsSubscription 'modules/drops-subscription.bicep' = if (deployDropsSub
   }
 }
 
+module acsSubscription 'modules/acs-subscription.bicep' = if (deployEventSubscriptions) {
+  name: 'acs-subscription'
+  dependsOn: [
+    eventGrid
+    functionApp
+  ]
+  params: {
+    systemTopicName: names.acsTopic
+    functionAppName: names.functionApp
+    deliveryHeaderName: eventGridSecretHeader
+    secret: vault.getSecret(keyVault.outputs.secretNames.eventGridSecret)
+  }
+}
+
+module portal 'modules/portal.bicep' = if (deployPortal) {
+  name: 'portal'
+  // The portal resolves its Key Vault references with its identity from the first start: roles first.
+  dependsOn: [
+    roles
+  ]
+  params: {
+    location: location
+    tags: tags
+    planName: names.portalPlan
+    name: names.portal
+    skuName: portalSku
+    identityId: portalIdentity!.outputs.id
+    identityClientId: portalIdentity!.outputs.clientId
+    subnetId: enablePrivateNetworking ? network!.outputs.portalSubnetId : ''
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    keyVaultUri: keyVault.outputs.uri
+    authClientSecretName: keyVault.outputs.secretNames.portalAuthClientSecret
+    apiBaseUrl: 'https://${functionApp.outputs.defaultHostName}/api/'
+    entraTenantId: portalEntraTenantId
+    entraClientId: portalEntraClientId
+    portalTenants: portalTenants
+  }
+}
+
 output functionAppName string = functionApp.outputs.name
 output functionAppHostName string = functionApp.outputs.defaultHostName
 output storageAccountName string = storage.outputs.name
@@ -316,4 +426,8 @@ output acsEndpoint string = communication.outputs.endpoint
 output emailSender string = communication.outputs.emailSender
 output identityClientId string = identity.outputs.clientId
 output systemTopicName string = eventGrid.outputs.name
-output dropsSubscriptionDeployed bool = deployDropsSubscription
+output acsSystemTopicName string = eventGrid.outputs.acsTopicName
+output eventSubscriptionsDeployed bool = deployEventSubscriptions
+output taskHubName string = taskHubName
+output portalName string = deployPortal ? portal!.outputs.name : ''
+output portalHostName string = deployPortal ? portal!.outputs.defaultHostName : ''

@@ -15,6 +15,7 @@ param blobSoftDeleteDays = 7
 param logRetentionDays = 30
 param enablePurgeProtection = false
 param enablePrivateNetworking = false
+param portalSku = 'B1'
 
 param acsDataLocation = 'Japan'
 param acsUseManagedIdentity = true
@@ -24,6 +25,16 @@ param domesticSmsEndpoint = readEnvironmentVariable('PUSHGOV_DOMESTIC_SMS_ENDPOI
 param domesticSmsSecret = readEnvironmentVariable('PUSHGOV_DOMESTIC_SMS_SECRET', '')
 param apiKeyPepper = readEnvironmentVariable('PUSHGOV_API_KEY_PEPPER', '')
 
-param deployDropsSubscription = bool(readEnvironmentVariable('PUSHGOV_DEPLOY_DROPS_SUBSCRIPTION', 'false'))
+param deployEventSubscriptions = bool(readEnvironmentVariable('PUSHGOV_DEPLOY_EVENT_SUBSCRIPTIONS', 'false'))
+param writeEventGridSecret = bool(readEnvironmentVariable('PUSHGOV_WRITE_EVENTGRID_SECRET', 'false'))
+param taskHubName = 'pushgov${environmentName}'
+
+// Comma-separated local government codes, e.g. PUSHGOV_LINE_TENANTS=401307,131016.
+param lineTenants = filter(split(readEnvironmentVariable('PUSHGOV_LINE_TENANTS', ''), ','), code => !empty(code))
+
+// The portal: deployed when PUSHGOV_PORTAL_CLIENT_ID (its Entra app registration) is set. PUSHGOV_PORTAL_TENANTS is
+// JSON, e.g. [{"code":"401307","staffGroupId":"<Entra group object id>"}].
+param portalEntraClientId = readEnvironmentVariable('PUSHGOV_PORTAL_CLIENT_ID', '')
+param portalTenants = json(readEnvironmentVariable('PUSHGOV_PORTAL_TENANTS', '[]'))
 param operatorPrincipalId = readEnvironmentVariable('PUSHGOV_OPERATOR_OBJECT_ID', '')
 param operatorPrincipalType = 'User'

@@ -24,6 +24,8 @@ param enablePrivateNetworking = true
 param vnetAddressPrefix = readEnvironmentVariable('PUSHGOV_VNET_PREFIX', '10.60.0.0/16')
 param appSubnetPrefix = readEnvironmentVariable('PUSHGOV_APP_SUBNET_PREFIX', '10.60.1.0/24')
 param privateEndpointSubnetPrefix = readEnvironmentVariable('PUSHGOV_PE_SUBNET_PREFIX', '10.60.2.0/24')
+param portalSubnetPrefix = readEnvironmentVariable('PUSHGOV_PORTAL_SUBNET_PREFIX', '10.60.3.0/24')
+param portalSku = 'P0v3'
 
 param acsDataLocation = 'Japan'
 param acsUseManagedIdentity = true
@@ -35,6 +37,16 @@ param domesticSmsEndpoint = readEnvironmentVariable('PUSHGOV_DOMESTIC_SMS_ENDPOI
 param domesticSmsSecret = readEnvironmentVariable('PUSHGOV_DOMESTIC_SMS_SECRET', '')
 param apiKeyPepper = readEnvironmentVariable('PUSHGOV_API_KEY_PEPPER', '')
 
-param deployDropsSubscription = bool(readEnvironmentVariable('PUSHGOV_DEPLOY_DROPS_SUBSCRIPTION', 'false'))
+param deployEventSubscriptions = bool(readEnvironmentVariable('PUSHGOV_DEPLOY_EVENT_SUBSCRIPTIONS', 'false'))
+param writeEventGridSecret = bool(readEnvironmentVariable('PUSHGOV_WRITE_EVENTGRID_SECRET', 'false'))
+param taskHubName = 'pushgov${environmentName}'
+
+// Comma-separated local government codes, e.g. PUSHGOV_LINE_TENANTS=401307,131016.
+param lineTenants = filter(split(readEnvironmentVariable('PUSHGOV_LINE_TENANTS', ''), ','), code => !empty(code))
+
+// The portal: deployed when PUSHGOV_PORTAL_CLIENT_ID (its Entra app registration) is set. PUSHGOV_PORTAL_TENANTS is
+// JSON, e.g. [{"code":"401307","staffGroupId":"<Entra group object id>"}].
+param portalEntraClientId = readEnvironmentVariable('PUSHGOV_PORTAL_CLIENT_ID', '')
+param portalTenants = json(readEnvironmentVariable('PUSHGOV_PORTAL_TENANTS', '[]'))
 param operatorPrincipalId = readEnvironmentVariable('PUSHGOV_OPERATOR_OBJECT_ID', '')
 param operatorPrincipalType = 'Group'

@@ -1,6 +1,8 @@
-// The function app: Flex Consumption (FC1, Linux) running PushGov.Functions as a custom handler
-// (functionAppConfig.runtime custom 1.0; host.json names the executable). The deployment package lives
-// in a blob container of the app's storage account, read with the user-assigned identity.
+// The function app: Flex Consumption (FC1, Linux) running PushGov.Functions as a .NET isolated-worker app
+// (functionAppConfig.runtime dotnet-isolated 10.0) with Durable Functions on the Azure Storage backend in the
+// app's own storage account (task hub name: PushGov__TaskHub, read by host.json extensions.durableTask.hubName).
+// The deployment package (./pushgov package) lives in a blob container of the app's storage account, read with
+// the user-assigned identity.
 // On Flex Consumption FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE and
 // the WEBSITE_CONTENT* settings are not used (functionAppConfig carries them); the template sets none.
 // Every app setting the app reads is listed with its meaning in infra/app-settings.json; the drift test
@@ -56,7 +58,15 @@ param appInsightsConnectionString string
 param keyVaultUri string
 
 @description('Key Vault secret names.')
-param secretNames { acsAccessKey: string, domesticSmsSecret: string, apiKeyPepper: string }
+param secretNames secretNamesType
+
+@description('Durable Functions task hub name (letters and digits, 3-45 characters, starting with a letter).')
+@minLength(3)
+@maxLength(45)
+param taskHubName string
+
+@description('Local government codes of the tenants whose LINE official account is connected; each gets its channel access token and channel secret as Key Vault references.')
+param lineTenants string[]
 
 @description('Azure Communication Services endpoint.')
 param acsEndpoint string
@@ -73,7 +83,19 @@ param acsEmailSender string
 @description('Domestic SMS provider endpoint (HTTPS). Empty: not connected.')
 param domesticSmsEndpoint string
 
+import { secretNamesType, lineSecretName } from 'keyvault.bicep'
+
 func kvRef(vaultUri string, secretName string) string => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName}/)'
+
+// PushGov__Line__Tenants__{code}__ChannelAccessToken and __ChannelSecret for every connected tenant.
+var lineSettings = toObject(
+  flatten(map(lineTenants, code => [
+    { name: 'PushGov__Line__Tenants__${code}__ChannelAccessToken', value: kvRef(keyVaultUri, lineSecretName(code, 'channel-access-token')) }
+    { name: 'PushGov__Line__Tenants__${code}__ChannelSecret', value: kvRef(keyVaultUri, lineSecretName(code, 'channel-secret')) }
+  ])),
+  s => s.name,
+  s => s.value
+)
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -127,8 +149,8 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         alwaysReady: alwaysReady
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
@@ -138,7 +160,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
-  properties: {
+  properties: union({
     AzureWebJobsStorage__accountName: storageAccountName
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
@@ -153,8 +175,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     PushGov__DomesticSms__Endpoint: domesticSmsEndpoint
     PushGov__DomesticSms__Secret: kvRef(keyVaultUri, secretNames.domesticSmsSecret)
     PushGov__ApiKeyPepper: kvRef(keyVaultUri, secretNames.apiKeyPepper)
-    PushGov__TriggerHost__Enabled: 'false'
-  }
+    PushGov__EventGrid__Secret: kvRef(keyVaultUri, secretNames.eventGridSecret)
+    PushGov__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
+    PushGov__TaskHub: taskHubName
+  }, lineSettings)
 }
 
 output name string = site.name

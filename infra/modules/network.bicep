@@ -1,6 +1,8 @@
 // Optional private networking (enablePrivateNetworking): a virtual network with a subnet delegated to the
-// Flex Consumption app (outbound VNet integration) and a subnet for private endpoints to the storage
-// account (blob, queue, table) and Key Vault, with their private DNS zones linked to the network.
+// Flex Consumption app (outbound VNet integration), one delegated to the portal's App Service plan (so the
+// portal resolves its Key Vault references through the vault's private endpoint), and a subnet for private
+// endpoints to the storage account (blob, queue, table) and Key Vault, with their private DNS zones linked to
+// the network.
 // Inbound HTTPS to the app stays public (portals, Event Grid's webhook delivery); see docs/deploy.md.
 
 @description('Azure region.')
@@ -20,6 +22,9 @@ param appSubnetPrefix string
 
 @description('Subnet for private endpoints.')
 param privateEndpointSubnetPrefix string
+
+@description('Subnet for the portal\'s VNet integration (delegated to Microsoft.Web/serverFarms); /28 or larger.')
+param portalSubnetPrefix string
 
 @description('Storage account reached through private endpoints.')
 param storageAccountName string
@@ -65,6 +70,20 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
         properties: {
           addressPrefix: privateEndpointSubnetPrefix
           privateEndpointNetworkPolicies: 'Disabled'
+        }
+      }
+      {
+        name: 'snet-portal'
+        properties: {
+          addressPrefix: portalSubnetPrefix
+          delegations: [
+            {
+              name: 'app-service'
+              properties: {
+                serviceName: 'Microsoft.Web/serverFarms'
+              }
+            }
+          ]
         }
       }
     ]
@@ -157,3 +176,4 @@ resource dnsGroups 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024
 ]
 
 output appSubnetId string = vnet.properties.subnets[0].id
+output portalSubnetId string = vnet.properties.subnets[2].id

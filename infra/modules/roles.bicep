@@ -1,10 +1,15 @@
-// Least-privilege role assignments for the app's identity (and, optionally, an operator):
+// Least-privilege role assignments for the app's identity (and, optionally, the portal's and an operator):
 //   storage account : Storage Blob Data Owner (the Functions host's AzureWebJobsStorage needs Owner for the
-//                     blob trigger and its receipts), Storage Queue Data Contributor (queue triggers, the
-//                     blob trigger's poison queue), Storage Table Data Contributor (case state, tenants, ...)
+//                     blob trigger and its receipts; the Durable Functions task hub's lease and large-message
+//                     containers), Storage Queue Data Contributor (queue triggers, the blob trigger's poison queue,
+//                     the task hub's control and work-item queues), Storage Table Data Contributor (the app's
+//                     tables, the task hub's History and Instances tables). These are the three roles Durable
+//                     Functions' Azure Storage provider needs with an identity-based connection.
 //   Key Vault       : Key Vault Secrets User (read secrets for Key Vault references)
 //   App Insights    : Monitoring Metrics Publisher (Entra ID telemetry ingestion; local auth is off)
 //   ACS             : a custom role with just the send actions, only when ACS is called with Entra ID
+//   portal          : Key Vault Secrets User (its staff keys and Entra client secret), Monitoring Metrics Publisher;
+//                     nothing on storage (it reads PushGov only through the HTTP API)
 //   operator        : Storage Blob Data Contributor (upload drops with `az storage blob upload --auth-mode login`),
 //                     Storage Table Data Contributor (`pushgov tenant ...` writes the tenants and apikeys tables),
 //                     Key Vault Secrets Officer (set and rotate the secrets)
@@ -26,6 +31,9 @@ param communicationServiceName string
 
 @description('True when the app calls ACS with its managed identity.')
 param acsUseManagedIdentity bool
+
+@description('Name of the portal\'s user-assigned identity. Empty: no portal.')
+param portalIdentityName string
 
 @description('Object id of a user or group that uploads drops, runs the CLI and rotates secrets. Empty: none.')
 param operatorPrincipalId string
@@ -54,6 +62,10 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 }
 
 var principalId = identity.properties.principalId
+
+resource portalIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = if (!empty(portalIdentityName)) {
+  name: empty(portalIdentityName) ? 'unused' : portalIdentityName
+}
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
   name: storageAccountName
@@ -98,6 +110,26 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   scope: appInsights
   properties: {
     principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
+resource portalSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(portalIdentityName)) {
+  name: guid(vault.id, portalIdentity.id, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: portalIdentity!.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+resource portalMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(portalIdentityName)) {
+  name: guid(appInsights.id, portalIdentity.id, roles.monitoringMetricsPublisher)
+  scope: appInsights
+  properties: {
+    principalId: portalIdentity!.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
   }

@@ -25,6 +25,21 @@ public sealed partial class CompiledTemplate
         Resources(Root).SingleOrDefault(r => r.SymbolicName == symbolicName).Resource
         ?? throw new InvalidOperationException($"main.bicep has no module '{symbolicName}'.");
 
+    /// <summary>The app settings the <c>appsettings</c> config resource of a module sets, by name (see <see cref="ArmExpression.Settings"/>).</summary>
+    public IReadOnlyDictionary<string, ArmNode> AppSettings(string module)
+    {
+        var template = ModuleTemplate(module);
+        var resource = Resources(template)
+            .Single(r => (string?)r.Resource["type"] == "Microsoft.Web/sites/config"
+                && r.Resource["name"]!.GetValue<string>().EndsWith("'appsettings')]", StringComparison.Ordinal))
+            .Resource;
+        return ArmExpression.Settings(template, resource["properties"]!);
+    }
+
+    /// <summary>The one resource of a type in a module's template.</summary>
+    public JsonObject ModuleResource(string module, string type) =>
+        Resources(ModuleTemplate(module)).Single(r => (string?)r.Resource["type"] == type).Resource;
+
     /// <summary>
     /// The value main.bicep passes to a module parameter, resolving a plain <c>[variables('x')]</c> reference.
     /// </summary>

@@ -7,8 +7,7 @@ namespace PushGov.Infra.Tests;
 /// Every function.json under functions/PushGov.Functions/function-definitions binds only to storage the
 /// template creates, with a connection the app settings provide, and blob triggers are wired to Event Grid.
 /// </summary>
-[Collection("Bicep")]
-public sealed class FunctionDefinitionTests(CompiledTemplate compiled)
+public sealed class FunctionDefinitionTests
 {
     private static readonly string DefinitionsDir = Repo.Path("functions", "PushGov.Functions", "function-definitions");
 
@@ -77,26 +76,5 @@ public sealed class FunctionDefinitionTests(CompiledTemplate compiled)
             Assert.Contains($"{connection}__accountName", names);
             Assert.Contains($"{connection}__credential", names);
         });
-    }
-
-    [Fact]
-    public void The_drops_Event_Grid_subscription_calls_the_blob_triggered_function_for_its_container()
-    {
-        var blobTrigger = Assert.Single(Bindings(), b => b.Type == "blobTrigger");
-        var subscription = CompiledTemplate.Resources(compiled.ModuleTemplate("dropsSubscription"))
-            .Single(r => (string?)r.Resource["type"] == "Microsoft.EventGrid/systemTopics/eventSubscriptions").Resource;
-        var destination = subscription["properties"]!["destination"]!;
-        var filter = subscription["properties"]!["filter"]!;
-
-        Assert.Equal(blobTrigger.Function, compiled.ModuleParameter("dropsSubscription", "functionName"));
-        Assert.Equal(blobTrigger.Get("path")!.Split('/')[0], compiled.ModuleParameter("dropsSubscription", "containerName"));
-        Assert.Equal("WebHook", destination["endpointType"]!.GetValue<string>());
-        var url = destination["properties"]!["endpointUrl"]!.GetValue<string>();
-        Assert.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.{1}&code={2}", url, StringComparison.Ordinal);
-        Assert.Contains(".systemKeys.blobs_extension", url, StringComparison.Ordinal);
-        Assert.Equal(["Microsoft.Storage.BlobCreated"], filter["includedEventTypes"]!.AsArray().Select(t => t!.GetValue<string>()));
-        Assert.Equal(
-            "[format('/blobServices/default/containers/{0}/blobs/', parameters('containerName'))]",
-            filter["subjectBeginsWith"]!.GetValue<string>());
     }
 }
