@@ -39,7 +39,7 @@ public sealed class AppIngest
             directory,
             clock,
             NullLogger<CaseEngine>.Instance);
-        Ingestor = new DropIngestor(storage, Residents, engine, directory, clock, NullLogger<DropIngestor>.Instance);
+        Ingestor = new DropIngestor(storage, Residents, engine, engine, directory, clock, NullLogger<DropIngestor>.Instance);
     }
 
     public StorageClients Storage { get; }

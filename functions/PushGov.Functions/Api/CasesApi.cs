@@ -1,4 +1,6 @@
+using Microsoft.DurableTask.Client;
 using PushGov.Domain.Cases;
+using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 
@@ -14,17 +16,8 @@ namespace PushGov.Functions.Api;
 /// </summary>
 public static class CasesApi
 {
-    public static RouteGroupBuilder MapCasesApi(this RouteGroupBuilder tenants)
-    {
-        var cases = tenants.MapGroup("/{tenant}/cases").WithTags("Cases");
-        cases.MapGet("/", ListAsync).RequireRole(ApiRole.Staff).Audited("cases.list")
-            .Produces<CaseList>().ProducesValidationProblem();
-        cases.MapGet("/{caseId}", GetAsync).RequireRole(ApiRole.Staff).Audited("case.read")
-            .Produces<CaseDetail>().ProducesProblem(StatusCodes.Status404NotFound);
-        cases.MapPost("/{caseId}/events/{name}", RaiseAsync).RequireRole(ApiRole.ResidentPortal, ApiRole.Staff).Audited("case.event")
-            .Accepts<EventBody>("application/json").Produces<CaseSummary>(StatusCodes.Status202Accepted).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        return tenants;
-    }
+    internal static readonly ApiRole[] Staff = [ApiRole.Staff];
+    internal static readonly ApiRole[] PortalOrStaff = [ApiRole.ResidentPortal, ApiRole.Staff];
 
     public sealed record CaseSummary(string CaseId, string Kind, DateOnly EventDate, string State, string Outcome, string? EscalationReason, DateOnly? Deadline, IReadOnlyList<string> ServiceIds, DateTimeOffset UpdatedAt);
 
@@ -38,7 +31,7 @@ public static class CasesApi
 
     public sealed record EventBody(string? Note, string? Outcome);
 
-    private static async Task<IResult> ListAsync(string tenant, string? state, string? service, DateOnly? from, DateOnly? to, string? continuationToken, int? pageSize, CaseStore store, CancellationToken ct)
+    internal static async Task<IResult> ListAsync(string tenant, string? state, string? service, DateOnly? from, DateOnly? to, string? continuationToken, int? pageSize, ICaseReader store, CancellationToken ct)
     {
         CaseState? parsed = null;
         if (state is not null)
@@ -67,15 +60,13 @@ public static class CasesApi
         }
     }
 
-    private static async Task<IResult> GetAsync(string tenant, string caseId, CaseStore store, MessageStore messages, HttpContext http, CancellationToken ct)
+    internal static async Task<IResult> GetAsync(string tenant, string caseId, ICaseReader store, MessageStore messages, HttpContext http, CancellationToken ct)
     {
-        var stored = Problems.IsSafeId(caseId) ? await store.GetAsync(tenant, caseId, ct) : null;
-        if (stored is null)
+        var c = Problems.IsSafeId(caseId) ? await store.GetAsync(tenant, caseId, ct) : null;
+        if (c is null)
         {
             return Problems.NotFound("case", caseId);
         }
-
-        var c = stored.Data;
 
         // The detail shows the event's resident, every recipient and each message's resident: all of them are in the audit row.
         AuditApi.Note(http, caseId, c.Matches.SelectMany(m => m.RecipientIds).Prepend(c.Event.ResidentId).Concat(c.Deliveries.Select(d => d.ResidentId)));
@@ -92,7 +83,7 @@ public static class CasesApi
             history));
     }
 
-    private static async Task<IResult> RaiseAsync(string tenant, string caseId, string name, HttpContext http, CaseEngine engine, CancellationToken ct)
+    internal static async Task<IResult> RaiseAsync(string tenant, string caseId, string name, HttpContext http, ICaseInbox inbox, CancellationToken ct)
     {
         if (!ExternalEvent.Names.Contains(name))
         {
@@ -128,7 +119,7 @@ public static class CasesApi
         }
 
         var input = new ExternalEvent(name, outcome, body.Value?.Note) { Actor = principal.Actor };
-        var decision = await engine.ApplyAsync(tenant, caseId, input, ct);
+        var decision = await inbox.SendAsync(tenant, caseId, input, ct);
         if (decision is null)
         {
             return Problems.NotFound("case", caseId);
@@ -144,4 +135,26 @@ public static class CasesApi
 
     internal static CaseSummary Summary(CaseData c) =>
         new(c.CaseId, c.Event.Kind.ToString(), c.Event.EventDate, c.State.ToString(), c.Outcome.ToString(), c.EscalationReason, c.EarliestDeadline, c.Matches.Select(m => m.ServiceId).ToList(), c.UpdatedAt);
+}
+
+/// <summary>The routes of cases (see <see cref="CasesApi"/>).</summary>
+public sealed class CasesFunctions(ApiGate gate, ICaseReader cases, MessageStore messages, DurableCases durable)
+{
+    [Function("ListCases")]
+    public Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/cases")] HttpRequest req, string tenant) =>
+        gate.RunAsync(req, tenant, new Audit("cases.list"), CasesApi.Staff, (_, ct) => CasesApi.ListAsync(
+            tenant, Query.Text(req, "state"), Query.Text(req, "service"), Query.Date(req, "from"), Query.Date(req, "to"), Query.Text(req, "continuationToken"), Query.Int(req, "pageSize"), cases, ct));
+
+    [Function("GetCase")]
+    public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/cases/{caseId}")] HttpRequest req, string tenant, string caseId) =>
+        gate.RunAsync(req, tenant, new Audit("case.read", caseId), CasesApi.Staff, (http, ct) => CasesApi.GetAsync(tenant, caseId, cases, messages, http, ct));
+
+    [Function("RaiseCaseEvent")]
+    public Task<IResult> RaiseAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/cases/{caseId}/events/{name}")] HttpRequest req,
+        string tenant,
+        string caseId,
+        string name,
+        [DurableClient] DurableTaskClient client) =>
+        gate.RunAsync(req, tenant, new Audit("case.event", caseId), CasesApi.PortalOrStaff, (http, ct) => CasesApi.RaiseAsync(tenant, caseId, name, http, durable.Use(client), ct));
 }

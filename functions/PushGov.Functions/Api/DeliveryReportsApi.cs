@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.DurableTask.Client;
+using PushGov.Functions.Cases;
 using PushGov.Functions.Hosting;
 using PushGov.Infrastructure.Acs;
 using PushGov.Infrastructure.Messaging;
@@ -25,14 +27,7 @@ public static class DeliveryReportsApi
 {
     private static readonly TimeSpan RetryWindow = TimeSpan.FromMinutes(10);
 
-    public static RouteGroupBuilder MapDeliveryReportsApi(this RouteGroupBuilder api)
-    {
-        api.MapPost("/events/acs", AcsAsync).WithTags("Sending").AllowAnonymous();
-        api.MapPost("/events/domestic-sms", DomesticAsync).WithTags("Sending").AllowAnonymous();
-        return api;
-    }
-
-    private static async Task<IResult> AcsAsync(HttpContext http, EventGridSettings settings, DeliveryReports reports, OptOuts optOuts, TimeProvider clock, ILogger<DeliveryReports> logger, CancellationToken ct)
+    internal static async Task<IResult> AcsAsync(HttpContext http, EventGridSettings settings, DeliveryReports reports, OptOuts optOuts, TimeProvider clock, ILogger<DeliveryReports> logger, CancellationToken ct)
     {
         if (settings.Secret is { } secret && !SameSecret(secret, http.Request.Query["code"].ToString()))
         {
@@ -84,7 +79,7 @@ public static class DeliveryReportsApi
             : Results.Ok();
     }
 
-    private static async Task<IResult> DomesticAsync(HttpContext http, DomesticSmsSettings settings, DeliveryReports reports, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> DomesticAsync(HttpContext http, DomesticSmsSettings settings, DeliveryReports reports, TimeProvider clock, CancellationToken ct)
     {
         if (settings.Secret is not { } secret)
         {
@@ -110,4 +105,30 @@ public static class DeliveryReportsApi
 
     private static bool SameSecret(string expected, string given) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(given)));
+}
+
+/// <summary>The provider callbacks (see <see cref="DeliveryReportsApi"/>): a final status is handed to the message's case.</summary>
+public sealed class DeliveryReportsFunctions(
+    ApiGate gate,
+    DurableCases cases,
+    EventGridSettings eventGrid,
+    DomesticSmsSettings domestic,
+    DeliveryReports reports,
+    OptOuts optOuts,
+    TimeProvider clock,
+    ILogger<DeliveryReports> logger)
+{
+    [Function("AcsEvents")]
+    public Task<IResult> AcsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events/acs")] HttpRequest req, [DurableClient] DurableTaskClient client)
+    {
+        cases.Use(client);
+        return gate.AnonymousAsync(req, (http, ct) => DeliveryReportsApi.AcsAsync(http, eventGrid, reports, optOuts, clock, logger, ct));
+    }
+
+    [Function("DomesticSmsEvents")]
+    public Task<IResult> DomesticAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events/domestic-sms")] HttpRequest req, [DurableClient] DurableTaskClient client)
+    {
+        cases.Use(client);
+        return gate.AnonymousAsync(req, (http, ct) => DeliveryReportsApi.DomesticAsync(http, domestic, reports, clock, ct));
+    }
 }

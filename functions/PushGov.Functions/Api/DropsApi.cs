@@ -19,19 +19,9 @@ public static partial class DropsApi
     /// <summary>Largest drop accepted over HTTP (a 3.8 M-row snapshot is about 0.5 GB).</summary>
     public const long MaxDropBytes = 2L * 1024 * 1024 * 1024;
 
-    public static RouteGroupBuilder MapDropsApi(this RouteGroupBuilder tenants)
-    {
-        var drops = tenants.MapGroup("/{tenant}/drops").WithTags("Drops");
-        drops.MapPost("/{dataset}", UploadAsync).RequireRole(ApiRole.Staff).Audited("drop.upload")
-            .Accepts<Stream>("text/csv").Produces<Accepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        drops.MapGet("/{dataset}/{name}/report", ReportAsync).RequireRole(ApiRole.Staff).Audited("drop.report.read")
-            .Produces<string>(contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound);
-        return tenants;
-    }
-
     public sealed record Accepted(string Tenant, string Dataset, string Name, string Report);
 
-    private static async Task<IResult> UploadAsync(string tenant, string dataset, string? name, HttpContext http, StorageClients storage, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> UploadAsync(string tenant, string dataset, string? name, HttpContext http, StorageClients storage, TimeProvider clock, CancellationToken ct)
     {
         if (!Datasets.TryParse(dataset, out _))
         {
@@ -84,7 +74,7 @@ public static partial class DropsApi
         return Results.Accepted(report, new Accepted(tenant, dataset, name, report));
     }
 
-    private static async Task<IResult> ReportAsync(string tenant, string dataset, string name, StorageClients storage, CancellationToken ct)
+    internal static async Task<IResult> ReportAsync(string tenant, string dataset, string name, StorageClients storage, CancellationToken ct)
     {
         if (!Datasets.TryParse(dataset, out _) || !SafeName().IsMatch(name))
         {
@@ -113,4 +103,16 @@ public static partial class DropsApi
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\.csv\z", RegexOptions.CultureInvariant)]
     private static partial Regex SafeName();
+}
+
+/// <summary>The routes of drops (see <see cref="DropsApi"/>).</summary>
+public sealed class DropsFunctions(ApiGate gate, StorageClients storage, TimeProvider clock)
+{
+    [Function("UploadDrop")]
+    public Task<IResult> UploadAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/drops/{dataset}")] HttpRequest req, string tenant, string dataset) =>
+        gate.RunAsync(req, tenant, new Audit("drop.upload"), CasesApi.Staff, (http, ct) => DropsApi.UploadAsync(tenant, dataset, Query.Text(req, "name"), http, storage, clock, ct));
+
+    [Function("GetDropReport")]
+    public Task<IResult> ReportAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/drops/{dataset}/{name}/report")] HttpRequest req, string tenant, string dataset, string name) =>
+        gate.RunAsync(req, tenant, new Audit("drop.report.read"), CasesApi.Staff, (_, ct) => DropsApi.ReportAsync(tenant, dataset, name, storage, ct));
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace PushGov.Functions.Api;
 
@@ -33,18 +34,41 @@ public sealed class EntraOptions
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(Audience);
 }
 
-/// <summary>Turns a validated Entra ID token (issuer, audience, lifetime, signature checked by JwtBearer) into an <see cref="ApiPrincipal"/>.</summary>
-public sealed class EntraTokens(EntraOptions options)
+/// <summary>
+/// Validates an Entra ID token with the JwtBearer options (issuer, audience, lifetime, signature; signing keys from the
+/// authority's metadata) and turns it into an <see cref="ApiPrincipal"/>. It validates itself rather than through
+/// authentication middleware, which a function app's requests do not pass.
+/// </summary>
+public sealed class EntraTokens(EntraOptions options, IOptionsMonitor<JwtBearerOptions> jwt)
 {
     public const string RolePrefix = "PushGov.";
 
-    public async Task<(ApiPrincipal? Caller, string? Failure)> AuthenticateAsync(HttpContext http)
+    public async Task<(ApiPrincipal? Caller, string? Failure)> AuthenticateAsync(string token, CancellationToken ct)
     {
-        var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
-        if (!result.Succeeded || result.Principal is not { } user)
+        var o = jwt.Get(JwtBearerDefaults.AuthenticationScheme);
+        var parameters = o.TokenValidationParameters.Clone();
+        try
+        {
+            var metadata = o.Configuration ?? (o.ConfigurationManager is { } manager ? await manager.GetConfigurationAsync(ct) : null);
+            if (metadata is not null)
+            {
+                parameters.ValidIssuer ??= metadata.Issuer;
+                parameters.IssuerSigningKeys = metadata.SigningKeys;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, "The bearer token cannot be checked now (the identity provider's metadata is unreachable).");
+        }
+
+        parameters.ValidAudience ??= o.Audience;
+        var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, parameters);
+        if (!result.IsValid)
         {
             return (null, "The bearer token is not valid for this API (signature, issuer, audience or lifetime).");
         }
+
+        var user = new ClaimsPrincipal(result.ClaimsIdentity);
 
         var tenant = user.FindFirstValue(options.TenantClaim);
         if (string.IsNullOrEmpty(tenant) || !TenantCode.TryParse(tenant, out _))

@@ -3,13 +3,13 @@ using PushGov.Infrastructure.Storage;
 namespace PushGov.Functions.Api;
 
 /// <summary><c>GET /api/health</c>: is storage reachable (tables, blobs, queues)? 200 when all are, 503 otherwise.</summary>
-public static class HealthApi
+public sealed class HealthFunctions(ApiGate gate, StorageClients storage)
 {
     public sealed record Health(string Status, IReadOnlyDictionary<string, string> Storage);
 
-    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder api)
-    {
-        api.MapGet("/health", async (StorageClients storage, CancellationToken ct) =>
+    [Function("Health")]
+    public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
+        gate.AnonymousAsync(req, async (_, ct) =>
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
@@ -17,7 +17,7 @@ public static class HealthApi
             {
                 ["tables"] = () => storage.Table(StorageNames.Tables.Cases).QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, cancellationToken: timeout.Token).AsPages().GetAsyncEnumerator(timeout.Token).MoveNextAsync().AsTask(),
                 ["blobs"] = () => storage.Container(StorageNames.Containers.Drops).ExistsAsync(timeout.Token),
-                ["queues"] = () => storage.Queue(StorageNames.Queues.CaseSteps).ExistsAsync(timeout.Token),
+                ["queues"] = () => storage.Queue(StorageNames.Queues.Send).ExistsAsync(timeout.Token),
             };
             var results = new Dictionary<string, string>();
             foreach (var (name, check) in checks)
@@ -35,7 +35,5 @@ public static class HealthApi
 
             var healthy = results.Values.All(v => v == "reachable");
             return Results.Json(new Health(healthy ? "healthy" : "unhealthy", results), statusCode: healthy ? 200 : 503);
-        }).WithTags("Health").AllowAnonymous();
-        return api;
-    }
+        });
 }

@@ -9,16 +9,9 @@ namespace PushGov.Functions.Api;
 /// </summary>
 public static class NotificationsApi
 {
-    public static RouteGroupBuilder MapNotificationsApi(this RouteGroupBuilder tenants)
-    {
-        tenants.MapGet("/{tenant}/notifications", ListAsync).WithTags("Notifications").RequireRole(ApiRole.Staff).Audited("notifications.read")
-            .Produces<List<Notification>>();
-        return tenants;
-    }
-
     public sealed record Notification(string MessageId, string Channel, string To, string? Subject, string Text, string Language, string? TemplateVersion, DateTimeOffset RecordedAt);
 
-    private static async Task<IResult> ListAsync(string tenant, int? max, bool? reveal, DevSink sink, HttpContext http, CancellationToken ct)
+    internal static async Task<IResult> ListAsync(string tenant, int? max, bool? reveal, DevSink sink, HttpContext http, CancellationToken ct)
     {
         var entries = await sink.ListAsync(tenant, Math.Clamp(max ?? 500, 1, 5000), ct);
 
@@ -27,4 +20,12 @@ public static class NotificationsApi
         AuditApi.Note(http, detail: $"count={entries.Count} revealed={show}");
         return Results.Ok(entries.Select(e => new Notification(e.MessageId, e.Channel, show ? e.To : Masking.Mask(e.To), e.Subject, e.Text, e.Language, e.TemplateVersion, e.RecordedAt)).ToList());
     }
+}
+
+/// <summary>The development sink's route.</summary>
+public sealed class NotificationsFunctions(ApiGate gate, DevSink sink)
+{
+    [Function("ListNotifications")]
+    public Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/notifications")] HttpRequest req, string tenant) =>
+        gate.RunAsync(req, tenant, new Audit("notifications.read"), CasesApi.Staff, (http, ct) => NotificationsApi.ListAsync(tenant, Query.Int(req, "max"), Query.Bool(req, "reveal"), sink, http, ct));
 }

@@ -1,6 +1,8 @@
 using PushGov.Domain.Drops;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
+using Microsoft.DurableTask.Client;
+using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
 
@@ -21,16 +23,6 @@ public static class PreferencesApi
 {
     public const string PortalSource = "portal";
 
-    public static RouteGroupBuilder MapPreferencesApi(this RouteGroupBuilder tenants)
-    {
-        var prefs = tenants.MapGroup("/{tenant}/residents/{residentId}/preferences").WithTags("Preferences");
-        prefs.MapGet("/", GetAsync).RequireRole(ApiRole.ResidentPortal, ApiRole.Staff).Audited("preferences.read")
-            .Produces<Preferences>().ProducesProblem(StatusCodes.Status404NotFound);
-        prefs.MapPut("/", PutAsync).RequireRole(ApiRole.ResidentPortal, ApiRole.Staff).Audited("preferences.write")
-            .Accepts<PreferencesUpdate>("application/json").Produces<Preferences>().ProducesValidationProblem();
-        return tenants;
-    }
-
     /// <summary>One channel in effect: the newest record for it, from a drop or the portal.</summary>
     public sealed record ChannelPreference(string Channel, string Address, bool Consent, DateTimeOffset ConsentedAt, string Source, string? Language);
 
@@ -41,7 +33,7 @@ public static class PreferencesApi
 
     public sealed record PreferencesUpdate(string? Language, bool? TaxDataConsent, IReadOnlyList<ChannelUpdate>? Channels);
 
-    private static async Task<IResult> GetAsync(string tenant, string residentId, ResidentStore residents, CancellationToken ct)
+    internal static async Task<IResult> GetAsync(string tenant, string residentId, ResidentStore residents, CancellationToken ct)
     {
         if (!Problems.IsSafeId(residentId) || await residents.HouseholdOfAsync(tenant, residentId, ct) is null)
         {
@@ -51,7 +43,7 @@ public static class PreferencesApi
         return Results.Ok(await ReadAsync(tenant, residentId, residents, ct));
     }
 
-    private static async Task<IResult> PutAsync(string tenant, string residentId, HttpContext http, ResidentStore residents, CaseEngine engine, TimeProvider clock, ILogger<PreferencesUpdate> logger, CancellationToken ct)
+    internal static async Task<IResult> PutAsync(string tenant, string residentId, HttpContext http, ResidentStore residents, ICaseInbox cases, TimeProvider clock, ILogger<PreferencesUpdate> logger, CancellationToken ct)
     {
         if (!Problems.IsSafeId(residentId))
         {
@@ -103,7 +95,7 @@ public static class PreferencesApi
         {
             if (!record.Consent && before.TryGetValue(channel, out var was) && was.Consent)
             {
-                cancelled += await engine.WithdrawConsentAsync(tenant, residentId, channel, ct);
+                cancelled += await cases.WithdrawConsentAsync(tenant, residentId, channel, ct);
                 logger.LogInformation("Consent for {Channel} withdrawn through the portal ({Address}); {Cancelled} pending messages cancelled", channel, Masking.Mask(was.Address), cancelled);
             }
         }
@@ -231,4 +223,21 @@ public static class PreferencesApi
         var language = effective.Values.OrderByDescending(c => c.ConsentedAt).Select(c => c.Language).FirstOrDefault(l => l is not null);
         return new Preferences(residentId, language, await residents.HasTaxConsentAsync(tenant, residentId, ct), channels);
     }
+}
+
+/// <summary>The routes of preferences (see <see cref="PreferencesApi"/>).</summary>
+public sealed class PreferencesFunctions(ApiGate gate, ResidentStore residents, DurableCases cases, TimeProvider clock, ILogger<PreferencesApi.PreferencesUpdate> logger)
+{
+    [Function("GetPreferences")]
+    public Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/residents/{residentId}/preferences")] HttpRequest req, string tenant, string residentId) =>
+        gate.RunAsync(req, tenant, new Audit("preferences.read", ResidentId: residentId), CasesApi.PortalOrStaff, (_, ct) => PreferencesApi.GetAsync(tenant, residentId, residents, ct));
+
+    [Function("PutPreferences")]
+    public Task<IResult> PutAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "tenants/{tenant}/residents/{residentId}/preferences")] HttpRequest req,
+        string tenant,
+        string residentId,
+        [DurableClient] DurableTaskClient client) =>
+        gate.RunAsync(req, tenant, new Audit("preferences.write", ResidentId: residentId), CasesApi.PortalOrStaff, (http, ct) =>
+            PreferencesApi.PutAsync(tenant, residentId, http, residents, cases.Use(client), clock, logger, ct));
 }

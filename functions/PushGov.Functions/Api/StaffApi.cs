@@ -1,6 +1,7 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
+using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Residents;
@@ -29,25 +30,13 @@ public static class StaffApi
 
     private const int MaxEscalations = 2000;
 
-    public static RouteGroupBuilder MapStaffApi(this RouteGroupBuilder tenants)
-    {
-        tenants.MapGet("/{tenant}/escalations", EscalationsAsync).WithTags("Staff").RequireRole(ApiRole.Staff).Audited("escalations.list")
-            .Produces<CasesApi.CaseList>();
-        var cases = tenants.MapGroup("/{tenant}/cases/{caseId}").WithTags("Staff");
-        cases.MapPost("/notes", AddNoteAsync).RequireRole(ApiRole.Staff).Audited("case.note")
-            .Accepts<NoteBody>("application/json").Produces<HistoryEntry>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        cases.MapPost("/resend", ResendAsync).RequireRole(ApiRole.Staff).Audited("case.resend")
-            .Accepts<ResendBody>("application/json").Produces<ResendAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        return tenants;
-    }
-
     public sealed record NoteBody(string? Text);
 
     public sealed record ResendBody(string? ResidentId, string? Channel);
 
     public sealed record ResendAccepted(string MessageId, string Channel, string Status, bool Repeated);
 
-    private static async Task<IResult> EscalationsAsync(string tenant, CaseStore store, HttpContext http, CancellationToken ct)
+    internal static async Task<IResult> EscalationsAsync(string tenant, ICaseReader store, HttpContext http, CancellationToken ct)
     {
         var all = new List<CaseData>();
         string? token = null;
@@ -64,7 +53,7 @@ public static class StaffApi
         return Results.Ok(new CasesApi.CaseList(sorted, token));
     }
 
-    private static async Task<IResult> AddNoteAsync(string tenant, string caseId, HttpContext http, CaseStore store, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> AddNoteAsync(string tenant, string caseId, HttpContext http, ICaseReader store, ICaseInbox inbox, TimeProvider clock, CancellationToken ct)
     {
         if (!Problems.IsSafeId(caseId))
         {
@@ -94,17 +83,17 @@ public static class StaffApi
         var history = await store.GetHistoryAsync(tenant, caseId, ct);
         var version = NoteVersionBase + history.Count(h => h.Version >= NoteVersionBase);
         var caller = ApiPrincipal.From(http);
-        var entry = new HistoryEntry(version, clock.GetUtcNow(), stored.Data.State, stored.Data.State, "note", caller.Actor, text);
-        await store.AppendHistoryAsync(tenant, caseId, [entry], ct);
-        AuditApi.Note(http, caseId, [stored.Data.Event.ResidentId], detail: $"note length={text.Length}");
+        var entry = new HistoryEntry(version, clock.GetUtcNow(), stored.State, stored.State, "note", caller.Actor, text);
+        await inbox.AddNoteAsync(tenant, caseId, entry, ct);
+        AuditApi.Note(http, caseId, [stored.Event.ResidentId], detail: $"note length={text.Length}");
         return Results.Created($"/api/tenants/{tenant}/cases/{caseId}", entry);
     }
 
-    private static async Task<IResult> ResendAsync(
+    internal static async Task<IResult> ResendAsync(
         string tenant,
         string caseId,
         HttpContext http,
-        CaseStore store,
+        ICaseReader store,
         ResidentStore residents,
         MessageStore messages,
         StorageClients storage,
@@ -142,13 +131,12 @@ public static class StaffApi
         }
 
         var residentId = body.ResidentId!;
-        var stored = await store.GetAsync(tenant, caseId, ct);
-        if (stored is null)
+        var c = await store.GetAsync(tenant, caseId, ct);
+        if (c is null)
         {
             return Problems.NotFound("case", caseId);
         }
 
-        var c = stored.Data;
         AuditApi.Note(http, caseId, [residentId], detail: $"channel={channel}");
         if (!c.IsOpen)
         {
@@ -211,4 +199,30 @@ public static class StaffApi
         var status = added ? MessageStatuses.Created : (await messages.GetAsync(tenant, messageId, ct))?.Message.Status ?? MessageStatuses.Created;
         return Results.Accepted($"/api/tenants/{tenant}/cases/{caseId}", new ResendAccepted(messageId, channel.ToString().ToLowerInvariant(), status, !added));
     }
+}
+
+/// <summary>The routes of staff actions (see <see cref="StaffApi"/>).</summary>
+public sealed class StaffFunctions(
+    ApiGate gate,
+    ICaseReader cases,
+    DurableCases inbox,
+    ResidentStore residents,
+    MessageStore messages,
+    StorageClients storage,
+    TenantDirectory tenants,
+    IMessageComposer composer,
+    TimeProvider clock)
+{
+    [Function("ListEscalations")]
+    public Task<IResult> EscalationsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/escalations")] HttpRequest req, string tenant) =>
+        gate.RunAsync(req, tenant, new Audit("escalations.list"), CasesApi.Staff, (http, ct) => StaffApi.EscalationsAsync(tenant, cases, http, ct));
+
+    [Function("AddCaseNote")]
+    public Task<IResult> AddNoteAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/cases/{caseId}/notes")] HttpRequest req, string tenant, string caseId) =>
+        gate.RunAsync(req, tenant, new Audit("case.note", caseId), CasesApi.Staff, (http, ct) => StaffApi.AddNoteAsync(tenant, caseId, http, cases, inbox, clock, ct));
+
+    [Function("ResendCaseMessage")]
+    public Task<IResult> ResendAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/cases/{caseId}/resend")] HttpRequest req, string tenant, string caseId) =>
+        gate.RunAsync(req, tenant, new Audit("case.resend", caseId), CasesApi.Staff, (http, ct) =>
+            StaffApi.ResendAsync(tenant, caseId, http, cases, residents, messages, storage, tenants, composer, clock, ct));
 }

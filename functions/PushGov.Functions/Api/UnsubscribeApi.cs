@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.DurableTask.Client;
+using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Messaging;
 
 namespace PushGov.Functions.Api;
@@ -11,14 +13,7 @@ namespace PushGov.Functions.Api;
 /// </summary>
 public static class UnsubscribeApi
 {
-    public static RouteGroupBuilder MapUnsubscribeApi(this RouteGroupBuilder api)
-    {
-        api.MapGet("/unsubscribe/{messageId}", (string messageId) => Page(messageId, done: false)).WithTags("Sending").AllowAnonymous();
-        api.MapPost("/unsubscribe/{messageId}", PostAsync).WithTags("Sending").AllowAnonymous().DisableAntiforgery();
-        return api;
-    }
-
-    private static async Task<IResult> PostAsync(string messageId, HttpContext http, OptOuts optOuts, CancellationToken ct)
+    internal static async Task<IResult> PostAsync(string messageId, HttpContext http, OptOuts optOuts, CancellationToken ct)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -36,7 +31,7 @@ public static class UnsubscribeApi
             : Problems.NotFound("message", messageId);
     }
 
-    private static IResult Page(string messageId, bool done)
+    internal static IResult Page(string messageId, bool done)
     {
         var id = WebUtility.HtmlEncode(messageId);
         var content = done
@@ -60,5 +55,20 @@ public static class UnsubscribeApi
             </html>
             """;
         return Results.Content(html, "text/html; charset=utf-8");
+    }
+}
+
+/// <summary>The unsubscribe page and its one-click POST (see <see cref="UnsubscribeApi"/>).</summary>
+public sealed class UnsubscribeFunctions(ApiGate gate, DurableCases cases, OptOuts optOuts)
+{
+    [Function("UnsubscribePage")]
+    public Task<IResult> PageAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "unsubscribe/{messageId}")] HttpRequest req, string messageId) =>
+        gate.AnonymousAsync(req, (_, _) => Task.FromResult(UnsubscribeApi.Page(messageId, done: false)));
+
+    [Function("Unsubscribe")]
+    public Task<IResult> PostAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "unsubscribe/{messageId}")] HttpRequest req, string messageId, [DurableClient] DurableTaskClient client)
+    {
+        cases.Use(client);
+        return gate.AnonymousAsync(req, (http, ct) => UnsubscribeApi.PostAsync(messageId, http, optOuts, ct));
     }
 }

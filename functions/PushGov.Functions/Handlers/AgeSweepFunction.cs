@@ -1,6 +1,7 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Detection;
-using PushGov.Functions.CustomHandler;
+using Microsoft.DurableTask.Client;
+using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Tenants;
@@ -12,21 +13,17 @@ namespace PushGov.Functions.Handlers;
 /// (AGE_65 and AGE_75 30 days ahead, SCHOOL_ENTRY from 1 September) from the birthday index, and starts a case
 /// per event. Event ids are stable, so running the sweep twice for a day starts nothing twice.
 /// </summary>
-public sealed class AgeSweepFunction(TenantStore tenants, ResidentStore residents, CaseEngine engine, TimeProvider clock, ILogger<AgeSweepFunction> logger) : IFunction
+public sealed class AgeSweepFunction(TenantStore tenants, ResidentStore residents, DurableCases durable, TimeProvider clock, ILogger<AgeSweepFunction> logger)
 {
     private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
 
-    public string Name => "AgeSweep";
-
-    public async Task<InvocationResponse> InvokeAsync(InvocationRequest request, CancellationToken ct)
-    {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Tokyo).DateTime);
-        var started = await SweepAsync(today, ct);
-        return new InvocationResponse { Logs = [$"age sweep {today:yyyy-MM-dd}: {started} cases started"] };
-    }
+    /// <summary>Daily at 01:00 in Japan (16:00 UTC).</summary>
+    [Function("AgeSweep")]
+    public Task RunAsync([TimerTrigger("0 0 16 * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        SweepAsync(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Tokyo).DateTime), durable.Use(client), context.CancellationToken);
 
     /// <summary>Sweeps one day for every tenant; returns the number of cases started.</summary>
-    public async Task<int> SweepAsync(DateOnly day, CancellationToken ct)
+    public async Task<int> SweepAsync(DateOnly day, ICaseStarter cases, CancellationToken ct)
     {
         var started = 0;
         foreach (var tenant in await tenants.ListAsync(ct))
@@ -45,7 +42,7 @@ public sealed class AgeSweepFunction(TenantStore tenants, ResidentStore resident
 
                     foreach (var e in sweep.OpenFor(person, day).Where(e => e.Kind == query.Kind))
                     {
-                        if (await engine.StartAsync(new CaseData { Tenant = tenant.Code, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow() }, ct))
+                        if (await cases.StartAsync(new CaseData { Tenant = tenant.Code, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow() }, ct))
                         {
                             started++;
                         }

@@ -1,5 +1,4 @@
 using PushGov.Domain.Messaging.Pacing;
-using PushGov.Functions.CustomHandler;
 using PushGov.Infrastructure.Letters;
 using PushGov.Infrastructure.Tenants;
 
@@ -9,16 +8,11 @@ namespace PushGov.Functions.Handlers;
 /// <c>Letters</c>: daily timer at 01:30 in Japan (16:30 UTC). Assembles yesterday's letters of each tenant into the print
 /// vendor's CSV (<c>letters/{tenant}/{date}.csv</c>). Re-running writes the same files.
 /// </summary>
-public sealed class LettersFunction(TenantStore tenants, LetterBatch batch, TimeProvider clock, ILogger<LettersFunction> logger) : IFunction
+public sealed class LettersFunction(TenantStore tenants, LetterBatch batch, TimeProvider clock, ILogger<LettersFunction> logger)
 {
-    public string Name => "Letters";
-
-    public async Task<InvocationResponse> InvokeAsync(InvocationRequest request, CancellationToken ct)
-    {
-        var today = JapanTime.LocalDay(clock.GetUtcNow(), JapanTime.Tokyo);
-        var letters = await AssembleAsync(today.AddDays(-1), ct);
-        return new InvocationResponse { Logs = [$"letters {today.AddDays(-1):yyyy-MM-dd}: {letters}"] };
-    }
+    [Function("Letters")]
+    public Task RunAsync([TimerTrigger("0 30 16 * * *")] TimerInfo timer, FunctionContext context) =>
+        AssembleAsync(JapanTime.LocalDay(clock.GetUtcNow(), JapanTime.Tokyo).AddDays(-1), context.CancellationToken);
 
     /// <summary>Assembles one day for every tenant; returns the number of letters.</summary>
     public async Task<int> AssembleAsync(DateOnly day, CancellationToken ct)

@@ -1,4 +1,3 @@
-using PushGov.Functions.CustomHandler;
 using PushGov.Infrastructure.Audit;
 using PushGov.Infrastructure.Tenants;
 
@@ -8,22 +7,16 @@ namespace PushGov.Functions.Handlers;
 /// <c>Retention</c>: daily timer (02:30 Asia/Tokyo). For each tenant, purges message bodies and deletes closed cases
 /// older than the tenant's limits (<see cref="Retention"/>); each purge is audited as <c>system:retention</c>.
 /// </summary>
-public sealed class RetentionFunction(TenantStore tenants, Retention retention, ILogger<RetentionFunction> logger) : IFunction
+public sealed class RetentionFunction(TenantStore tenants, Retention retention, ILogger<RetentionFunction> logger)
 {
-    public string Name => "Retention";
-
-    public async Task<InvocationResponse> InvokeAsync(InvocationRequest request, CancellationToken ct)
+    [Function("Retention")]
+    public async Task RunAsync([TimerTrigger("0 30 17 * * *")] TimerInfo timer, FunctionContext context)
     {
-        var results = new List<RetentionResult>();
-        foreach (var tenant in await tenants.ListAsync(ct))
+        foreach (var tenant in await tenants.ListAsync(context.CancellationToken))
         {
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["tenant"] = tenant.Code });
-            results.Add(await retention.RunAsync(tenant, ct));
+            var r = await retention.RunAsync(tenant, context.CancellationToken);
+            logger.LogInformation("Retention: bodies={Bodies} sink={Sink} cases={Cases}", r.MessageBodiesPurged, r.SinkRowsDeleted, r.CasesDeleted);
         }
-
-        return new InvocationResponse
-        {
-            Logs = results.Select(r => $"{r.Tenant}: bodies={r.MessageBodiesPurged} sink={r.SinkRowsDeleted} cases={r.CasesDeleted}").ToList(),
-        };
     }
 }

@@ -1,16 +1,12 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using PushGov.Functions.Api;
-using PushGov.Functions.CustomHandler;
-using PushGov.Functions.Handlers;
 using PushGov.Infrastructure.Audit;
 
 namespace PushGov.Functions.Hosting;
 
 /// <summary>
-/// Registrations of the portals' API beyond cases, drops and notifications: preferences, staff actions, the audit log,
-/// retention, Entra ID tokens (when configured), the OpenAPI document, and problem+json for every error.
+/// Registrations of the portals' API: the gate every HTTP function passes (keys, Entra ID tokens when configured, audit,
+/// problem+json), the audit log, retention, and the JSON options of its answers.
 /// </summary>
 public static class ApiServices
 {
@@ -18,19 +14,8 @@ public static class ApiServices
     {
         services.AddSingleton<AuditLog>();
         services.AddSingleton<Retention>();
-        services.AddSingleton<IFunction, RetentionFunction>();
-
-        // A query value that does not bind (?max=abc) is the caller's error: 400, not 500, in every environment.
-        services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
-
-        // Every error is application/problem+json, whatever the Accept header asks (first writer wins).
-        services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, ApiProblemWriter>());
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "PushGov API";
-            document.Info.Description = "Per-tenant API for residents' portals and municipal staff. Authenticate with Authorization: Bearer pg_… (an API key) or, where configured, a Microsoft Entra ID access token. Errors are application/problem+json. See docs/api.md.";
-            return Task.CompletedTask;
-        }));
+        services.AddSingleton<ApiGate>();
+        services.AddApiJson();
 
         var entra = new EntraOptions();
         config.GetSection(EntraOptions.Section).Bind(entra);
@@ -38,6 +23,8 @@ public static class ApiServices
         {
             services.AddSingleton(entra);
             services.AddSingleton<EntraTokens>();
+
+            // The JwtBearer options only (their validation parameters and the authority's metadata): EntraTokens validates.
             services.AddAuthentication().AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, o =>
             {
                 o.Authority = entra.Authority;
@@ -49,20 +36,7 @@ public static class ApiServices
                 o.TokenValidationParameters.ValidateIssuerSigningKey = true;
                 o.TokenValidationParameters.RequireSignedTokens = true;
                 o.TokenValidationParameters.ClockSkew = TimeSpan.FromMinutes(2);
-                o.Events = new JwtBearerEvents
-                {
-                    // API keys travel in the same header: they are not JWTs, so the handler does not try to parse them.
-                    OnMessageReceived = context =>
-                    {
-                        var header = context.Request.Headers.Authorization.ToString();
-                        if (header.StartsWith("Bearer pg_", StringComparison.OrdinalIgnoreCase))
-                        {
-                            context.NoResult();
-                        }
-
-                        return Task.CompletedTask;
-                    },
-                };
+                o.TokenValidationParameters.ValidAudience = entra.Audience;
                 if (!string.IsNullOrWhiteSpace(entra.Issuer))
                 {
                     o.TokenValidationParameters.ValidIssuer = entra.Issuer;
@@ -71,56 +45,5 @@ public static class ApiServices
         }
 
         return services;
-    }
-
-    /// <summary>Maps preferences, staff actions, the audit log and <c>GET /api/openapi.json</c>.</summary>
-    public static RouteGroupBuilder MapPushGovApi(this RouteGroupBuilder api, RouteGroupBuilder tenants)
-    {
-        tenants.MapPreferencesApi();
-        tenants.MapStaffApi();
-        tenants.MapAuditApi();
-        api.MapOpenApi("/openapi.json").AllowAnonymous();
-        return api;
-    }
-
-    /// <summary>Writes every problem as <c>application/problem+json</c>, with a detail for the answers routing gives on its own.</summary>
-    private sealed class ApiProblemWriter(IOptions<JsonOptions> json) : IProblemDetailsWriter
-    {
-        public bool CanWrite(ProblemDetailsContext context) => true;
-
-        public ValueTask WriteAsync(ProblemDetailsContext context)
-        {
-            var http = context.HttpContext;
-            var problem = context.ProblemDetails;
-            problem.Status ??= http.Response.StatusCode;
-            var (title, detail) = problem.Status switch
-            {
-                404 => ("Not found", "There is no such resource. The routes are listed at /api/openapi.json."),
-                405 => ("Method not allowed", $"This route does not take {Limit(http.Request.Method)}."),
-                413 => ("Payload too large", "The body is larger than this endpoint accepts."),
-                415 => ("Unsupported media type", "Send the body as application/json."),
-                400 => ("Bad request", "The request is malformed."),
-                401 => ("Unauthorized", "Send a valid API key: Authorization: Bearer pg_…."),
-                403 => ("Forbidden", "This key may not use this route."),
-                500 => ("Internal server error", "Something went wrong on our side; it has been logged."),
-                _ => ("Error", null),
-            };
-            problem.Title ??= title;
-            if (context.Exception is BadHttpRequestException bad && problem.Status is >= 400 and < 500)
-            {
-                problem.Title = title;
-                problem.Detail = bad.Message.Length > 300 ? bad.Message[..300] + "…" : bad.Message;
-            }
-
-            problem.Detail ??= detail;
-            if (http.Response.HasStarted)
-            {
-                return ValueTask.CompletedTask;
-            }
-
-            return new ValueTask(http.Response.WriteAsJsonAsync(problem, problem.GetType(), json.Value.SerializerOptions, "application/problem+json", http.RequestAborted));
-        }
-
-        private static string Limit(string s) => s.Length > 20 ? s[..20] + "…" : s;
     }
 }

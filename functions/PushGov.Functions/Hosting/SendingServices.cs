@@ -1,6 +1,3 @@
-using PushGov.Functions.Api;
-using PushGov.Functions.CustomHandler;
-using PushGov.Functions.Handlers;
 using PushGov.Infrastructure.Acs;
 using PushGov.Infrastructure.Letters;
 using PushGov.Infrastructure.Messaging;
@@ -35,7 +32,6 @@ public static class SendingServices
         services.AddSingleton<DeliveryReports>();
         services.AddSingleton<OptOuts>();
         services.AddSingleton(new EventGridSettings(config["PushGov:EventGrid:Secret"] is { Length: > 0 } secret ? secret : null));
-        services.AddSingleton<IFunction, LettersFunction>();
 
         var acs = new AcsOptions
         {
@@ -80,14 +76,6 @@ public static class SendingServices
             emailConfigured ? sp.GetRequiredService<AcsEmailClient> : null,
             acs.SmsFrom));
         return services;
-    }
-
-    /// <summary>Maps the anonymous sending endpoints: provider callbacks and one-click unsubscribe.</summary>
-    public static RouteGroupBuilder MapSendingApi(this RouteGroupBuilder api)
-    {
-        api.MapDeliveryReportsApi();
-        api.MapUnsubscribeApi();
-        return api;
     }
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

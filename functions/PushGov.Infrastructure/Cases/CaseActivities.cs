@@ -8,28 +8,23 @@ namespace PushGov.Infrastructure.Cases;
 /// The I/O steps of a case: <c>match</c> reads the household from the resident view and asks eligibility;
 /// <c>resolve</c> reads the recipients' contacts and consent and picks channel and language.
 /// </summary>
-public sealed class CaseActivities(ResidentStore residents, IEligibility eligibility, Tenants.TenantDirectory? tenants = null) : ICaseActivities
+public sealed class CaseActivities(ResidentStore residents, IEligibility eligibility, Tenants.TenantDirectory? tenants = null)
 {
     public async Task<CaseSettings> SettingsForAsync(string tenant, CancellationToken ct) =>
         tenants is not null && await tenants.FindAsync(tenant, ct) is { } t
             ? new CaseSettings { ReminderDaysBeforeDeadline = t.ReminderDaysBeforeDeadline, EscalateDaysBeforeDeadline = t.EscalateDaysBeforeDeadline }
             : CaseSettings.Default;
 
-    public async Task<CaseInput> RunAsync(string step, CaseData c, StepContext context, CancellationToken ct)
+    public async Task<CaseInput> RunAsync(string step, CaseData c, CancellationToken ct)
     {
         switch (step)
         {
             case RunStep.Match:
                 var read = await residents.SnapshotAsync(c.Tenant, c.Event.HouseholdId, c.Event.RelatedResidentIds, ct);
-                context.Household = (read.Snapshot, read.Contacts, c.Event.RelatedResidentIds.Concat(read.Snapshot.Members.Select(m => m.ResidentId)).ToHashSet(StringComparer.Ordinal));
                 return new MatchCompleted(eligibility.Match(c.Tenant, c.Event, read.Snapshot));
             case RunStep.Resolve:
                 var recipients = c.Matches.SelectMany(m => m.RecipientIds).Distinct(StringComparer.Ordinal).ToList();
-
-                // Right after the match step of the same invocation, the household (and its contacts) was just read.
-                var (household, contacts) = context.Household is { } known && recipients.All(known.FactsOf.Contains)
-                    ? (known.Snapshot, known.Contacts)
-                    : await residents.SnapshotAsync(c.Tenant, c.Event.HouseholdId, recipients, ct);
+                var (household, contacts) = await residents.SnapshotAsync(c.Tenant, c.Event.HouseholdId, recipients, ct);
                 var others = recipients.Where(r => household.Find(r) is null).ToList();
                 var members = household.Members.ToList();
                 foreach (var other in others)
@@ -46,11 +41,4 @@ public sealed class CaseActivities(ResidentStore residents, IEligibility eligibi
                 throw new InvalidOperationException($"Unknown step '{step}'.");
         }
     }
-}
-
-/// <summary>What the steps of one invocation share: the household the match step read, for the resolve step after it.</summary>
-public sealed class StepContext
-{
-    /// <summary>The snapshot, its contacts, and the residents whose facts were read with it.</summary>
-    public (Domain.Residents.HouseholdSnapshot Snapshot, IReadOnlyList<Domain.Residents.ContactRecord> Contacts, IReadOnlySet<string> FactsOf)? Household { get; set; }
 }

@@ -5,56 +5,39 @@ using PushGov.Infrastructure.Storage;
 
 namespace PushGov.Infrastructure.Cases;
 
-/// <summary>A case as loaded: its state, the commands still in its outbox, and the ETag that guards the next write.</summary>
-public sealed record StoredCase(CaseData Data, IReadOnlyList<CaseCommand> Outbox, ETag ETag);
-
 /// <summary>
-/// Cases in the <c>cases</c> table (PartitionKey tenant, RowKey case id), every write guarded by the ETag.
-/// The outbox is written in the same entity as the state, so "state saved" and "effects owed" are one write.
-/// History goes to <c>casehistory</c> (PartitionKey <c>{tenant}-{caseId}</c>, RowKey the zero-padded version).
-/// Searchable columns (State, Kind, ServiceIds, Deadline, …) sit beside the compressed document for list queries.
+/// The projection of cases the staff API reads (never orchestration history): the <c>cases</c> table (PartitionKey
+/// tenant, RowKey case id) holds each case's state as its orchestration last wrote it, with searchable columns (State,
+/// Kind, ServiceIds, Deadline, …) beside the compressed document for list queries. History goes to <c>casehistory</c>
+/// (PartitionKey <c>{tenant}-{caseId}</c>, RowKey the zero-padded version).
 /// </summary>
-public sealed class CaseStore(StorageClients storage)
+public sealed class CaseStore(StorageClients storage) : ICaseReader
 {
     private readonly TableClient _cases = storage.Table(StorageNames.Tables.Cases);
     private readonly TableClient _history = storage.Table(StorageNames.Tables.CaseHistory);
 
-    public async Task<StoredCase?> GetAsync(string tenant, string caseId, CancellationToken ct)
+    public async Task<CaseData?> GetAsync(string tenant, string caseId, CancellationToken ct)
     {
         var response = await _cases.GetEntityIfExistsAsync<TableEntity>(tenant, caseId, cancellationToken: ct);
         return response.HasValue && response.Value is { } entity ? FromEntity(entity) : null;
     }
 
-    /// <summary>Inserts a new case with its outbox; its ETag, or null when a case with that id exists already (starting twice is harmless).</summary>
-    public async Task<ETag?> TryCreateAsync(CaseData data, IReadOnlyList<CaseCommand> outbox, CancellationToken ct)
+    /// <summary>Inserts the case as it starts; false when it exists already (starting twice is harmless).</summary>
+    public async Task<bool> TryCreateAsync(CaseData data, CancellationToken ct)
     {
         try
         {
-            var response = await _cases.AddEntityAsync(ToEntity(data, outbox), ct);
-            return response.Headers.ETag;
+            await _cases.AddEntityAsync(ToEntity(data), ct);
+            return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return null;
+            return false;
         }
     }
 
-    /// <summary>Builds the entity for a batch insert (ingest creates many cases of one tenant in one transaction).</summary>
-    public static TableEntity NewEntity(CaseData data, IReadOnlyList<CaseCommand> outbox) => ToEntity(data, outbox);
-
-    /// <summary>Replaces the case if nobody changed it since <paramref name="etag"/>; null on a concurrency conflict.</summary>
-    public async Task<ETag?> TrySaveAsync(CaseData data, IReadOnlyList<CaseCommand> outbox, ETag etag, CancellationToken ct)
-    {
-        try
-        {
-            var response = await _cases.UpdateEntityAsync(ToEntity(data, outbox), etag, TableUpdateMode.Replace, ct);
-            return response.Headers.ETag;
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 409)
-        {
-            return null;
-        }
-    }
+    /// <summary>Writes the case's state (only its orchestration writes it, one step after another).</summary>
+    public Task SaveAsync(CaseData data, CancellationToken ct) => _cases.UpsertEntityAsync(ToEntity(data), TableUpdateMode.Replace, ct);
 
     public async Task AppendHistoryAsync(string tenant, string caseId, IReadOnlyList<HistoryEntry> entries, CancellationToken ct)
     {
@@ -123,7 +106,7 @@ public sealed class CaseStore(StorageClients storage)
         {
             foreach (var e in page.Values)
             {
-                var data = FromEntity(e).Data;
+                var data = FromEntity(e);
                 if (query.Service is null || data.Matches.Any(m => m.ServiceId == query.Service))
                 {
                     cases.Add(data);
@@ -137,17 +120,7 @@ public sealed class CaseStore(StorageClients storage)
         return (cases, token);
     }
 
-    /// <summary>Cases whose outbox was not emptied (a crash between "state saved" and "effects sent"), for the sweep.</summary>
-    public async IAsyncEnumerable<(string Tenant, string CaseId)> WithStaleOutboxAsync(DateTimeOffset olderThan, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        var filter = TableClient.CreateQueryFilter($"HasOutbox eq {true} and Timestamp lt {olderThan}");
-        await foreach (var e in _cases.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
-        {
-            yield return (e.PartitionKey, e.RowKey);
-        }
-    }
-
-    private static TableEntity ToEntity(CaseData data, IReadOnlyList<CaseCommand> outbox)
+    private static TableEntity ToEntity(CaseData data)
     {
         var entity = new TableEntity(data.Tenant, data.CaseId)
         {
@@ -160,18 +133,14 @@ public sealed class CaseStore(StorageClients storage)
             ["EscalationReason"] = data.EscalationReason,
             ["AssignedTo"] = data.AssignedTo,
             ["Version"] = data.Version,
-            ["HasOutbox"] = outbox.Count > 0,
             ["UpdatedAt"] = data.UpdatedAt,
         };
         EntityPayload.Write(entity, "Data", data);
-        EntityPayload.Write(entity, "Outbox", outbox);
         return entity;
     }
 
-    private static StoredCase FromEntity(TableEntity entity) =>
-        new(EntityPayload.Read<CaseData>(entity, "Data") ?? throw new InvalidOperationException($"Case {entity.RowKey} has no data."),
-            EntityPayload.Read<List<CaseCommand>>(entity, "Outbox") ?? [],
-            entity.ETag);
+    private static CaseData FromEntity(TableEntity entity) =>
+        EntityPayload.Read<CaseData>(entity, "Data") ?? throw new InvalidOperationException($"Case {entity.RowKey} has no data.");
 }
 
 public sealed record CaseQuery(CaseState? State = null, string? Service = null, DateOnly? From = null, DateOnly? To = null, string? ContinuationToken = null, int PageSize = 50);

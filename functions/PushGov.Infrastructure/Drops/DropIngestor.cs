@@ -34,7 +34,8 @@ namespace PushGov.Infrastructure.Drops;
 public sealed class DropIngestor(
     StorageClients storage,
     ResidentStore residents,
-    CaseEngine engine,
+    ICaseStarter starter,
+    ICaseInbox inbox,
     TenantDirectory tenants,
     TimeProvider clock,
     ILogger<DropIngestor> logger)
@@ -54,7 +55,13 @@ public sealed class DropIngestor(
     private sealed record Plan(List<LifeEvent> Events, List<Person> Persons, Dictionary<string, string?> PreviousHouseholds);
 
     /// <summary>Ingests the blob at <paramref name="blobName"/> (relative to the <c>drops</c> container).</summary>
-    public async Task<Result> IngestAsync(string blobName, CancellationToken ct)
+    public Task<Result> IngestAsync(string blobName, CancellationToken ct) => IngestAsync(blobName, null, ct);
+
+    /// <summary>
+    /// Ingests the blob at <paramref name="blobName"/>; <paramref name="content"/>, when given (the blob trigger's stream),
+    /// is read for the first pass, and the blob is opened again only for the second.
+    /// </summary>
+    public async Task<Result> IngestAsync(string blobName, Stream? content, CancellationToken ct)
     {
         var (path, problem) = DropPath.Parse(blobName);
         var blob = storage.Container(StorageNames.Containers.Drops).GetBlobClient(blobName);
@@ -74,7 +81,7 @@ public sealed class DropIngestor(
         // Pass 1: hash and keys.
         var first = new DropReport { Dataset = path.Dataset };
         var keys = new Keys();
-        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), ct);
+        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), ct, given: content);
         if (first.RejectedWhole is not null)
         {
             logger.LogWarning("Drop rejected whole: {Reason}", first.RejectedWhole);
@@ -118,7 +125,7 @@ public sealed class DropIngestor(
         var properties = await blob.GetPropertiesAsync(cancellationToken: ct);
         var testMode = properties.Value.Metadata.TryGetValue("uploadedby", out var by) && by.StartsWith("test:", StringComparison.Ordinal);
         await Parallel.ForEachAsync(plan.Events, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (e, token) =>
-            await engine.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow(), TestMode = testMode }, token));
+            await starter.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow(), TestMode = testMode }, token));
 
         writes += await residents.WriteAsync(path.Tenant, plan.Persons, plan.PreviousHouseholds, ct);
         if (fingerprints is not null)
@@ -188,7 +195,7 @@ public sealed class DropIngestor(
         factWrites += await residents.WriteContactsAsync(path.Tenant, facts.OfType<ContactRow>().Select(r => r.Record), ct);
         foreach (var withdrawn in facts.OfType<ContactRow>().Where(r => !r.Record.Consent))
         {
-            await engine.WithdrawConsentAsync(path.Tenant, withdrawn.Record.ResidentId, withdrawn.Record.Channel, ct);
+            await inbox.WithdrawConsentAsync(path.Tenant, withdrawn.Record.ResidentId, withdrawn.Record.Channel, ct);
         }
 
         return (new Plan(events, Changed(view), previous), null, factWrites);
@@ -250,9 +257,9 @@ public sealed class DropIngestor(
         view.ClearChanges();
     }
 
-    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, CancellationToken ct, Action<IEnumerable<DropRow>>? all = null)
+    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, CancellationToken ct, Action<IEnumerable<DropRow>>? all = null, Stream? given = null)
     {
-        await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+        await using var stream = given ?? await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
         var rows = DropReader.Read(stream, dataset, options, report, ct);
         if (all is not null)
         {

@@ -8,11 +8,11 @@ namespace PushGov.Infrastructure.Messaging;
 /// <summary>
 /// A resident's "no more of these", honoured at once: an SMS reply STOP/配信停止 (withdraws SMS consent for every resident
 /// we sent an SMS to that number, found through <see cref="SendIndex"/> without scanning tenants) or a one-click unsubscribe
-/// of an e-mail (withdraws e-mail consent of that message's resident). Each: <see cref="CaseEngine.WithdrawConsentAsync"/>
+/// of an e-mail (withdraws e-mail consent of that message's resident). Each: <see cref="ICaseInbox.WithdrawConsentAsync"/>
 /// (cancels every pending message on that channel, the cases re-route) and a contact fact with consent=false (source
 /// "reply" or "unsubscribe"), which is newer than the drop's and so wins when recipients are next resolved.
 /// </summary>
-public sealed class OptOuts(SendIndex index, MessageStore messages, CaseEngine cases, ResidentStore residents, TimeProvider clock, ILogger<OptOuts> logger)
+public sealed class OptOuts(SendIndex index, MessageStore messages, ICaseInbox cases, ResidentStore residents, TimeProvider clock, ILogger<OptOuts> logger)
 {
     public const string ReplySource = "reply";
     public const string UnsubscribeSource = "unsubscribe";

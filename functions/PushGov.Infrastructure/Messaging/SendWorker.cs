@@ -31,7 +31,7 @@ public interface ISenderSelector
 /// workers or a repeated queue message never send twice. Provider answers map to GOV.UK Notify's statuses; a final
 /// status goes back to the case as a <see cref="DeliveryReported"/> input.
 /// </summary>
-public sealed class SendWorker(MessageStore messages, StorageClients storage, ISenderSelector selector, TimeProvider clock, ILogger<SendWorker> logger, SendPacer? pacer = null, SendIndex? index = null)
+public sealed class SendWorker(MessageStore messages, StorageClients storage, ISenderSelector selector, ICaseInbox cases, TimeProvider clock, ILogger<SendWorker> logger, SendPacer? pacer = null, SendIndex? index = null)
 {
     public const int MaxAttempts = 5;
 
@@ -199,8 +199,7 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
     public Task ReportToCaseAsync(MessageRecord m, CancellationToken ct)
     {
         var state = m.Status == MessageStatuses.Delivered ? DeliveryState.Delivered : DeliveryState.Failed;
-        return storage.Queue(StorageNames.Queues.CaseSteps).SendMessageAsync(
-            new CaseStepMessage(m.Tenant, m.CaseId, Input: new DeliveryReported(m.MessageId, state)).ToJson(), ct);
+        return cases.SendAsync(m.Tenant, m.CaseId, new DeliveryReported(m.MessageId, state), ct);
     }
 
     /// <summary>

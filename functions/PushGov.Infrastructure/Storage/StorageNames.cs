@@ -17,7 +17,7 @@ public static class StorageNames
         /// <summary>Daily letter batches for the print vendor.</summary>
         public const string Letters = "letters";
 
-        /// <summary>Blob receipts and timer locks of the local trigger host (the Functions host uses the same container).</summary>
+        /// <summary>Blob receipts and timer locks of the Functions host (and of the local host, which plays it).</summary>
         public const string Hosts = "azure-webjobs-hosts";
 
         /// <summary>PushGov's own state blobs: per-tenant resident fingerprints for snapshot diffing.</summary>
@@ -28,16 +28,13 @@ public static class StorageNames
 
     public static class Queues
     {
-        /// <summary>Case workflow steps: each message carries ids only.</summary>
-        public const string CaseSteps = "case-steps";
-
         /// <summary>Messages to send: each carries the message id only; the sender reloads the row.</summary>
         public const string Send = "send";
 
         /// <summary>Blobs the blob trigger gave up on after 5 tries (the Functions host's name).</summary>
         public const string BlobPoison = "webjobs-blobtrigger-poison";
 
-        public static readonly IReadOnlyList<string> All = [CaseSteps, Send];
+        public static readonly IReadOnlyList<string> All = [Send];
 
         public static string Poison(string queue) => queue + "-poison";
     }
@@ -64,7 +61,6 @@ public static class StorageNames
         public const string Events = "events";
         public const string Cases = "cases";
         public const string CaseHistory = "casehistory";
-        public const string Timers = "timers";
         public const string Messages = "messages";
         public const string Sink = "devsink";
         public const string Audit = "audit";
@@ -76,6 +72,6 @@ public static class StorageNames
         public const string SendIndex = "sendindex";
 
         public static readonly IReadOnlyList<string> All =
-            [Tenants, ApiKeys, Residents, ResidentIndex, Birthdays, Facts, Drops, Events, Cases, CaseHistory, Timers, Messages, Sink, Audit, Pacing, SendIndex];
+            [Tenants, ApiKeys, Residents, ResidentIndex, Birthdays, Facts, Drops, Events, Cases, CaseHistory, Messages, Sink, Audit, Pacing, SendIndex];
     }
 }

@@ -38,8 +38,8 @@ public sealed class CaseHarness
         Sink = new DevSink(Storage, Clock);
         Composer = composer ?? new TemplateComposer(_ => Templates.Value);
         Engine = new CaseEngine(Cases, Messages, new TimerStore(Storage), Storage, new CaseActivities(Residents, new CatalogEligibility(_ => Matcher.Value), directory), Composer, directory, Clock, NullLogger<CaseEngine>.Instance);
-        Sender = new SendWorker(Messages, Storage, selector?.Invoke(Sink) ?? new SinkOnlySelector(Sink), Clock, NullLogger<SendWorker>.Instance);
-        Ingestor = new DropIngestor(Storage, Residents, Engine, directory, Clock, NullLogger<DropIngestor>.Instance);
+        Sender = new SendWorker(Messages, Storage, selector?.Invoke(Sink) ?? new SinkOnlySelector(Sink), Engine, Clock, NullLogger<SendWorker>.Instance);
+        Ingestor = new DropIngestor(Storage, Residents, Engine, Engine, directory, Clock, NullLogger<DropIngestor>.Instance);
     }
 
     public TimeProvider Clock { get; }

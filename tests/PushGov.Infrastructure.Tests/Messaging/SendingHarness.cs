@@ -1,4 +1,3 @@
-using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PushGov.Domain.Cases;
@@ -60,7 +59,7 @@ public sealed class SendingHarness : IAsyncDisposable
             withProviders ? () => router : null,
             withProviders ? () => email : null,
             AcsFrom);
-        Worker = new SendWorker(Messages, storage, Selector, clock, NullLogger<SendWorker>.Instance, Pacer, Index);
+        Worker = new SendWorker(Messages, storage, Selector, Inbox, clock, NullLogger<SendWorker>.Instance, Pacer, Index);
     }
 
     public Azurite Azurite { get; }
@@ -136,12 +135,11 @@ public sealed class SendingHarness : IAsyncDisposable
     public async Task<MessageRecord> GetAsync(MessageRecord message) =>
         (await Messages.GetAsync(message.Tenant, message.MessageId, CancellationToken.None))!.Value.Message;
 
-    /// <summary>The inputs the case-steps queue holds (peeked, not taken).</summary>
-    public async Task<IReadOnlyList<CaseStepMessage>> CaseStepsAsync()
-    {
-        PeekedMessage[] peeked = (await Storage.Queue(StorageNames.Queues.CaseSteps).PeekMessagesAsync(32)).Value;
-        return peeked.Select(p => CaseStepMessage.Parse(p.Body.ToString())).ToList();
-    }
+    /// <summary>What the sender handed to cases, in order.</summary>
+    public RecordingInbox Inbox { get; } = new();
+
+    /// <summary>The inputs handed to cases so far.</summary>
+    public Task<IReadOnlyList<RecordingInbox.Handed>> CaseStepsAsync() => Task.FromResult<IReadOnlyList<RecordingInbox.Handed>>([.. Inbox.Inputs]);
 
     public async ValueTask DisposeAsync()
     {

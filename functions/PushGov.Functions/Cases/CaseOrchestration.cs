@@ -1,0 +1,193 @@
+using System.Text.Json;
+using Microsoft.DurableTask;
+using PushGov.Domain.Cases;
+using PushGov.Domain.Serialization;
+using PushGov.Infrastructure.Cases;
+
+namespace PushGov.Functions.Cases;
+
+/// <summary>What one generation of a case's orchestration starts from: its state, its tenant's settings, and the commands it owes.</summary>
+public sealed record CaseRun(CaseData Case, CaseSettings Settings, IReadOnlyList<CaseCommand> Commands)
+{
+    public string ToJson() => JsonSerializer.Serialize(this, PushGovJson.Options);
+
+    public static CaseRun Parse(string json) =>
+        JsonSerializer.Deserialize<CaseRun>(json, PushGovJson.Options) ?? throw new FormatException("A case run needs a case.");
+}
+
+/// <summary>The effects a generation owes and the projection it writes, for the <c>ApplyCaseEffects</c> activity.</summary>
+public sealed record CaseEffectsRequest(CaseData Case, IReadOnlyList<CaseCommand> Effects, IReadOnlyList<HistoryEntry> History);
+
+/// <summary>
+/// One Durable Functions orchestration per case (instance id = case id = event id). <see cref="CaseWorkflow"/> decides
+/// everything; this is the generic loop around it, one generation per input:
+/// <list type="number">
+/// <item>run the commands the last decision owes: the match and resolve steps as activities whose results go straight back
+/// into the workflow; messages to create or cancel and the projection (state and history for the staff API) in one
+/// <c>ApplyCaseEffects</c> activity. A step that fails every retry becomes a <see cref="StepFailed"/> input: the case goes to
+/// staff with the reason;</item>
+/// <item>stop when the case is closed; else wait for the next input (an external event raised through the
+/// <see cref="DurableCases"/> inbox) or the earliest timer the state holds (reminder, escalation, expiry, up to two years
+/// ahead: waited for in steps no longer than <see cref="MaxTimerStep"/>);</item>
+/// <item>apply it with the orchestration's clock and continue as new with the new state and its commands, keeping events
+/// that arrived meanwhile, so the history of a generation stays short.</item>
+/// </list>
+/// Inputs arrive under one event name, <see cref="InputEvent"/>, whatever their kind (applied, declined, staff take-over or
+/// close, delivery report, consent withdrawn, recipient died): a generation keeps exactly one waiter, so an event can never
+/// be taken by a waiter that a generation abandoned. The orchestrator reads no clock, makes no ids and does no I/O.
+/// </summary>
+public sealed class CaseOrchestration(CaseActivities steps, CaseEffects effects)
+{
+    public const string Name = "CaseOrchestration";
+    public const string InputEvent = "case-input";
+    public const string MatchActivity = "MatchCase";
+    public const string ResolveActivity = "ResolveCase";
+    public const string EffectsActivity = "ApplyCaseEffects";
+
+    /// <summary>The longest single durable timer: longer waits are chained (a timer step ends in a new generation).</summary>
+    public static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(6);
+
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+
+    [Function(Name)]
+    public async Task RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        var run = CaseRun.Parse(context.GetInput<string>() ?? throw new InvalidOperationException("A case orchestration needs its case."));
+        var state = await ExecuteAsync(context, run.Case, run.Commands, run.Settings);
+        if (!state.IsOpen)
+        {
+            return;
+        }
+
+        var input = await NextInputAsync(context, state);
+        var decision = input is null ? null : CaseWorkflow.Apply(state, input, Now(context), run.Settings);
+        var next = decision is { Accepted: true }
+            ? new CaseRun(decision.State, run.Settings, decision.Commands)
+            : new CaseRun(state, run.Settings, []);
+        context.ContinueAsNew(next.ToJson(), preserveUnprocessedEvents: true);
+    }
+
+    /// <summary>The next input, or null when a step of a long timer ended without reaching the timer.</summary>
+    private static async Task<CaseInput?> NextInputAsync(TaskOrchestrationContext context, CaseData state)
+    {
+        var timer = state.Timers.OrderBy(t => t.DueAt).FirstOrDefault();
+        var received = context.WaitForExternalEvent<string>(InputEvent);
+        if (timer is null)
+        {
+            return ParseInput(await received);
+        }
+
+        var now = Now(context);
+        var step = timer.DueAt - now > MaxTimerStep ? now + MaxTimerStep : timer.DueAt;
+        using var cancel = new CancellationTokenSource();
+        var elapsed = context.CreateTimer(step.UtcDateTime, cancel.Token);
+        if (await Task.WhenAny(received, elapsed) == received)
+        {
+            await cancel.CancelAsync();
+            return ParseInput(await received);
+        }
+
+        return step < timer.DueAt ? null : new TimerFired(timer.Kind, timer.Token);
+    }
+
+    /// <summary>Runs the commands of a decision: steps feed the workflow; effects and the projection go to one activity.</summary>
+    private static async Task<CaseData> ExecuteAsync(TaskOrchestrationContext context, CaseData state, IReadOnlyList<CaseCommand> commands, CaseSettings settings)
+    {
+        if (commands.Count == 0)
+        {
+            return state;
+        }
+
+        var owed = new Queue<CaseCommand>(commands);
+        var outside = new List<CaseCommand>();
+        var history = new List<HistoryEntry>();
+        while (owed.TryDequeue(out var command))
+        {
+            switch (command)
+            {
+                case RunStep run:
+                    var result = await StepAsync(context, run.Step, state);
+                    var decision = CaseWorkflow.Apply(state, result, Now(context), settings);
+                    if (decision.Accepted)
+                    {
+                        state = decision.State;
+                        foreach (var next in decision.Commands)
+                        {
+                            owed.Enqueue(next);
+                        }
+                    }
+
+                    break;
+                case AppendHistory h:
+                    history.AddRange(h.Entries);
+                    break;
+                case StartTimer:
+                    // The state holds its timers; the wait takes the earliest.
+                    break;
+                default:
+                    outside.Add(command);
+                    break;
+            }
+        }
+
+        var request = JsonSerializer.Serialize(new CaseEffectsRequest(state, outside, history), PushGovJson.Options);
+        try
+        {
+            await context.CallActivityAsync(EffectsActivity, request, Retry);
+        }
+        catch (TaskFailedException e) when (state.IsOpen)
+        {
+            // The effects failed every retry: the case goes to staff with the reason (the projection is written again).
+            var failed = CaseWorkflow.Apply(state, new StepFailed(EffectsActivity, e.FailureDetails.ErrorMessage), Now(context), settings);
+            state = failed.State;
+            var retryRequest = new CaseEffectsRequest(state, [], failed.Commands.OfType<AppendHistory>().SelectMany(h => h.Entries).ToList());
+            await context.CallActivityAsync(EffectsActivity, JsonSerializer.Serialize(retryRequest, PushGovJson.Options), Retry);
+        }
+
+        return state;
+    }
+
+    private static async Task<CaseInput> StepAsync(TaskOrchestrationContext context, string step, CaseData state)
+    {
+        var activity = step switch
+        {
+            RunStep.Match => MatchActivity,
+            RunStep.Resolve => ResolveActivity,
+            _ => throw new InvalidOperationException($"Unknown step '{step}'."),
+        };
+        try
+        {
+            return ParseInput(await context.CallActivityAsync<string>(activity, JsonSerializer.Serialize(state, PushGovJson.Options), Retry));
+        }
+        catch (TaskFailedException e)
+        {
+            return new StepFailed(step, e.FailureDetails.ErrorMessage);
+        }
+    }
+
+    [Function(MatchActivity)]
+    public async Task<string> MatchAsync([ActivityTrigger] string caseJson, FunctionContext function) =>
+        Write(await steps.RunAsync(RunStep.Match, ParseCase(caseJson), function.CancellationToken));
+
+    [Function(ResolveActivity)]
+    public async Task<string> ResolveAsync([ActivityTrigger] string caseJson, FunctionContext function) =>
+        Write(await steps.RunAsync(RunStep.Resolve, ParseCase(caseJson), function.CancellationToken));
+
+    [Function(EffectsActivity)]
+    public async Task ApplyEffectsAsync([ActivityTrigger] string requestJson, FunctionContext function)
+    {
+        var request = JsonSerializer.Deserialize<CaseEffectsRequest>(requestJson, PushGovJson.Options) ?? throw new FormatException("No effects request.");
+        await effects.ApplyAsync(request.Case, request.Effects, request.History, function.CancellationToken);
+    }
+
+    /// <summary>The orchestration's replay-safe clock.</summary>
+    private static DateTimeOffset Now(TaskOrchestrationContext context) => new(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc));
+
+    internal static string Write(CaseInput input) => JsonSerializer.Serialize(input, PushGovJson.Options);
+
+    internal static CaseInput ParseInput(string json) =>
+        JsonSerializer.Deserialize<CaseInput>(json, PushGovJson.Options) ?? throw new FormatException("An empty case input.");
+
+    private static CaseData ParseCase(string json) =>
+        JsonSerializer.Deserialize<CaseData>(json, PushGovJson.Options) ?? throw new FormatException("An empty case.");
+}

@@ -1,0 +1,99 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using PushGov.Domain.Cases;
+using PushGov.Domain.Residents;
+using PushGov.Infrastructure.Cases;
+using PushGov.Infrastructure.Messaging;
+
+namespace PushGov.Functions.Cases;
+
+/// <summary>
+/// Cases on Durable Functions, behind the seams the rest of the app uses (<see cref="ICaseStarter"/>, <see cref="ICaseInbox"/>):
+/// starting a case schedules its <see cref="CaseOrchestration"/> (instance id = case id); an input is raised to it as an
+/// external event. The client is the one the Functions host binds to a function (<c>[DurableClient]</c>): every function
+/// that reaches cases binds it and hands it over with <see cref="Use"/> before calling its service.
+/// </summary>
+public sealed class DurableCases(CaseStore projection, CaseEffects effects, CaseActivities steps, MessageStore messages, TimeProvider clock, ILogger<DurableCases> logger) : ICaseStarter, ICaseInbox
+{
+    private DurableTaskClient? _client;
+
+    private DurableTaskClient Client => _client ?? throw new InvalidOperationException("No Durable client: the function must bind [DurableClient] and call DurableCases.Use.");
+
+    /// <summary>Takes the client the host bound to the current function; returns this inbox.</summary>
+    public DurableCases Use(DurableTaskClient client)
+    {
+        _client = client;
+        return this;
+    }
+
+    /// <summary>
+    /// Writes the case's first projection (so staff and portals see it at once) and schedules its orchestration unless
+    /// it exists: starting twice is harmless.
+    /// </summary>
+    public async Task<bool> StartAsync(CaseData fresh, CancellationToken ct)
+    {
+        if (fresh.Nonce.Length == 0)
+        {
+            fresh = fresh with { Nonce = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) };
+        }
+
+        var start = CaseWorkflow.Start(fresh, clock.GetUtcNow());
+        var created = await projection.TryCreateAsync(start.State, ct);
+        if (!created && await Client.GetInstanceAsync(fresh.CaseId, ct) is not null)
+        {
+            return false;
+        }
+
+        var run = new CaseRun(start.State, await steps.SettingsForAsync(fresh.Tenant, ct), start.Commands);
+        await Client.ScheduleNewOrchestrationInstanceAsync(CaseOrchestration.Name, run.ToJson(), new StartOrchestrationOptions(fresh.CaseId), ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Decides on the projected state whether the case can take the input now (a refusal answers at once, e.g. 409 to a
+    /// portal) and raises it to the orchestration, which decides again on its own state. Delivery reports are raised
+    /// without that check. Null for a case that does not exist.
+    /// </summary>
+    public async Task<Decision?> SendAsync(string tenant, string caseId, CaseInput input, CancellationToken ct)
+    {
+        Decision? decision = null;
+        if (input is not DeliveryReported)
+        {
+            if (await projection.GetAsync(tenant, caseId, ct) is not { } c)
+            {
+                return null;
+            }
+
+            decision = CaseWorkflow.Apply(c, input, clock.GetUtcNow(), await steps.SettingsForAsync(tenant, ct));
+            if (!decision.Accepted)
+            {
+                return decision;
+            }
+        }
+
+        await Client.RaiseEventAsync(caseId, CaseOrchestration.InputEvent, CaseOrchestration.Write(input), ct);
+        return decision;
+    }
+
+    /// <summary>Cancels every message to the resident on the channel not yet sent, at once, then tells each case concerned.</summary>
+    public async Task<int> WithdrawConsentAsync(string tenant, string residentId, Channel channel, CancellationToken ct)
+    {
+        var pending = await messages.ListPendingAsync(tenant, residentId, channel, ct);
+        foreach (var (message, _) in pending)
+        {
+            await effects.CancelAsync(tenant, message.MessageId, ct);
+        }
+
+        foreach (var caseId in pending.Select(p => p.Message.CaseId).Distinct(StringComparer.Ordinal))
+        {
+            await SendAsync(tenant, caseId, new ConsentWithdrawn(residentId, channel) { Actor = "resident" }, ct);
+        }
+
+        logger.LogInformation("Consent withdrawn on {Channel}: {Cancelled} pending messages cancelled", channel, pending.Count);
+        return pending.Count;
+    }
+
+    /// <summary>A note is not a transition: it goes to the case's history in the projection directly.</summary>
+    public Task AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct) =>
+        projection.AppendHistoryAsync(tenant, caseId, [note], ct);
+}

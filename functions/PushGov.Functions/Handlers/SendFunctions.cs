@@ -1,0 +1,45 @@
+using Microsoft.DurableTask.Client;
+using PushGov.Functions.Cases;
+using PushGov.Infrastructure.Cases;
+using PushGov.Infrastructure.Messaging;
+
+namespace PushGov.Functions.Handlers;
+
+/// <summary>
+/// Sending: <c>SendMessage</c> (queue trigger on <c>send</c>) sends one message through its provider; <c>Sweep</c> (every
+/// minute) re-queues messages stuck after a crash and drains <c>send-poison</c>, so a message whose sending failed every
+/// retry becomes a technical failure its case is told about (a failure on every channel goes to staff).
+/// </summary>
+public sealed class SendFunctions(SendWorker worker, DurableCases cases, ILogger<SendFunctions> logger)
+{
+    [Function("SendMessage")]
+    public Task SendAsync([QueueTrigger("send", Connection = "AzureWebJobsStorage")] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        cases.Use(client);
+        SendQueueMessage queued;
+        try
+        {
+            queued = SendQueueMessage.Parse(message);
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            // Retrying cannot help: logged and acknowledged.
+            logger.LogWarning("A send message that is not understood was dropped: {Error}", e.Message);
+            return Task.CompletedTask;
+        }
+
+        return worker.HandleAsync(queued, context.CancellationToken);
+    }
+
+    [Function("Sweep")]
+    public async Task SweepAsync([TimerTrigger("0 */1 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        cases.Use(client);
+        var stuck = await worker.SweepStuckAsync(TimeSpan.FromMinutes(10), context.CancellationToken);
+        var poisoned = await worker.DrainPoisonAsync(context.CancellationToken);
+        if (stuck + poisoned > 0)
+        {
+            logger.LogInformation("Sweep: {Stuck} stuck messages re-queued, {Poisoned} poison messages drained to their cases", stuck, poisoned);
+        }
+    }
+}
