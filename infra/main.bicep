@@ -124,14 +124,17 @@ param eventGridSecret string = '${newGuid()}${newGuid()}'
 @description('Local government codes of the tenants with a LINE official account connected (their channel secret and access token are set in Key Vault by an operator).')
 param lineTenants string[] = []
 
+@description('Microsoft Entra tenant (directory) id of the staff accounts and the API\'s and portal\'s app registrations.')
+param entraTenantId string = subscription().tenantId
+
+@description('Application ID URI of the PushGov API\'s app registration (e.g. api://pushgov). Empty: the API takes API keys only, and no portal is deployed.')
+param apiEntraAudience string = ''
+
 @description('Application (client) id of the portal\'s Microsoft Entra app registration. Empty: no portal.')
 param portalEntraClientId string = ''
 
-@description('Microsoft Entra tenant (directory) id of the staff accounts and the portal\'s app registration.')
-param portalEntraTenantId string = subscription().tenantId
-
-@description('Tenants the portal serves: local government code and the Entra ID group (object id) of that tenant\'s staff.')
-param portalTenants { code: string, staffGroupId: string }[] = []
+@description('The tenant (local government code) the portal serves.')
+param portalTenantCode string = ''
 
 @description('App Service plan SKU of the portal.')
 @allowed([
@@ -159,7 +162,8 @@ param operatorPrincipalType string = 'User'
 
 var suffix = uniqueString(resourceGroup().id)
 
-var deployPortal = !empty(portalEntraClientId)
+// The portal signs staff in with Entra ID and calls the API with their token: it needs both app registrations.
+var deployPortal = !empty(portalEntraClientId) && !empty(apiEntraAudience)
 
 // The header the ACS subscription carries the webhook secret in (the app checks it on POST /api/events/acs).
 var eventGridSecretHeader = 'X-PushGov-EventGrid-Secret'
@@ -345,6 +349,8 @@ module functionApp 'modules/function-app.bicep' = {
     domesticSmsEndpoint: domesticSmsEndpoint
     taskHubName: taskHubName
     lineTenants: lineTenants
+    entraAuthority: empty(apiEntraAudience) ? '' : '${environment().authentication.loginEndpoint}${entraTenantId}/v2.0'
+    entraAudience: apiEntraAudience
   }
 }
 
@@ -405,15 +411,14 @@ module portal 'modules/portal.bicep' = if (deployPortal) {
     name: names.portal
     skuName: portalSku
     identityId: portalIdentity!.outputs.id
-    identityClientId: portalIdentity!.outputs.clientId
     subnetId: enablePrivateNetworking ? network!.outputs.portalSubnetId : ''
-    appInsightsConnectionString: monitoring.outputs.connectionString
     keyVaultUri: keyVault.outputs.uri
     authClientSecretName: keyVault.outputs.secretNames.portalAuthClientSecret
-    apiBaseUrl: 'https://${functionApp.outputs.defaultHostName}/api/'
-    entraTenantId: portalEntraTenantId
+    apiBaseUrl: 'https://${functionApp.outputs.defaultHostName}'
+    apiAudience: apiEntraAudience
+    entraTenantId: entraTenantId
     entraClientId: portalEntraClientId
-    portalTenants: portalTenants
+    tenantCode: portalTenantCode
   }
 }
 

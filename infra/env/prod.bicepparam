@@ -44,9 +44,10 @@ param taskHubName = 'pushgov${environmentName}'
 // Comma-separated local government codes, e.g. PUSHGOV_LINE_TENANTS=401307,131016.
 param lineTenants = filter(split(readEnvironmentVariable('PUSHGOV_LINE_TENANTS', ''), ','), code => !empty(code))
 
-// The portal: deployed when PUSHGOV_PORTAL_CLIENT_ID (its Entra app registration) is set. PUSHGOV_PORTAL_TENANTS is
-// JSON, e.g. [{"code":"401307","staffGroupId":"<Entra group object id>"}].
+// Entra ID: the API's app registration (tokens for the API) and the portal's (staff sign-in), docs/deploy.md.
+// The portal is deployed when both are set; it serves the tenant PUSHGOV_PORTAL_TENANT.
+param apiEntraAudience = readEnvironmentVariable('PUSHGOV_API_AUDIENCE', '')
 param portalEntraClientId = readEnvironmentVariable('PUSHGOV_PORTAL_CLIENT_ID', '')
-param portalTenants = json(readEnvironmentVariable('PUSHGOV_PORTAL_TENANTS', '[]'))
+param portalTenantCode = readEnvironmentVariable('PUSHGOV_PORTAL_TENANT', '')
 param operatorPrincipalId = readEnvironmentVariable('PUSHGOV_OPERATOR_OBJECT_ID', '')
 param operatorPrincipalType = 'Group'

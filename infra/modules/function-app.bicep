@@ -65,6 +65,12 @@ param secretNames secretNamesType
 @maxLength(45)
 param taskHubName string
 
+@description('Microsoft Entra authority of the API\'s tokens (https://login.microsoftonline.com/<tenant>/v2.0). Empty: Entra tokens off, API keys only.')
+param entraAuthority string
+
+@description('Application ID URI of the API\'s app registration (e.g. api://pushgov). Empty: Entra tokens off.')
+param entraAudience string
+
 @description('Local government codes of the tenants whose LINE official account is connected; each gets its channel access token and channel secret as Key Vault references.')
 param lineTenants string[]
 
@@ -178,6 +184,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     PushGov__EventGrid__Secret: kvRef(keyVaultUri, secretNames.eventGridSecret)
     PushGov__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
     PushGov__TaskHub: taskHubName
+    PushGov__Entra__Authority: entraAuthority
+    PushGov__Entra__Audience: entraAudience
   }, lineSettings)
 }
 

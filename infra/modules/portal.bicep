@@ -1,9 +1,10 @@
 // The staff portal (functions/PushGov.Portal, ASP.NET Core): App Service on Linux (.NET 10) with its own
-// user-assigned identity (it only reads its secrets from Key Vault; the function app's identity, which owns the
-// storage data, is not shared with it). App Service authentication (Easy Auth, authsettingsV2) puts Microsoft
-// Entra ID in front of every page: a request without a signed-in user is redirected to the sign-in page, and
-// only members of the staff groups of the tenants listed in portalTenants get through. The portal calls the
-// function app's HTTP API like any municipal portal, with the staff key of the tenant whose group the user is in.
+// user-assigned identity (it only reads its Entra client secret from Key Vault; the function app's identity, which
+// owns the storage data, is not shared with it). App Service authentication (Easy Auth, authsettingsV2) puts
+// Microsoft Entra ID in front of every page: a request without a signed-in user is redirected to the sign-in page.
+// Easy Auth asks for an access token to the PushGov API (scope <apiAudience>/user_impersonation) and passes it to
+// the portal (X-MS-TOKEN-AAD-ACCESS-TOKEN), which calls the function app's HTTP API with it like any municipal
+// portal; the API checks the token's role and tenant claim and audits entra:{oid}. One portal serves one tenant.
 // Every app setting is listed in infra/portal-settings.json (a test checks the two agree).
 
 @description('Azure region.')
@@ -24,14 +25,8 @@ param skuName string
 @description('Resource id of the portal\'s user-assigned identity.')
 param identityId string
 
-@description('Client id of that identity.')
-param identityClientId string
-
 @description('Subnet for outbound VNet integration. Empty: none.')
 param subnetId string
-
-@description('Application Insights connection string.')
-param appInsightsConnectionString string
 
 @description('Key Vault URI (https://<name>.vault.azure.net/).')
 param keyVaultUri string
@@ -39,8 +34,11 @@ param keyVaultUri string
 @description('Name of the Key Vault secret holding the Entra ID app registration\'s client secret.')
 param authClientSecretName string
 
-@description('Base URL of the PushGov HTTP API the portal calls (https://<function app>/api/).')
+@description('URL of the function app whose HTTP API the portal calls (https://<host>; the portal adds /api/...).')
 param apiBaseUrl string
+
+@description('Application ID URI of the PushGov API\'s app registration (e.g. api://pushgov): Easy Auth asks for a token to its user_impersonation scope.')
+param apiAudience string
 
 @description('Microsoft Entra tenant (directory) id where staff accounts and the portal\'s app registration live.')
 param entraTenantId string
@@ -48,22 +46,12 @@ param entraTenantId string
 @description('Application (client) id of the portal\'s app registration.')
 param entraClientId string
 
-@description('Tenants (local government codes) served by this portal and the Entra ID group whose members are that tenant\'s staff.')
-param portalTenants { code: string, staffGroupId: string }[]
-
-import { portalStaffKeySecretName } from 'keyvault.bicep'
+@description('The tenant (local government code, 6 digits) this portal serves.')
+@minLength(6)
+@maxLength(6)
+param tenantCode string
 
 func kvRef(vaultUri string, secretName string) string => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName}/)'
-
-// PushGov__Portal__Tenants__{code}__StaffKey and __StaffGroupId for every tenant the portal serves.
-var tenantSettings = toObject(
-  flatten(map(portalTenants, t => [
-    { name: 'PushGov__Portal__Tenants__${t.code}__StaffKey', value: kvRef(keyVaultUri, portalStaffKeySecretName(t.code)) }
-    { name: 'PushGov__Portal__Tenants__${t.code}__StaffGroupId', value: t.staffGroupId }
-  ])),
-  s => s.name,
-  s => s.value
-)
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -111,20 +99,16 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(
-    {
-      AZURE_CLIENT_ID: identityClientId
-      APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
-      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-      MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: kvRef(keyVaultUri, authClientSecretName)
-      WEBSITE_RUN_FROM_PACKAGE: '1'
-      PushGov__Portal__ApiBaseUrl: apiBaseUrl
-    },
-    tenantSettings
-  )
+  properties: {
+    MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: kvRef(keyVaultUri, authClientSecretName)
+    WEBSITE_RUN_FROM_PACKAGE: '1'
+    PushGov__Portal__ApiBaseUrl: apiBaseUrl
+    PushGov__Portal__EasyAuth__Enabled: 'true'
+    PushGov__Portal__EasyAuth__Tenant: tenantCode
+  }
 }
 
-// Easy Auth: every request needs a Microsoft Entra sign-in; the app sees the user in X-MS-CLIENT-PRINCIPAL.
+// Easy Auth: every request needs a Microsoft Entra sign-in; the token store keeps the user's API access token.
 resource auth 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'authsettingsV2'
@@ -148,17 +132,16 @@ resource auth 'Microsoft.Web/sites/config@2024-11-01' = {
           clientId: entraClientId
           clientSecretSettingName: 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
         }
+        login: {
+          // An access token for the API (offline_access: Easy Auth can refresh it) besides the sign-in itself.
+          loginParameters: [
+            'scope=openid profile offline_access ${apiAudience}/user_impersonation'
+          ]
+        }
         validation: {
           allowedAudiences: [
-            'api://${entraClientId}'
             entraClientId
           ]
-          // Only staff: members of one of the tenants' staff groups (the app registration emits group claims).
-          defaultAuthorizationPolicy: {
-            allowedPrincipals: {
-              groups: map(portalTenants, t => t.staffGroupId)
-            }
-          }
         }
       }
     }

@@ -8,8 +8,8 @@
 //   Key Vault       : Key Vault Secrets User (read secrets for Key Vault references)
 //   App Insights    : Monitoring Metrics Publisher (Entra ID telemetry ingestion; local auth is off)
 //   ACS             : a custom role with just the send actions, only when ACS is called with Entra ID
-//   portal          : Key Vault Secrets User (its staff keys and Entra client secret), Monitoring Metrics Publisher;
-//                     nothing on storage (it reads PushGov only through the HTTP API)
+//   portal          : Key Vault Secrets User (its Entra client secret for App Service authentication); nothing on
+//                     storage (it reads PushGov only through the HTTP API, with the signed-in user's Entra token)
 //   operator        : Storage Blob Data Contributor (upload drops with `az storage blob upload --auth-mode login`),
 //                     Storage Table Data Contributor (`pushgov tenant ...` writes the tenants and apikeys tables),
 //                     Key Vault Secrets Officer (set and rotate the secrets)
@@ -122,16 +122,6 @@ resource portalSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' 
     principalId: portalIdentity!.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-  }
-}
-
-resource portalMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(portalIdentityName)) {
-  name: guid(appInsights.id, portalIdentity.id, roles.monitoringMetricsPublisher)
-  scope: appInsights
-  properties: {
-    principalId: portalIdentity!.properties.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
   }
 }
 

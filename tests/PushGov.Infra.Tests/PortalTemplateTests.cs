@@ -19,12 +19,27 @@ public sealed class PortalTemplateTests(CompiledTemplate compiled)
         compiled.Module("portal")["properties"]!["parameters"]![parameter]!["value"]!.GetValue<string>();
 
     [Fact]
-    public void The_portal_is_deployed_with_its_Entra_app_registration_only()
+    public void The_portal_is_deployed_only_with_its_and_the_API_Entra_app_registrations()
     {
-        Assert.Equal("[not(empty(parameters('portalEntraClientId')))]", compiled.Root["variables"]!["deployPortal"]!.GetValue<string>());
+        Assert.Equal("[and(not(empty(parameters('portalEntraClientId'))), not(empty(parameters('apiEntraAudience'))))]", compiled.Root["variables"]!["deployPortal"]!.GetValue<string>());
         Assert.Equal("[variables('deployPortal')]", compiled.Module("portal")["condition"]!.GetValue<string>());
         Assert.Equal("[parameters('portalEntraClientId')]", MainParameter("entraClientId"));
-        Assert.Equal("[parameters('portalEntraTenantId')]", MainParameter("entraTenantId"));
+        Assert.Equal("[parameters('entraTenantId')]", MainParameter("entraTenantId"));
+        Assert.Equal("[parameters('apiEntraAudience')]", MainParameter("apiAudience"));
+    }
+
+    [Fact]
+    public void The_API_accepts_the_Entra_tokens_the_portal_forwards()
+    {
+        var settings = compiled.AppSettings("functionApp");
+        var functionApp = compiled.Module("functionApp")["properties"]!["parameters"]!;
+
+        Assert.Equal("parameters('entraAudience')", ArmExpression.Text(settings["PushGov__Entra__Audience"]));
+        Assert.Equal("parameters('entraAuthority')", ArmExpression.Text(settings["PushGov__Entra__Authority"]));
+        Assert.Equal("[parameters('apiEntraAudience')]", functionApp["entraAudience"]!["value"]!.GetValue<string>());
+        Assert.Equal(
+            "[if(empty(parameters('apiEntraAudience')), createObject('value', ''), createObject('value', format('{0}{1}/v2.0', environment().authentication.loginEndpoint, parameters('entraTenantId'))))]",
+            functionApp["entraAuthority"]!.GetValue<string>());
     }
 
     [Fact]
@@ -54,7 +69,7 @@ public sealed class PortalTemplateTests(CompiledTemplate compiled)
     }
 
     [Fact]
-    public void Every_request_needs_a_Microsoft_Entra_sign_in_of_a_staff_group_member()
+    public void Every_request_needs_a_Microsoft_Entra_sign_in_that_also_gets_a_token_for_the_API()
     {
         var auth = Auth;
         var entra = auth["identityProviders"]!["azureActiveDirectory"]!;
@@ -69,8 +84,9 @@ public sealed class PortalTemplateTests(CompiledTemplate compiled)
             "[format('{0}{1}/v2.0', environment().authentication.loginEndpoint, parameters('entraTenantId'))]",
             entra["registration"]!["openIdIssuer"]!.GetValue<string>());
         Assert.Equal(
-            "[map(parameters('portalTenants'), lambda('t', lambdaVariables('t').staffGroupId))]",
-            entra["validation"]!["defaultAuthorizationPolicy"]!["allowedPrincipals"]!["groups"]!.GetValue<string>());
+            "[format('scope=openid profile offline_access {0}/user_impersonation', parameters('apiAudience'))]",
+            Assert.Single(entra["login"]!["loginParameters"]!.AsArray())!.GetValue<string>());
+        Assert.True(auth["login"]!["tokenStore"]!["enabled"]!.GetValue<bool>());
 
         // Easy Auth reads its client secret from the app setting it names: a Key Vault reference.
         var secretSetting = entra["registration"]!["clientSecretSettingName"]!.GetValue<string>();
@@ -91,7 +107,12 @@ public sealed class PortalTemplateTests(CompiledTemplate compiled)
     [Fact]
     public void The_portal_calls_the_function_app_API()
     {
-        Assert.Equal("[format('https://{0}/api/', reference('functionApp').outputs.defaultHostName.value)]", MainParameter("apiBaseUrl"));
-        Assert.Equal("parameters('apiBaseUrl')", ArmExpression.Text(compiled.AppSettings("portal")["PushGov__Portal__ApiBaseUrl"]));
+        var settings = compiled.AppSettings("portal");
+
+        Assert.Equal("[format('https://{0}', reference('functionApp').outputs.defaultHostName.value)]", MainParameter("apiBaseUrl"));
+        Assert.Equal("parameters('apiBaseUrl')", ArmExpression.Text(settings["PushGov__Portal__ApiBaseUrl"]));
+        Assert.Equal(new ArmNode.Literal("true"), settings["PushGov__Portal__EasyAuth__Enabled"]);
+        Assert.Equal("parameters('tenantCode')", ArmExpression.Text(settings["PushGov__Portal__EasyAuth__Tenant"]));
+        Assert.Equal("[parameters('portalTenantCode')]", MainParameter("tenantCode"));
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace PushGov.Infra.Tests;
 
-/// <summary>Role assignments: what the app's identity needs for the Functions host and Durable Functions' task hub, and no more; nothing on storage for the portal.</summary>
+/// <summary>Role assignments: what the app's identity needs for the Functions host and Durable Functions' task hub, and no more; only Key Vault for the portal.</summary>
 [Collection("Bicep")]
 public sealed class RolesTemplateTests(CompiledTemplate compiled)
 {
@@ -39,15 +39,15 @@ public sealed class RolesTemplateTests(CompiledTemplate compiled)
     }
 
     [Fact]
-    public void The_portal_identity_gets_Key_Vault_and_telemetry_roles_and_nothing_on_storage()
+    public void The_portal_identity_only_reads_Key_Vault_secrets()
     {
         var portal = Assignments
             .Where(a => a["properties"]!["principalId"]!.GetValue<string>().Contains("portalIdentityName", StringComparison.Ordinal))
             .ToList();
 
-        Assert.Equal(2, portal.Count);
-        Assert.All(portal, a => Assert.Equal("[not(empty(parameters('portalIdentityName')))]", a["condition"]!.GetValue<string>()));
-        Assert.Contains(portal, a => a["scope"]!.GetValue<string>().Contains("Microsoft.KeyVault/vaults", StringComparison.Ordinal));
-        Assert.DoesNotContain(portal, a => a["scope"]!.GetValue<string>().Contains("Microsoft.Storage", StringComparison.Ordinal));
+        var only = Assert.Single(portal);
+        Assert.Equal("[not(empty(parameters('portalIdentityName')))]", only["condition"]!.GetValue<string>());
+        Assert.Contains("Microsoft.KeyVault/vaults", only["scope"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("4633458b-17de-408a-b874-0445c86b69e6", Assert.Single(RoleIds(only))); // Key Vault Secrets User
     }
 }
