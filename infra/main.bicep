@@ -1,7 +1,7 @@
-// PushGov on Azure: one resource group holding the function app (Flex Consumption, custom handler), its
-// storage, Event Grid for drops and for ACS delivery reports, Azure Communication Services (SMS, e-mail),
-// Key Vault, monitoring, the staff portal (App Service behind Microsoft Entra ID), user-assigned identities
-// with least-privilege roles, and optional private networking.
+// PushGov on Azure: one resource group holding the function app (Flex Consumption, .NET 10 isolated worker with
+// Durable Functions on its own storage account), Event Grid for drops and for ACS delivery reports, Azure
+// Communication Services (SMS, e-mail), Key Vault, monitoring, the staff portal (App Service behind Microsoft
+// Entra ID), user-assigned identities with least-privilege roles, and optional private networking.
 // Deploy: docs/deploy.md. Check offline: infra/check.sh.
 
 targetScope = 'resourceGroup'
@@ -106,7 +106,12 @@ param domesticSmsSecret string = ''
 @secure()
 param apiKeyPepper string = ''
 
-@description('Create the Event Grid subscriptions (drops -> IngestDrop, ACS reports -> /api/events/acs). Needs the code deployed first (docs/deploy.md, step 2).')
+@description('Durable Functions task hub name (host.json hubName reads it from PushGov__TaskHub): letters and digits, 3-45 characters, starting with a letter. Changing it starts an empty hub: open cases stay in the old one.')
+@minLength(3)
+@maxLength(45)
+param taskHubName string = 'pushgov${environmentName}'
+
+@description('Create the Event Grid subscriptions (drops -> IngestDrop, ACS reports -> /api/events/acs). Needs the code deployed first (docs/deploy.md, step 3).')
 param deployEventSubscriptions bool = false
 
 @description('Write a new Event Grid webhook secret (eventGridSecret) to Key Vault: on the first deployment, and to rotate it.')
@@ -188,7 +193,7 @@ var names = {
   portal: 'app-pushgov-portal-${environmentName}-${suffix}'
 }
 
-// The blob-triggered function and its container (functions/PushGov.Functions/function-definitions/IngestDrop).
+// The blob-triggered function (its name in functions.metadata) and its container.
 var dropsFunctionName = 'IngestDrop'
 var dropsContainerName = 'drops'
 var deploymentContainerName = 'app-package'
@@ -342,6 +347,7 @@ module functionApp 'modules/function-app.bicep' = {
     acsSmsFrom: acsSmsFrom
     acsEmailSender: communication.outputs.emailSender
     domesticSmsEndpoint: domesticSmsEndpoint
+    taskHubName: taskHubName
     lineTenants: lineTenants
     entraAuthority: empty(apiEntraAudience) ? '' : '${environment().authentication.loginEndpoint}${entraTenantId}/v2.0'
     entraAudience: apiEntraAudience
@@ -427,5 +433,6 @@ output identityClientId string = identity.outputs.clientId
 output systemTopicName string = eventGrid.outputs.name
 output acsSystemTopicName string = eventGrid.outputs.acsTopicName
 output eventSubscriptionsDeployed bool = deployEventSubscriptions
+output taskHubName string = taskHubName
 output portalName string = deployPortal ? portal!.outputs.name : ''
 output portalHostName string = deployPortal ? portal!.outputs.defaultHostName : ''

@@ -39,6 +39,7 @@ param apiKeyPepper = readEnvironmentVariable('PUSHGOV_API_KEY_PEPPER', '')
 
 param deployEventSubscriptions = bool(readEnvironmentVariable('PUSHGOV_DEPLOY_EVENT_SUBSCRIPTIONS', 'false'))
 param writeEventGridSecret = bool(readEnvironmentVariable('PUSHGOV_WRITE_EVENTGRID_SECRET', 'false'))
+param taskHubName = 'pushgov${environmentName}'
 
 // Comma-separated local government codes, e.g. PUSHGOV_LINE_TENANTS=401307,131016.
 param lineTenants = filter(split(readEnvironmentVariable('PUSHGOV_LINE_TENANTS', ''), ','), code => !empty(code))

@@ -1,5 +1,6 @@
 // Event Grid subscription: BlobCreated in the drops container -> the Functions host's blob extension
-// webhook for IngestDrop. Deployed only with deployEventSubscriptions=true, after the code is deployed:
+// webhook for IngestDrop (the isolated worker's [BlobTrigger(..., Source = BlobTriggerSource.EventGrid)]).
+// Deployed only with deployEventSubscriptions=true, after the code is deployed:
 // the webhook URL carries the host's blobs_extension system key (read here with listKeys) and Event Grid
 // validates the endpoint when the subscription is created, so the host must already be running.
 
@@ -9,7 +10,7 @@ param systemTopicName string
 @description('Function app name.')
 param functionAppName string
 
-@description('Function that handles the blob (the folder name of its function.json).')
+@description('Function that handles the blob (its name in functions.metadata).')
 param functionName string
 
 @description('Container whose new blobs trigger the function.')

@@ -1,6 +1,8 @@
-// The function app: Flex Consumption (FC1, Linux) running PushGov.Functions as a custom handler
-// (functionAppConfig.runtime custom 1.0; host.json names the executable). The deployment package lives
-// in a blob container of the app's storage account, read with the user-assigned identity.
+// The function app: Flex Consumption (FC1, Linux) running PushGov.Functions as a .NET isolated-worker app
+// (functionAppConfig.runtime dotnet-isolated 10.0) with Durable Functions on the Azure Storage backend in the
+// app's own storage account (task hub name: PushGov__TaskHub, read by host.json extensions.durableTask.hubName).
+// The deployment package (./pushgov package) lives in a blob container of the app's storage account, read with
+// the user-assigned identity.
 // On Flex Consumption FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE and
 // the WEBSITE_CONTENT* settings are not used (functionAppConfig carries them); the template sets none.
 // Every app setting the app reads is listed with its meaning in infra/app-settings.json; the drift test
@@ -57,6 +59,11 @@ param keyVaultUri string
 
 @description('Key Vault secret names.')
 param secretNames secretNamesType
+
+@description('Durable Functions task hub name (letters and digits, 3-45 characters, starting with a letter).')
+@minLength(3)
+@maxLength(45)
+param taskHubName string
 
 @description('Microsoft Entra authority of the API\'s tokens (https://login.microsoftonline.com/<tenant>/v2.0). Empty: Entra tokens off, API keys only.')
 param entraAuthority string
@@ -148,8 +155,8 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         alwaysReady: alwaysReady
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
@@ -174,9 +181,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     PushGov__DomesticSms__Endpoint: domesticSmsEndpoint
     PushGov__DomesticSms__Secret: kvRef(keyVaultUri, secretNames.domesticSmsSecret)
     PushGov__ApiKeyPepper: kvRef(keyVaultUri, secretNames.apiKeyPepper)
-    PushGov__TriggerHost__Enabled: 'false'
     PushGov__EventGrid__Secret: kvRef(keyVaultUri, secretNames.eventGridSecret)
     PushGov__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
+    PushGov__TaskHub: taskHubName
     PushGov__Entra__Authority: entraAuthority
     PushGov__Entra__Audience: entraAudience
   }, lineSettings)

@@ -1,7 +1,10 @@
 // Least-privilege role assignments for the app's identity (and, optionally, the portal's and an operator):
 //   storage account : Storage Blob Data Owner (the Functions host's AzureWebJobsStorage needs Owner for the
-//                     blob trigger and its receipts), Storage Queue Data Contributor (queue triggers, the
-//                     blob trigger's poison queue), Storage Table Data Contributor (case state, tenants, ...)
+//                     blob trigger and its receipts; the Durable Functions task hub's lease and large-message
+//                     containers), Storage Queue Data Contributor (queue triggers, the blob trigger's poison queue,
+//                     the task hub's control and work-item queues), Storage Table Data Contributor (the app's
+//                     tables, the task hub's History and Instances tables). These are the three roles Durable
+//                     Functions' Azure Storage provider needs with an identity-based connection.
 //   Key Vault       : Key Vault Secrets User (read secrets for Key Vault references)
 //   App Insights    : Monitoring Metrics Publisher (Entra ID telemetry ingestion; local auth is off)
 //   ACS             : a custom role with just the send actions, only when ACS is called with Entra ID

@@ -1,5 +1,6 @@
-// The app's storage account: AzureWebJobsStorage for the Functions host and the app's own containers,
-// queues and tables (functions/PushGov.Infrastructure/Storage/StorageNames.cs is the list; the test
+// The app's storage account: AzureWebJobsStorage for the Functions host, the Durable Functions task hub (its
+// control and work-item queues, History and Instances tables and lease containers, which the extension creates
+// and names after PushGov__TaskHub), and the app's own containers, queues and tables (functions/PushGov.Infrastructure/Storage/StorageNames.cs is the list; the test
 // tests/PushGov.Infra.Tests checks that these literal lists still match it). The app also creates any that
 // are missing at start, so a name added to StorageNames works before the template catches up, but the
 // drift test fails until it does.
@@ -47,8 +48,6 @@ var containerNames = [
 
 // StorageNames.Queues.All, StorageNames.Queues.Poison(q) for each, and StorageNames.Queues.BlobPoison
 var queueNames = [
-  'case-steps'
-  'case-steps-poison'
   'send'
   'send-poison'
   'webjobs-blobtrigger-poison'
@@ -66,7 +65,6 @@ var tableNames = [
   'events'
   'cases'
   'casehistory'
-  'timers'
   'messages'
   'devsink'
   'audit'

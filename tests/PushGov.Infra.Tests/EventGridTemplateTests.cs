@@ -3,9 +3,8 @@ using System.Text.Json.Nodes;
 namespace PushGov.Infra.Tests;
 
 /// <summary>
-/// The Event Grid subscriptions: both created only after the code is deployed; ACS delivery reports and inbound SMS go to
-/// POST /api/events/acs, authenticated with the secret the app reads from Key Vault. (The drops subscription's target is
-/// checked against IngestDrop's function.json in <see cref="FunctionDefinitionTests"/>.)
+/// The two Event Grid subscriptions: drops to the blob extension webhook of IngestDrop, and ACS delivery reports and
+/// inbound SMS to POST /api/events/acs, authenticated with the secret the app reads from Key Vault.
 /// </summary>
 [Collection("Bicep")]
 public sealed class EventGridTemplateTests(CompiledTemplate compiled)
@@ -19,6 +18,24 @@ public sealed class EventGridTemplateTests(CompiledTemplate compiled)
     {
         Assert.Equal("[parameters('deployEventSubscriptions')]", compiled.Module("dropsSubscription")["condition"]!.GetValue<string>());
         Assert.Equal("[parameters('deployEventSubscriptions')]", compiled.Module("acsSubscription")["condition"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_drops_subscription_calls_the_blob_extension_webhook_of_IngestDrop_for_new_blobs_in_drops()
+    {
+        var destination = Subscription("dropsSubscription")["properties"]!["destination"]!;
+        var filter = Subscription("dropsSubscription")["properties"]!["filter"]!;
+        var url = destination["properties"]!["endpointUrl"]!.GetValue<string>();
+
+        Assert.Equal("IngestDrop", compiled.ModuleParameter("dropsSubscription", "functionName"));
+        Assert.Equal("drops", compiled.ModuleParameter("dropsSubscription", "containerName"));
+        Assert.Equal("WebHook", destination["endpointType"]!.GetValue<string>());
+        Assert.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.{1}&code={2}", url, StringComparison.Ordinal);
+        Assert.Contains(".systemKeys.blobs_extension", url, StringComparison.Ordinal);
+        Assert.Equal(["Microsoft.Storage.BlobCreated"], filter["includedEventTypes"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal(
+            "[format('/blobServices/default/containers/{0}/blobs/', parameters('containerName'))]",
+            filter["subjectBeginsWith"]!.GetValue<string>());
     }
 
     [Fact]

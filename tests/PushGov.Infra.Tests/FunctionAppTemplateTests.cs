@@ -1,10 +1,14 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace PushGov.Infra.Tests;
 
-/// <summary>The function app module: Flex Consumption, custom handler, and exactly the app settings of infra/app-settings.json.</summary>
+/// <summary>
+/// The function app module: Flex Consumption running the .NET 10 isolated worker, Durable Functions' task hub in the
+/// app's storage account, and exactly the app settings of infra/app-settings.json.
+/// </summary>
 [Collection("Bicep")]
-public sealed class FunctionAppTemplateTests(CompiledTemplate compiled)
+public sealed partial class FunctionAppTemplateTests(CompiledTemplate compiled)
 {
     // Flex Consumption takes these from functionAppConfig and rejects or ignores them as app settings.
     private static readonly string[] NotOnFlexConsumption =
@@ -93,7 +97,6 @@ public sealed class FunctionAppTemplateTests(CompiledTemplate compiled)
 
         Assert.False(settings.ContainsKey("AzureWebJobsStorage"));
         Assert.Equal(new ArmNode.Literal("managedidentity"), settings["AzureWebJobsStorage__credential"]);
-        Assert.Equal(new ArmNode.Literal("false"), settings["PushGov__TriggerHost__Enabled"]);
     }
 
     [Fact]
@@ -105,7 +108,7 @@ public sealed class FunctionAppTemplateTests(CompiledTemplate compiled)
     }
 
     [Fact]
-    public void App_runs_on_Flex_Consumption_Linux_as_a_custom_handler()
+    public void App_runs_on_Flex_Consumption_Linux_as_a_dotnet_isolated_10_app()
     {
         var plan = Resource("Microsoft.Web/serverfarms");
         var site = Resource("Microsoft.Web/sites");
@@ -114,10 +117,52 @@ public sealed class FunctionAppTemplateTests(CompiledTemplate compiled)
         Assert.Equal("FC1", plan["sku"]!["name"]!.GetValue<string>());
         Assert.Equal("FlexConsumption", plan["sku"]!["tier"]!.GetValue<string>());
         Assert.Equal("functionapp,linux", site["kind"]!.GetValue<string>());
-        Assert.Equal("custom", runtime["name"]!.GetValue<string>());
-        Assert.Equal("1.0", runtime["version"]!.GetValue<string>());
+        Assert.Equal("dotnet-isolated", runtime["name"]!.GetValue<string>());
+        Assert.Equal("10.0", runtime["version"]!.GetValue<string>());
         Assert.Equal(
             "UserAssignedIdentity",
             site["properties"]!["functionAppConfig"]!["deployment"]!["storage"]!["authentication"]!["type"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void Host_json_takes_the_task_hub_name_from_the_setting_the_template_sets()
+    {
+        var hostJson = JsonNode.Parse(File.ReadAllText(Repo.Path("host.json")))!;
+        var hubName = hostJson["extensions"]!["durableTask"]!["hubName"]!.GetValue<string>();
+
+        Assert.Equal("%PushGov__TaskHub%", hubName);
+        Assert.Equal("parameters('taskHubName')", ArmExpression.Text(Settings["PushGov__TaskHub"]));
+        Assert.Equal("[parameters('taskHubName')]", compiled.Module("functionApp")["properties"]!["parameters"]!["taskHubName"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Every_default_task_hub_name_is_a_valid_one()
+    {
+        var parameters = compiled.Root["parameters"]!;
+        var taskHub = parameters["taskHubName"]!;
+        Assert.Equal("[format('pushgov{0}', parameters('environmentName'))]", taskHub["defaultValue"]!.GetValue<string>());
+        Assert.Equal(3, taskHub["minLength"]!.GetValue<int>());
+        Assert.Equal(45, taskHub["maxLength"]!.GetValue<int>());
+
+        var environments = parameters["environmentName"]!["allowedValues"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+
+        Assert.NotEmpty(environments);
+        Assert.All(environments, e => Assert.Matches(TaskHubName(), "pushgov" + e));
+    }
+
+    [Fact]
+    public void Durable_task_storage_settings_are_tuned_and_never_trace_inputs_or_outputs()
+    {
+        var durable = JsonNode.Parse(File.ReadAllText(Repo.Path("host.json")))!["extensions"]!["durableTask"]!;
+        var storage = durable["storageProvider"]!;
+
+        Assert.InRange(storage["partitionCount"]!.GetValue<int>(), 1, 16);
+        Assert.True(TimeSpan.Parse(storage["maxQueuePollingInterval"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) <= TimeSpan.FromSeconds(5));
+        // Inputs and outputs of activities carry residents' data: they must not reach the logs.
+        Assert.False(durable["tracing"]!["traceInputsAndOutputs"]!.GetValue<bool>());
+    }
+
+    // Durable Functions task hub names: a letter, then letters and digits, 3 to 45 characters.
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,44}$")]
+    private static partial Regex TaskHubName();
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace PushGov.Infra.Tests;
 
-/// <summary>Role assignments: what the app's identity needs for the Functions host, and no more; only Key Vault for the portal.</summary>
+/// <summary>Role assignments: what the app's identity needs for the Functions host and Durable Functions' task hub, and no more; only Key Vault for the portal.</summary>
 [Collection("Bicep")]
 public sealed class RolesTemplateTests(CompiledTemplate compiled)
 {
@@ -27,7 +27,7 @@ public sealed class RolesTemplateTests(CompiledTemplate compiled)
     }
 
     [Fact]
-    public void The_app_identity_has_exactly_the_storage_roles_the_Functions_host_and_the_app_need()
+    public void The_app_identity_has_exactly_the_storage_roles_the_host_and_the_Durable_task_hub_need()
     {
         var onStorage = Assignments
             .Where(a => a["scope"]!.GetValue<string>().Contains("Microsoft.Storage/storageAccounts", StringComparison.Ordinal))

@@ -5,8 +5,9 @@ using PushGov.Cli.Packaging;
 namespace PushGov.Cli.Commands;
 
 /// <summary>
-/// <c>./pushgov package</c>: publishes the function app (self-contained linux-x64 by default) and writes the deployment
-/// zip the Functions host expects (host.json, one folder per function, the handler executable), validated.
+/// <c>./pushgov package</c>: publishes the isolated-worker function app (framework-dependent linux-x64) and writes the
+/// deployment zip Flex Consumption deploys (host.json, worker.config.json, functions.metadata, extensions.json with
+/// .azurefunctions/, the worker's assemblies), validated before it is put in place.
 /// </summary>
 public static class PackageCommand
 {
@@ -15,9 +16,8 @@ public static class PackageCommand
         var output = new Option<string?>("--out") { Description = "The zip to write (default: artifacts/pushgov-functions.zip under the repository root)." };
         var configuration = new Option<string>("--configuration", "-c") { Description = "Build configuration.", DefaultValueFactory = _ => "Release" };
         var runtime = new Option<string>("--runtime", "-r") { Description = "Runtime identifier of the Functions host's workers.", DefaultValueFactory = _ => "linux-x64" };
-        var frameworkDependent = new Option<bool>("--framework-dependent") { Description = "Leave the .NET runtime out (only for a host that has .NET 10 installed)." };
         var symbols = new Option<bool>("--include-symbols") { Description = "Keep the *.pdb files (line numbers in stack traces)." };
-        var command = new Command("package", "Publish the function app and write its deployment zip.") { output, configuration, runtime, frameworkDependent, symbols };
+        var command = new Command("package", "Publish the function app and write its deployment zip.") { output, configuration, runtime, symbols };
         command.SetAction(async (r, ct) =>
         {
             var root = FunctionPackager.FindRepositoryRoot(Directory.GetCurrentDirectory()) ?? FunctionPackager.FindRepositoryRoot(AppContext.BaseDirectory);
@@ -33,7 +33,6 @@ public static class PackageCommand
                 OutputZip = r.GetValue(output) is { Length: > 0 } o ? Path.GetFullPath(o) : Path.Combine(root, "artifacts", "pushgov-functions.zip"),
                 Configuration = r.GetValue(configuration)!,
                 Runtime = r.GetValue(runtime)!,
-                SelfContained = !r.GetValue(frameworkDependent),
                 IncludeSymbols = r.GetValue(symbols),
             };
             try
@@ -41,7 +40,7 @@ public static class PackageCommand
                 var result = await FunctionPackager.PackageAsync(request, Console.Error, ct);
                 Console.Error.WriteLine(
                     $"{result.Layout.Functions.Count} functions ({string.Join(", ", result.Layout.Functions.Select(f => $"{f.Name}: {f.TriggerType}"))}), " +
-                    $"handler {result.Layout.ExecutablePath}, {result.EntryCount} entries, {(result.SelfContained ? "self-contained" : "framework-dependent")} {result.Runtime}; " +
+                    $"worker {result.Layout.WorkerPath}, extensions {string.Join(", ", result.Layout.Extensions)}, {result.EntryCount} entries, {result.Runtime}; " +
                     $"publish {result.PublishDuration.TotalSeconds:0.0} s, zip {result.ZipDuration.TotalSeconds:0.0} s.");
                 Console.WriteLine($"{result.ZipPath} ({(result.SizeBytes / 1024d / 1024d).ToString("0.0", CultureInfo.InvariantCulture)} MB, {result.SizeBytes} bytes)");
                 return 0;

@@ -14,10 +14,8 @@ public sealed record PackageRequest
 
     public string Configuration { get; init; } = "Release";
 
+    /// <summary>Runtime identifier of the publish (framework-dependent: Flex Consumption's dotnet-isolated 10.0 stack brings .NET 10).</summary>
     public string Runtime { get; init; } = "linux-x64";
-
-    /// <summary>Self-contained (the default: the Functions host's custom runtime brings no .NET 10) or framework-dependent.</summary>
-    public bool SelfContained { get; init; } = true;
 
     /// <summary>Keep the *.pdb files (line numbers in stack traces, ~1 MB more).</summary>
     public bool IncludeSymbols { get; init; }
@@ -32,7 +30,7 @@ public sealed record PackageRequest
 }
 
 /// <summary>What a packaging run produced.</summary>
-public sealed record PackageResult(string ZipPath, long SizeBytes, int EntryCount, FunctionAppLayout Layout, bool SelfContained, string Runtime, TimeSpan PublishDuration, TimeSpan ZipDuration);
+public sealed record PackageResult(string ZipPath, long SizeBytes, int EntryCount, FunctionAppLayout Layout, string Runtime, TimeSpan PublishDuration, TimeSpan ZipDuration);
 
 /// <summary><c>dotnet publish</c> failed; the message carries its exit code and last lines of output.</summary>
 public sealed class PublishFailedException(int exitCode, string outputTail)
@@ -45,14 +43,12 @@ public sealed class PublishFailedException(int exitCode, string outputTail)
 }
 
 /// <summary>
-/// Publishes the function app (<c>dotnet publish</c>, self-contained for linux-x64 by default) and assembles the deployment
-/// zip the Functions host expects (<see cref="FunctionZip"/>), validated before it is put in place.
+/// Publishes the isolated-worker function app (<c>dotnet publish</c>, framework-dependent for linux-x64) and assembles
+/// the deployment zip Flex Consumption deploys (<see cref="FunctionZip"/>), validated before it is put in place.
 /// </summary>
 public static class FunctionPackager
 {
     public static readonly string ProjectPath = Path.Combine("functions", "PushGov.Functions", "PushGov.Functions.csproj");
-
-    public static readonly string DefinitionsPath = Path.Combine("functions", "PushGov.Functions", "function-definitions");
 
     /// <summary>The repository root above <paramref name="start"/> (the folder with PushGov.Functions.sln), or null.</summary>
     public static string? FindRepositoryRoot(string start)
@@ -68,19 +64,11 @@ public static class FunctionPackager
         return null;
     }
 
-    /// <summary>The functions the source defines: the folders of function-definitions that hold a function.json.</summary>
-    public static IReadOnlyList<string> DefinedFunctions(string repositoryRoot) =>
-        Directory.EnumerateDirectories(Path.Combine(repositoryRoot, DefinitionsPath))
-            .Where(d => File.Exists(Path.Combine(d, "function.json")))
-            .Select(d => Path.GetFileName(d)!)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
     public static async Task<PackageResult> PackageAsync(PackageRequest request, TextWriter log, CancellationToken ct)
     {
         var root = Path.GetFullPath(request.RepositoryRoot);
         var build = Path.GetFullPath(request.BuildDirectory ?? Path.Combine(root, "artifacts", "package-build"));
-        var publish = Path.Combine(build, "publish", $"{request.Configuration}-{request.Runtime}-{(request.SelfContained ? "self-contained" : "framework-dependent")}".ToLowerInvariant());
+        var publish = Path.Combine(build, "publish", $"{request.Configuration}-{request.Runtime}".ToLowerInvariant());
 
         // A fresh publish folder: a file left from an earlier run must not slip into the zip.
         if (Directory.Exists(publish))
@@ -89,20 +77,20 @@ public static class FunctionPackager
         }
 
         var clock = Stopwatch.StartNew();
-        await log.WriteLineAsync($"Publishing {ProjectPath} ({request.Configuration}, {request.Runtime}, {(request.SelfContained ? "self-contained" : "framework-dependent")}) …");
+        await log.WriteLineAsync($"Publishing {ProjectPath} ({request.Configuration}, {request.Runtime}, framework-dependent) …");
         await PublishAsync(root, build, publish, request, log, ct);
         var published = clock.Elapsed;
 
         clock.Restart();
         var zipPath = Path.GetFullPath(request.OutputZip);
-        var layout = FunctionZip.Write(publish, zipPath, DefinedFunctions(root), request.IncludeSymbols, request.Compression);
+        var layout = FunctionZip.Write(publish, zipPath, request.IncludeSymbols, request.Compression);
         int entries;
         using (var zip = ZipFile.OpenRead(zipPath))
         {
             entries = zip.Entries.Count;
         }
 
-        return new PackageResult(zipPath, new FileInfo(zipPath).Length, entries, layout, request.SelfContained, request.Runtime, published, clock.Elapsed);
+        return new PackageResult(zipPath, new FileInfo(zipPath).Length, entries, layout, request.Runtime, published, clock.Elapsed);
     }
 
     private static async Task PublishAsync(string root, string build, string publish, PackageRequest request, TextWriter log, CancellationToken ct)
@@ -119,7 +107,7 @@ public static class FunctionPackager
             "publish", Path.Combine(root, ProjectPath),
             "--configuration", request.Configuration,
             "--runtime", request.Runtime,
-            "--self-contained", request.SelfContained ? "true" : "false",
+            "--self-contained", "false",
             "--artifacts-path", build,
             "--output", publish,
             // No MSBuild nodes left behind holding our output pipes (and memory) after the run.
