@@ -10,30 +10,30 @@ public static class HealthApi
 
     internal static async Task<IResult> CheckAsync(StorageClients storage, CancellationToken ct)
     {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            var checks = new Dictionary<string, Func<Task>>
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        var checks = new Dictionary<string, Func<Task>>
+        {
+            ["tables"] = () => storage.Table(StorageNames.Tables.Cases).QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, cancellationToken: timeout.Token).AsPages().GetAsyncEnumerator(timeout.Token).MoveNextAsync().AsTask(),
+            ["blobs"] = () => storage.Container(StorageNames.Containers.Drops).ExistsAsync(timeout.Token),
+            ["queues"] = () => storage.Queue(StorageNames.Queues.Send).ExistsAsync(timeout.Token),
+        };
+        var results = new Dictionary<string, string>();
+        foreach (var (name, check) in checks)
+        {
+            try
             {
-                ["tables"] = () => storage.Table(StorageNames.Tables.Cases).QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, cancellationToken: timeout.Token).AsPages().GetAsyncEnumerator(timeout.Token).MoveNextAsync().AsTask(),
-                ["blobs"] = () => storage.Container(StorageNames.Containers.Drops).ExistsAsync(timeout.Token),
-                ["queues"] = () => storage.Queue(StorageNames.Queues.Send).ExistsAsync(timeout.Token),
-            };
-            var results = new Dictionary<string, string>();
-            foreach (var (name, check) in checks)
-            {
-                try
-                {
-                    await check();
-                    results[name] = "reachable";
-                }
-                catch (Exception e) when (e is not OperationCanceledException || timeout.IsCancellationRequested)
-                {
-                    results[name] = "unreachable: " + e.GetType().Name;
-                }
+                await check();
+                results[name] = "reachable";
             }
+            catch (Exception e) when (e is not OperationCanceledException || timeout.IsCancellationRequested)
+            {
+                results[name] = "unreachable: " + e.GetType().Name;
+            }
+        }
 
-            var healthy = results.Values.All(v => v == "reachable");
-            return Results.Json(new Health(healthy ? "healthy" : "unhealthy", results), statusCode: healthy ? 200 : 503);
+        var healthy = results.Values.All(v => v == "reachable");
+        return Results.Json(new Health(healthy ? "healthy" : "unhealthy", results), statusCode: healthy ? 200 : 503);
     }
 }
 

@@ -1,5 +1,5 @@
-using Microsoft.DurableTask.Client;
 using System.Net;
+using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Messaging;

@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PushGov.Domain.Tenants;
 using PushGov.Functions.Cases;
-using PushGov.Local;
-using PushGov.LocalHost;
 using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
+using PushGov.Local;
+using PushGov.LocalHost;
 using PushGov.Testing;
 
 namespace PushGov.Functions.Tests.Api;

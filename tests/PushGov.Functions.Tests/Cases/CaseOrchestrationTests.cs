@@ -1,7 +1,7 @@
-using PushGov.Domain.Messaging.Statuses;
 using Microsoft.DurableTask.Client;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
+using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
 using PushGov.Functions.Cases;

@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PushGov.Domain.Tenants;
 using PushGov.Functions.Cases;
+using PushGov.Infrastructure.Tenants;
 using PushGov.Local;
 using PushGov.LocalHost;
-using PushGov.Domain.Tenants;
-using PushGov.Infrastructure.Tenants;
 using PushGov.Testing;
 
 namespace PushGov.Portal.Tests.Support;
