@@ -36,6 +36,12 @@ public sealed class SendingOptions
     /// </summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// How long a message may sit in 'created' or 'sending' without a provider id before the sweep queues it again (a crash
+    /// after the claim leaves it so). Setting <c>PushGov:Sending:StuckAfter</c>; longer than a provider request may take.
+    /// </summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     public IList<RateLimitRule> RulesFor(string provider) => provider switch
     {
         AcsSmsClient.ProviderName => AcsSms,
