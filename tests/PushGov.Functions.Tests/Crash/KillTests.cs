@@ -115,8 +115,8 @@ public sealed class KillTests(ITestOutputHelper output)
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: crashed run settled after {host.Kills} kills: {crashedRun.Cases.Count} cases, {crashedRun.Messages.Count} messages");
 
             // The same cases in the same states, the same messages.
-            Assert.Equal(cleanRun.DescribeCases(), crashedRun.DescribeCases());
-            Assert.Equal(cleanRun.DescribeMessages(), crashedRun.DescribeMessages());
+            AssertSame(cleanRun.DescribeCases(), crashedRun.DescribeCases(), "cases");
+            AssertSame(cleanRun.DescribeMessages(), crashedRun.DescribeMessages(), "messages");
 
             // At the providers: every message of both runs exactly once by its idempotency key, nothing else, no refusal.
             var attempts = AssertEachTakenOnce(cleanRun.Messages.Concat(crashedRun.Messages).ToList(), acs, domestic);
@@ -241,6 +241,17 @@ public sealed class KillTests(ITestOutputHelper output)
                     return false;
                 }
 
+                // Each case has learned the fate of its messages that have one (a delivery report the sender owes it).
+                var byId = messages.ToDictionary(m => m.MessageId, StringComparer.Ordinal);
+                var unlearned = cases.SelectMany(c => c.Deliveries.Select(d => (Case: c, Delivery: d)))
+                    .Where(x => byId.TryGetValue(x.Delivery.MessageId, out var m) && Fate(m.Status) is { } fate && x.Delivery.State != fate)
+                    .ToList();
+                if (unlearned.Count > 0)
+                {
+                    pending = $"cases not told their messages' fate: {string.Join(", ", unlearned.Select(x => $"{x.Case.CaseId} ({x.Delivery.Channel} {byId[x.Delivery.MessageId].Status.ToWireName()}, case says {x.Delivery.State})"))}.";
+                    return false;
+                }
+
                 run = new Run(cases, messages);
                 return true;
             },
@@ -248,6 +259,31 @@ public sealed class KillTests(ITestOutputHelper output)
             host,
             state: () => pending);
         return run!;
+    }
+
+    /// <summary>What a case's delivery says once the message's status is final; null while it is not.</summary>
+    private static DeliveryState? Fate(NotificationStatus status) =>
+        status == NotificationStatus.Delivered ? DeliveryState.Delivered
+        : status == NotificationStatus.Cancelled ? DeliveryState.Cancelled
+        : status.IsFailed() ? DeliveryState.Failed
+        : null;
+
+    /// <summary>The two runs' descriptions are the same multiset; a failure lists what only one of them has.</summary>
+    private static void AssertSame(IReadOnlyList<string> clean, IReadOnlyList<string> crashed, string what)
+    {
+        var onlyClean = clean.ToList();
+        var onlyCrashed = new List<string>();
+        foreach (var line in crashed)
+        {
+            if (!onlyClean.Remove(line))
+            {
+                onlyCrashed.Add(line);
+            }
+        }
+
+        Assert.True(
+            onlyClean.Count == 0 && onlyCrashed.Count == 0,
+            $"The {what} of the crashed run differ from the clean run's.\nOnly in the clean run:\n  {string.Join("\n  ", onlyClean)}\nOnly in the crashed run:\n  {string.Join("\n  ", onlyCrashed)}");
     }
 
     /// <summary>Keys the providers took (answered with an id), by provider.</summary>
