@@ -7,10 +7,10 @@ namespace PushGov.Functions.Handlers;
 
 /// <summary>
 /// Sending: <c>SendMessage</c> (queue trigger on <c>send</c>) sends one message through its provider; <c>Sweep</c> (every
-/// minute) re-queues messages stuck after a crash and drains <c>send-poison</c>, so a message whose sending failed every
+/// minute) re-queues messages stuck after a crash (<see cref="SendingOptions.StuckAfter"/>) and drains <c>send-poison</c>, so a message whose sending failed every
 /// retry becomes a technical failure its case is told about (a failure on every channel goes to staff).
 /// </summary>
-public sealed class SendFunctions(SendWorker worker, DurableCases cases, ILogger<SendFunctions> logger)
+public sealed class SendFunctions(SendWorker worker, SendingOptions options, DurableCases cases, ILogger<SendFunctions> logger)
 {
     [Function("SendMessage")]
     public Task SendAsync([QueueTrigger("send", Connection = "AzureWebJobsStorage")] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
@@ -35,7 +35,7 @@ public sealed class SendFunctions(SendWorker worker, DurableCases cases, ILogger
     public async Task SweepAsync([TimerTrigger("0 */1 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
     {
         cases.Use(client);
-        var stuck = await worker.SweepStuckAsync(TimeSpan.FromMinutes(10), context.CancellationToken);
+        var stuck = await worker.SweepStuckAsync(options.StuckAfter, context.CancellationToken);
         var poisoned = await worker.DrainPoisonAsync(context.CancellationToken);
         if (stuck + poisoned > 0)
         {

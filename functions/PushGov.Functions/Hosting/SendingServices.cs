@@ -19,6 +19,7 @@ namespace PushGov.Functions.Hosting;
 /// subscription sends it as a secret delivery attribute header), and/or <c>EntraTenantId</c> with <c>EntraAudience</c>.
 /// None: <c>POST /api/events/acs</c> refuses everything.</item>
 /// <item><c>PushGov:PublicBaseUrl</c>: this app's public URL, for the List-Unsubscribe header.</item>
+/// <item><c>PushGov:Sending:StuckAfter</c>: when the sweep queues again a message left unsent by a crash (default 00:03:00).</item>
 /// <item><c>PushGov:Line:Tenants:{tenant}:ChannelAccessToken</c> and <c>…:ChannelSecret</c> per tenant with a LINE official
 /// account (<see cref="LineOptions"/>), <c>PushGov:Line:BaseUrl</c> optional.</item>
 /// </list>
@@ -29,6 +30,11 @@ public static class SendingServices
     public static IServiceCollection AddPushGovSending(this IServiceCollection services, IConfiguration config)
     {
         var options = new SendingOptions { PublicBaseUrl = Url(config["PushGov:PublicBaseUrl"]) };
+        if (config.GetValue<TimeSpan?>("PushGov:Sending:StuckAfter") is { } stuckAfter)
+        {
+            options.StuckAfter = stuckAfter;
+        }
+
         services.AddSingleton(options);
         services.AddSingleton<SendIndex>();
         services.AddSingleton<SendPacer>();

@@ -36,6 +36,15 @@ public sealed class SendingOptions
     /// </summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// How long a message may sit in 'created' or 'sending' without a provider id before the sweep (every minute) queues it
+    /// again: a crash after the claim leaves it so. Setting <c>PushGov:Sending:StuckAfter</c>. Longer than a provider request
+    /// may take (30 s), and short enough that the repeat, which keeps the first attempt's time, reaches ACS within its
+    /// 5-minute repeatability window: later, ACS answers 412 and the message becomes a technical failure although its
+    /// first attempt may never have left.
+    /// </summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(3);
+
     public IList<RateLimitRule> RulesFor(string provider) => provider switch
     {
         AcsSmsClient.ProviderName => AcsSms,
