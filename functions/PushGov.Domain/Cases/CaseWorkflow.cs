@@ -185,6 +185,12 @@ public static class CaseWorkflow
             return Ignore(c, "not a message of this case");
         }
 
+        // A report the case has already taken (the sender tells again after a crash between its two writes) changes nothing.
+        if (c.Deliveries.Any(x => x.MessageId == d.MessageId && x.State == d.State))
+        {
+            return Ignore(c, "report already taken");
+        }
+
         var deliveries = c.Deliveries.Select(x => x.MessageId == d.MessageId ? x with { State = d.State } : x).ToList();
         var next = c with { Deliveries = deliveries };
 

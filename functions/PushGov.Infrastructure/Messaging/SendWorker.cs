@@ -51,6 +51,13 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
         if (found is not { } row || !row.Message.Status.CanSend())
         {
             logger.LogInformation("Nothing to send: the message is {Status}", found?.Message.Status.ToWireName() ?? "missing");
+            if (found is { Message: { } done } && done.Status.IsFinal() && done.Status != NotificationStatus.Cancelled)
+            {
+                // A crash between writing the final status and telling the case would lose the report: this repeat of the
+                // queue message tells the case again (the case ignores a report it has already taken).
+                await ReportToCaseAsync(done, ct);
+            }
+
             return;
         }
 

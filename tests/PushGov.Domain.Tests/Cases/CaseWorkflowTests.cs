@@ -243,6 +243,17 @@ public sealed class CaseWorkflowTests
     }
 
     [Fact]
+    public void A_delivery_report_the_case_already_took_changes_nothing_and_adds_no_history()
+    {
+        var reported = CaseWorkflow.Apply(InState(CaseState.Reminded), new DeliveryReported(Sms().MessageId, DeliveryState.Delivered), Now);
+        Assert.Equal(DeliveryState.Delivered, Assert.Single(reported.State.Deliveries).State);
+
+        var again = CaseWorkflow.Apply(reported.State, new DeliveryReported(Sms().MessageId, DeliveryState.Delivered), Now.AddMinutes(5));
+        Assert.Same(reported.State, again.State);
+        Assert.Empty(again.Commands);
+    }
+
+    [Fact]
     public void Automatic_services_close_as_informed_once_every_message_is_delivered()
     {
         var info = Claim() with { NeedsClaim = false, Deadline = null, ServiceId = "kaigo-1go" };

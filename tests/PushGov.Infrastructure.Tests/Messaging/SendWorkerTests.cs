@@ -85,6 +85,23 @@ public sealed class SendWorkerTests
     }
 
     [Fact]
+    public async Task A_repeated_queue_message_for_a_final_message_tells_the_case_again_and_sends_nothing()
+    {
+        await using var h = await SendingHarness.StartAsync(withProviders: false);
+        var m = await h.AddAndSendAsync(SendingHarness.Message("m-again", Channel.Email, "taro@example.jp", caseId: "case-again"));
+        Assert.Equal(NotificationStatus.PermanentFailure, m.Status);
+
+        // As after a crash between the final status and the case's report: the queue delivers the message again.
+        await h.SendAsync(m);
+
+        Assert.Equal(NotificationStatus.PermanentFailure, (await h.GetAsync(m)).Status);
+        Assert.Equal(m.Attempts, (await h.GetAsync(m)).Attempts);
+        var steps = await h.CaseStepsAsync();
+        Assert.Equal(2, steps.Count);
+        Assert.All(steps, s => Assert.Equal(new DeliveryReported("m-again", DeliveryState.Failed), s.Input));
+    }
+
+    [Fact]
     public async Task A_429_with_retry_after_holds_the_message_at_least_that_long_and_it_is_then_sent_once()
     {
         await using var h = await SendingHarness.StartAsync();
