@@ -39,6 +39,7 @@ public static class SendingServices
         services.AddSingleton<LetterBatch>();
         services.AddSingleton<DeliveryReports>();
         services.AddSingleton<OptOuts>();
+        services.AddSingleton<ChannelFallback>();
         var eventGrid = new EventGridWebhookOptions();
         config.GetSection(EventGridWebhookOptions.Section).Bind(eventGrid);
         services.AddSingleton(eventGrid);
