@@ -66,7 +66,7 @@ public sealed class ChannelFallback(ResidentStore residents, TenantDirectory ten
             return false;
         }
 
-        if (await messages.GetAsync(message.Tenant, message.MessageId, ct) is { } row && row.Message.Status == NotificationStatus.Cancelled && row.Message.LastError is null)
+        if (await messages.GetAsync(message.Tenant, message.MessageId, ct) is { } row && row.Message.Status == NotificationStatus.Cancelled && row.Message.LastError?.StartsWith(SupersededPrefix, StringComparison.Ordinal) != true)
         {
             await messages.TryUpdateAsync(row.Message with { LastError = $"{SupersededPrefix}{replacement.MessageId} ({Name(next.Channel)}): {why}", UpdatedAt = clock.GetUtcNow() }, row.ETag, ct);
         }
