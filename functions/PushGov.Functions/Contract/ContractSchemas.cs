@@ -54,7 +54,7 @@ public static class ContractSchemas
         [(typeof(PreferencesApi.PreferencesUpdate), "channels")] = s => s["maxItems"] = Enum.GetValues<Channel>().Length,
         [(typeof(PreferencesApi.PreferencesUpdate), "preferredChannel")] = s =>
         {
-            s["enum"] = Strings([.. PreferableChannels, PreferencesApi.NoPreference]);
+            s["enum"] = new JsonArray([.. PreferableChannels.Append(PreferencesApi.NoPreference).Select(c => (JsonNode?)JsonValue.Create(c)), null]);
             s["description"] = "The channel tried first, before the municipality's order, while the resident has consented to it; none clears the choice; absent or null leaves it. "
                 + "A channel the resident has no consented address for (after this request's channels) or that the municipality does not send on: 400.";
         },
