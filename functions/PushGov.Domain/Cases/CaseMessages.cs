@@ -10,6 +10,7 @@ namespace PushGov.Domain.Cases;
 [JsonDerivedType(typeof(RecipientsResolved), "resolved")]
 [JsonDerivedType(typeof(TimerFired), "timer")]
 [JsonDerivedType(typeof(DeliveryReported), "delivery")]
+[JsonDerivedType(typeof(DeliveryRerouted), "rerouted")]
 [JsonDerivedType(typeof(ExternalEvent), "event")]
 [JsonDerivedType(typeof(ConsentWithdrawn), "consent-withdrawn")]
 [JsonDerivedType(typeof(RecipientDied), "recipient-died")]
@@ -42,6 +43,16 @@ public sealed record TimerFired(TimerKind Kind, string Token) : CaseInput
 public sealed record DeliveryReported(string MessageId, DeliveryState State) : CaseInput
 {
     public override string Name => "delivery-" + State.ToString().ToLowerInvariant();
+}
+
+/// <summary>
+/// The sender found a message's channel stopped for the tenant when it came to send it (LINE's monthly quota nearly
+/// spent): <see cref="Replacement"/> (the next usable channel of that resident, its id derived from the original's)
+/// takes the place of message <see cref="MessageId"/>, which is cancelled. <see cref="Reason"/> is kept in the history.
+/// </summary>
+public sealed record DeliveryRerouted(string MessageId, Delivery Replacement, string Reason) : CaseInput
+{
+    public override string Name => "delivery-rerouted";
 }
 
 /// <summary>An event from a portal or staff: applied, declined, staff-takeover, close.</summary>

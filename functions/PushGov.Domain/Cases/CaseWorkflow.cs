@@ -94,6 +94,7 @@ public static class CaseWorkflow
             (_, TimerFired) => Ignore(c, "timer not for this state"),
 
             (CaseState.Notified or CaseState.Reminded or CaseState.Escalated, DeliveryReported d) => Delivered(c, d, now),
+            (CaseState.Notified or CaseState.Reminded or CaseState.Escalated, DeliveryRerouted r) => SwitchChannel(c, r, now),
 
             (CaseState.Notified or CaseState.Reminded or CaseState.Escalated, ExternalEvent { EventName: ExternalEvent.Applied }) => Close(c, CaseOutcome.Applied, now, input.Actor),
             (CaseState.Notified or CaseState.Reminded or CaseState.Escalated, ExternalEvent { EventName: ExternalEvent.Declined }) => Close(c, CaseOutcome.Declined, now, input.Actor),
@@ -194,8 +195,11 @@ public static class CaseWorkflow
         var deliveries = c.Deliveries.Select(x => x.MessageId == d.MessageId ? x with { State = d.State } : x).ToList();
         var next = c with { Deliveries = deliveries };
 
-        // A resident none of whose channels delivered: a person must take over.
-        var unreachable = deliveries.GroupBy(x => x.ResidentId).Any(g => g.All(x => x.State == DeliveryState.Failed));
+        // A resident none of whose channels delivered (a message cancelled for its replacement or a withdrawal aside): a
+        // person must take over.
+        var unreachable = deliveries.GroupBy(x => x.ResidentId)
+            .Select(g => g.Where(x => x.State != DeliveryState.Cancelled).ToList())
+            .Any(live => live.Count > 0 && live.All(x => x.State == DeliveryState.Failed));
         if (unreachable && c.State != CaseState.Escalated)
         {
             return Escalate(next, EscalationReasons.DeliveryFailed, now);
@@ -208,6 +212,37 @@ public static class CaseWorkflow
         }
 
         return Updated(next, now);
+    }
+
+    /// <summary>
+    /// A pending message whose channel stopped before it was sent gives way to its replacement on the next channel: still
+    /// one message per resident and purpose (the old one cancelled, the new one sent). Landing on post for a case that needs
+    /// a claim goes to staff as the resolve step would (no digital channel), the letter still sent.
+    /// </summary>
+    private static Decision SwitchChannel(CaseData c, DeliveryRerouted r, DateTimeOffset now)
+    {
+        var original = c.Deliveries.FirstOrDefault(d => d.MessageId == r.MessageId);
+        var replacement = r.Replacement with { State = DeliveryState.Pending };
+        if (original is null || original.State != DeliveryState.Pending || c.Deliveries.Any(d => d.MessageId == replacement.MessageId))
+        {
+            return Ignore(c, "not a pending message of this case");
+        }
+
+        if (replacement.ResidentId != original.ResidentId || replacement.Purpose != original.Purpose || replacement.Channel == original.Channel)
+        {
+            return Decision.Refuse(c, "a replacement is for the same resident and purpose on another channel");
+        }
+
+        var deliveries = c.Deliveries.Select(d => d.MessageId == original.MessageId ? d with { State = DeliveryState.Cancelled } : d).Append(replacement).ToList();
+        var next = c with { Deliveries = deliveries };
+        CaseCommand[] commands = [new CancelMessage(original.MessageId), new SendMessage(replacement)];
+        var live = deliveries.Where(d => d.State is DeliveryState.Pending or DeliveryState.Delivered).ToList();
+        if (c.State != CaseState.Escalated && replacement.Channel == Channel.Post && c.Matches.Any(m => m.NeedsClaim) && live.All(d => d.Channel == Channel.Post))
+        {
+            return Escalate(next, EscalationReasons.NoDigitalChannel, now, null, "system", commands);
+        }
+
+        return Updated(next, now, commands);
     }
 
     private static Decision Withdraw(CaseData c, ConsentWithdrawn w, DateTimeOffset now)
@@ -271,6 +306,7 @@ public static class CaseWorkflow
     {
         var state = d.State with { Version = before.Version + 1 };
         var detail = state.State == CaseState.Closed ? state.Outcome.ToString()
+            : input is DeliveryRerouted r ? r.Reason + (state.State != before.State ? $" ({state.EscalationReason})" : string.Empty)
             : state.State == CaseState.Escalated ? state.EscalationReason
             : null;
         var entry = new HistoryEntry(state.Version, now, before.State, state.State, input.Name, input.Actor, detail);
@@ -301,6 +337,13 @@ public static class MessageIds
     public static string For(string caseKey, string purpose, string residentId, Channel channel)
     {
         var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{caseKey}|{purpose}|{residentId}|{channel}"));
+        return "m-" + Convert.ToHexStringLower(bytes, 0, 12);
+    }
+
+    /// <summary>The id (and so the idempotency key) of the message that replaces <paramref name="messageId"/> on <paramref name="channel"/>.</summary>
+    public static string Rerouted(string messageId, Channel channel)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{messageId}|rerouted|{channel}"));
         return "m-" + Convert.ToHexStringLower(bytes, 0, 12);
     }
 }

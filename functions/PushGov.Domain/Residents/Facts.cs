@@ -75,6 +75,12 @@ public sealed record HouseholdSnapshot
     /// <summary>Residents who have given purpose consent for the use of their tax data (see the consent issue).</summary>
     public IReadOnlySet<string> TaxDataConsent { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// The channel each resident who chose one prefers (the portal's <c>preferredChannel</c>): tried before the tenant's
+    /// channel order while the resident has consented to it (<see cref="Cases.RecipientResolver.ChannelOrderFor"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, Channel> PreferredChannels { get; init; } = new Dictionary<string, Channel>();
+
     public Person? Find(string residentId) => Members.FirstOrDefault(m => m.ResidentId == residentId);
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask.Client;
+using PushGov.Domain.Cases;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
@@ -7,6 +8,7 @@ using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
+using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Functions.Api;
 
@@ -20,15 +22,23 @@ namespace PushGov.Functions.Api;
 /// (the recipient resolver takes the newest record per channel). Channels not named in a PUT are left as they are;
 /// a language given applies to every channel in effect. A withdrawal (consent true → false) is honoured at once:
 /// messages to that channel not yet sent are cancelled and each case concerned is told.
+/// <c>preferredChannel</c> (line, sms or email; none clears it) is tried first, before the tenant's channel order, while
+/// the resident has consented to it; choosing a channel they have no consented address for (after this request's channel
+/// changes), or one the municipality does not send on, is a 400. A later withdrawal keeps the choice but it is not used
+/// until consent is given again.
 /// </summary>
 public static class PreferencesApi
 {
     public const string PortalSource = "portal";
 
+    /// <summary>The <c>preferredChannel</c> that clears the choice: the tenant's order alone.</summary>
+    public const string NoPreference = "none";
+
     /// <summary>One channel in effect: the newest record for it, from a drop or the portal.</summary>
     public sealed record ChannelPreference(string Channel, string Address, bool Consent, DateTimeOffset ConsentedAt, string Source, string? Language);
 
-    public sealed record Preferences(string ResidentId, string? Language, bool TaxDataConsent, IReadOnlyList<ChannelPreference> Channels);
+    /// <summary><c>PreferredChannel</c>: line, sms or email, or null (none chosen: the tenant's order).</summary>
+    public sealed record Preferences(string ResidentId, string? Language, bool TaxDataConsent, IReadOnlyList<ChannelPreference> Channels, string? PreferredChannel);
 
     /// <summary>
     /// A channel choice: <c>channel</c> is sms, email, post or line; the address is required when consenting. LINE is only
@@ -36,7 +46,11 @@ public static class PreferencesApi
     /// </summary>
     public sealed record ChannelUpdate(string? Channel, string? Address, bool? Consent);
 
-    public sealed record PreferencesUpdate(string? Language, bool? TaxDataConsent, IReadOnlyList<ChannelUpdate>? Channels);
+    /// <summary><c>PreferredChannel</c>: line, sms or email to try first, none to clear; absent or null leaves it.</summary>
+    public sealed record PreferencesUpdate(string? Language, bool? TaxDataConsent, IReadOnlyList<ChannelUpdate>? Channels, string? PreferredChannel = null);
+
+    /// <summary>A valid <c>preferredChannel</c> of a request: the channel, or null to clear the choice.</summary>
+    private sealed record PreferenceChoice(Channel? Channel);
 
     internal static async Task<IResult> GetAsync(string tenant, string residentId, ResidentStore residents, CancellationToken ct)
     {
@@ -48,7 +62,7 @@ public static class PreferencesApi
         return Results.Ok(await ReadAsync(tenant, residentId, residents, ct));
     }
 
-    internal static async Task<IResult> PutAsync(string tenant, string residentId, HttpContext http, ResidentStore residents, ICaseInbox cases, TimeProvider clock, ILogger<PreferencesUpdate> logger, CancellationToken ct)
+    internal static async Task<IResult> PutAsync(string tenant, string residentId, HttpContext http, ResidentStore residents, ICaseInbox cases, TenantDirectory tenants, TimeProvider clock, ILogger<PreferencesUpdate> logger, CancellationToken ct)
     {
         if (!Problems.IsSafeId(residentId))
         {
@@ -61,13 +75,13 @@ public static class PreferencesApi
             return problem;
         }
 
-        var (choices, language, errors) = Validate(body!);
+        var (choices, language, preferred, errors) = Validate(body!);
         if (errors.Count > 0)
         {
             return Problems.Validation([.. errors]);
         }
 
-        if (await residents.HouseholdOfAsync(tenant, residentId, ct) is null)
+        if (await residents.HouseholdOfAsync(tenant, residentId, ct) is null || await tenants.FindAsync(tenant, ct) is not { } config)
         {
             return Problems.NotFound("resident", residentId);
         }
@@ -79,6 +93,11 @@ public static class PreferencesApi
         {
             var keepAddress = address ?? (before.TryGetValue(channel, out var old) ? old.Address : string.Empty);
             writes[channel] = new ContactRecord(residentId, channel, keepAddress, language ?? (before.TryGetValue(channel, out var o) ? o.Language : null), consent, now, PortalSource);
+        }
+
+        if (preferred is { Channel: { } wanted } && PreferenceProblem(wanted, config.ChannelOrder, [.. before.Values.Where(c => !writes.ContainsKey(c.Channel)), .. writes.Values]) is { } refused)
+        {
+            return Problems.Validation(("preferredChannel", refused));
         }
 
         if (language is not null)
@@ -95,6 +114,11 @@ public static class PreferencesApi
             await residents.SetTaxConsentAsync(tenant, residentId, tax, now, ct);
         }
 
+        if (preferred is { } choice)
+        {
+            await residents.SetPreferredChannelAsync(tenant, residentId, choice.Channel, now, ct);
+        }
+
         var cancelled = 0;
         foreach (var (channel, record) in writes)
         {
@@ -105,13 +129,47 @@ public static class PreferencesApi
             }
         }
 
-        AuditApi.Note(http, residentIds: [residentId], detail: $"channels={string.Join(',', writes.Keys)} taxConsent={body.TaxDataConsent?.ToString() ?? "unchanged"} cancelled={cancelled}");
+        AuditApi.Note(http, residentIds: [residentId], detail: $"channels={string.Join(',', writes.Keys)} taxConsent={body.TaxDataConsent?.ToString() ?? "unchanged"} preferred={(preferred is { } p ? p.Channel?.ToString() ?? NoPreference : "unchanged")} cancelled={cancelled}");
         return Results.Ok(await ReadAsync(tenant, residentId, residents, ct));
     }
 
-    private static (List<(Channel Channel, string? Address, bool Consent)> Choices, string? Language, List<(string, string)> Errors) Validate(PreferencesUpdate body)
+    /// <summary>
+    /// Why <paramref name="channel"/> cannot be the preferred one, given the tenant's order and the resident's contact
+    /// records as they will be after this request; null when it can.
+    /// </summary>
+    private static string? PreferenceProblem(Channel channel, IReadOnlyList<Channel> tenantOrder, IReadOnlyList<ContactRecord> after)
+    {
+        var name = channel.ToString().ToLowerInvariant();
+        if (!tenantOrder.Contains(channel))
+        {
+            return $"This municipality does not send on {name} (its channels: {string.Join(", ", tenantOrder.Select(c => c.ToString().ToLowerInvariant()))}).";
+        }
+
+        return RecipientResolver.HasConsent(after, channel) ? null
+            : channel == Channel.Line ? "LINE is not linked with consent for this resident: link the LINE account first (POST …/line-link), then choose it."
+            : $"The resident has no {name} address they consented to: give one with consent true in channels (in this request or before), or choose another channel.";
+    }
+
+    private static (List<(Channel Channel, string? Address, bool Consent)> Choices, string? Language, PreferenceChoice? Preferred, List<(string, string)> Errors) Validate(PreferencesUpdate body)
     {
         var errors = new List<(string, string)>();
+        PreferenceChoice? preferred = null;
+        if (body.PreferredChannel is { } wanted)
+        {
+            if (wanted == NoPreference)
+            {
+                preferred = new(null);
+            }
+            else if (ParseChannel(wanted) is { } channel and not Channel.Post)
+            {
+                preferred = new(channel);
+            }
+            else
+            {
+                errors.Add(("preferredChannel", "One of line, sms, email (tried first), or none (the municipality's order). Post is not a preference: it is always the last resort."));
+            }
+        }
+
         string? language = null;
         if (body.Language is { } lang)
         {
@@ -210,12 +268,12 @@ public static class PreferencesApi
             choices.Add((channel, address, c.Consent.Value));
         }
 
-        if (body.Language is null && body.TaxDataConsent is null && list.Count == 0)
+        if (body.Language is null && body.TaxDataConsent is null && list.Count == 0 && body.PreferredChannel is null)
         {
-            errors.Add(("$", "Nothing to change: give language, taxDataConsent or channels."));
+            errors.Add(("$", "Nothing to change: give language, taxDataConsent, channels or preferredChannel."));
         }
 
-        return (choices, language, errors);
+        return (choices, language, preferred, errors);
     }
 
     /// <summary>sms, email, post or line, exactly (lowercase); nothing else (no numbers, no comma lists, no other case).</summary>
@@ -232,12 +290,13 @@ public static class PreferencesApi
             .Select(c => new ChannelPreference(c.Channel.ToString().ToLowerInvariant(), c.Address, c.Consent, c.ConsentedAt, c.Source, c.Language))
             .ToList();
         var language = effective.Values.OrderByDescending(c => c.ConsentedAt).Select(c => c.Language).FirstOrDefault(l => l is not null);
-        return new Preferences(residentId, language, await residents.HasTaxConsentAsync(tenant, residentId, ct), channels);
+        var preferred = await residents.PreferredChannelAsync(tenant, residentId, ct);
+        return new Preferences(residentId, language, await residents.HasTaxConsentAsync(tenant, residentId, ct), channels, preferred?.ToString().ToLowerInvariant());
     }
 }
 
 /// <summary>A resident's preferences as HTTP functions; a withdrawal reaches the cases at once, so PUT binds the Durable client.</summary>
-public sealed class PreferencesFunctions(ApiGate gate, ResidentStore residents, DurableCases cases, TimeProvider clock, ILogger<PreferencesApi.PreferencesUpdate> logger)
+public sealed class PreferencesFunctions(ApiGate gate, ResidentStore residents, DurableCases cases, TenantDirectory tenants, TimeProvider clock, ILogger<PreferencesApi.PreferencesUpdate> logger)
 {
     [Function("GetPreferences")]
     public Task<IResult> GetPreferences([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/residents/{residentId}/preferences")] HttpRequest req, string tenant, string residentId) =>
@@ -245,5 +304,5 @@ public sealed class PreferencesFunctions(ApiGate gate, ResidentStore residents, 
 
     [Function("PutPreferences")]
     public Task<IResult> PutPreferences([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "tenants/{tenant}/residents/{residentId}/preferences")] HttpRequest req, string tenant, string residentId, [DurableClient] DurableTaskClient client) =>
-        gate.RunAsync(req, ApiContract.PutPreferences, new { tenant, residentId }, (http, ct) => PreferencesApi.PutAsync(tenant, residentId, http, residents, cases.Use(client), clock, logger, ct));
+        gate.RunAsync(req, ApiContract.PutPreferences, new { tenant, residentId }, (http, ct) => PreferencesApi.PutAsync(tenant, residentId, http, residents, cases.Use(client), tenants, clock, logger, ct));
 }

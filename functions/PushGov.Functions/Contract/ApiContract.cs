@@ -175,16 +175,19 @@ public static class ApiContract
         Responses = [new(200, "The escalated cases; continuationToken is not null when there were more than 2000.", MediaType.Json, typeof(CasesApi.CaseList))],
     };
 
-    public static readonly ApiOperation GetPreferences = Tenant("getPreferences", "GET", "/residents/{residentId}/preferences", "Preferences", "A resident's channels in effect (the newest record per channel), consent and language.", ApiPermission.Preferences, "preferences.read") with
+    public static readonly ApiOperation GetPreferences = Tenant("getPreferences", "GET", "/residents/{residentId}/preferences", "Preferences", "A resident's channels in effect (the newest record per channel), consent, language and preferred channel.", ApiPermission.Preferences, "preferences.read") with
     {
         Parameters = [TenantParam, ResidentIdParam],
         Responses = [new(200, "The preferences.", MediaType.Json, typeof(PreferencesApi.Preferences)), new(404, "No such resident (or tenant).")],
     };
 
-    public static readonly ApiOperation PutPreferences = Tenant("putPreferences", "PUT", "/residents/{residentId}/preferences", "Preferences", "The resident's choices for the channels given; a withdrawal cancels pending messages at once.", ApiPermission.Preferences, "preferences.write") with
+    public static readonly ApiOperation PutPreferences = Tenant("putPreferences", "PUT", "/residents/{residentId}/preferences", "Preferences", "The resident's choices for the channels given and the channel to try first; a withdrawal cancels pending messages at once.", ApiPermission.Preferences, "preferences.write") with
     {
         Parameters = [TenantParam, ResidentIdParam],
-        Body = new ApiBody(JsonOnly, typeof(PreferencesApi.PreferencesUpdate), true, MaxJsonBytes, "At least one of language, taxDataConsent, channels. Channels not listed are left as they are."),
+        Description = "preferredChannel (line, sms or email; none clears it) is tried before the municipality's channel order while the resident has consented to it. "
+            + "Choosing a channel the resident has no consented address for after this request's channel changes, or one the municipality does not send on, is 400 (errors.preferredChannel). "
+            + "A later withdrawal keeps the choice, unused until consent is given again.",
+        Body = new ApiBody(JsonOnly, typeof(PreferencesApi.PreferencesUpdate), true, MaxJsonBytes, "At least one of language, taxDataConsent, channels, preferredChannel. Channels not listed are left as they are."),
         Responses = [new(200, "The preferences now.", MediaType.Json, typeof(PreferencesApi.Preferences)), new(404, "No such resident (or tenant).")],
     };
 

@@ -51,7 +51,18 @@ public static class ContractSchemas
         },
         [(typeof(StaffApi.ResendBody), "channel")] = s => s["enum"] = Strings(EnumNames.Of<Channel>(EnumNames.Lower)),
         [(typeof(PreferencesApi.PreferencesUpdate), "language")] = s => s["description"] = "A BCP 47 language tag such as ja, en, zh-Hans, pt-BR or ja-x-easy (stored in canonical case).",
-        [(typeof(PreferencesApi.PreferencesUpdate), "channels")] = s => s["maxItems"] = 3,
+        [(typeof(PreferencesApi.PreferencesUpdate), "channels")] = s => s["maxItems"] = Enum.GetValues<Channel>().Length,
+        [(typeof(PreferencesApi.PreferencesUpdate), "preferredChannel")] = s =>
+        {
+            s["enum"] = new JsonArray([.. PreferableChannels.Append(PreferencesApi.NoPreference).Select(c => (JsonNode?)JsonValue.Create(c)), null]);
+            s["description"] = "The channel tried first, before the municipality's order, while the resident has consented to it; none clears the choice; absent or null leaves it. "
+                + "A channel the resident has no consented address for (after this request's channels) or that the municipality does not send on: 400.";
+        },
+        [(typeof(PreferencesApi.Preferences), "preferredChannel")] = s =>
+        {
+            s["enum"] = new JsonArray([.. PreferableChannels.Select(c => (JsonNode?)JsonValue.Create(c)), null]);
+            s["description"] = "The channel the resident chose to be tried first; null: none (the municipality's order). Not used while its consent is withdrawn.";
+        },
         [(typeof(PreferencesApi.ChannelUpdate), "channel")] = s => s["enum"] = Strings(EnumNames.Of<Channel>(EnumNames.Lower)),
         [(typeof(PreferencesApi.ChannelUpdate), "address")] = s =>
         {
@@ -59,6 +70,9 @@ public static class ContractSchemas
             s["description"] = "sms: a Japanese mobile number (090-1234-5678 or +819012345678); email: an e-mail address; post: one line of 1 to 200 characters.";
         },
     };
+
+    /// <summary>The channels a resident may prefer: every digital one (post is always the last resort).</summary>
+    private static IReadOnlyList<string> PreferableChannels => [.. EnumNames.Of<Channel>(EnumNames.Lower).Where(c => c != "post")];
 
     /// <summary>Required request fields (never null), by type.</summary>
     private static readonly Dictionary<Type, string[]> RequiredRequestFields = new()
@@ -157,11 +171,12 @@ public static class ContractSchemas
     {
         if (type == typeof(PreferencesApi.PreferencesUpdate))
         {
-            // At least one change: a language, a tax data consent, or a non-empty list of channels.
+            // At least one change: a language, a tax data consent, a non-empty list of channels, or a preferred channel.
             schema["anyOf"] = new JsonArray(
                 new JsonObject { ["required"] = Strings(["language"]), ["properties"] = new JsonObject { ["language"] = new JsonObject { ["type"] = "string" } } },
                 new JsonObject { ["required"] = Strings(["taxDataConsent"]), ["properties"] = new JsonObject { ["taxDataConsent"] = new JsonObject { ["type"] = "boolean" } } },
-                new JsonObject { ["required"] = Strings(["channels"]), ["properties"] = new JsonObject { ["channels"] = new JsonObject { ["type"] = "array", ["minItems"] = 1 } } });
+                new JsonObject { ["required"] = Strings(["channels"]), ["properties"] = new JsonObject { ["channels"] = new JsonObject { ["type"] = "array", ["minItems"] = 1 } } },
+                new JsonObject { ["required"] = Strings(["preferredChannel"]), ["properties"] = new JsonObject { ["preferredChannel"] = new JsonObject { ["type"] = "string" } } });
         }
         else if (type == typeof(PreferencesApi.ChannelUpdate))
         {

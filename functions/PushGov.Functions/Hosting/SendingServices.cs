@@ -42,6 +42,7 @@ public static class SendingServices
         services.AddSingleton<LetterBatch>();
         services.AddSingleton<DeliveryReports>();
         services.AddSingleton<OptOuts>();
+        services.AddSingleton<ChannelFallback>();
         var eventGrid = new EventGridWebhookOptions();
         config.GetSection(EventGridWebhookOptions.Section).Bind(eventGrid);
         services.AddSingleton(eventGrid);

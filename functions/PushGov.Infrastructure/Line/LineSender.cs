@@ -11,8 +11,8 @@ namespace PushGov.Infrastructure.Line;
 /// button opens the resident's case page. Every attempt of one message carries the same <c>X-Line-Retry-Key</c> (a
 /// UUID derived from the idempotency key), so a retry after a timeout never delivers twice: LINE answers 409 to a key it
 /// accepted, which counts as sent. Answers map through <see cref="ProviderStatusMap"/> (source LinePush): 200 and 409
-/// are delivered (push has no delivery report), 429 waits and retries (a "monthly limit" 429 marks the tenant's quota
-/// spent and fails the message), 5xx and timeouts retry.
+/// are delivered (push has no delivery report), 429 waits and retries (a "monthly limit" 429 first marks the tenant's
+/// quota spent, so the retry finds LINE stopped and the message moves to the resident's next channel), 5xx and timeouts retry.
 /// </summary>
 public sealed class LineSender(LineClient client, LineQuota quota) : IMessageSender
 {
@@ -87,16 +87,17 @@ public sealed class LineSender(LineClient client, LineQuota quota) : IMessageSen
             case NotificationStatus.Delivered:
                 return SendResult.Accepted(answer.Status == 409 ? answer.AcceptedRequestId ?? answer.RequestId : answer.RequestId);
             case NotificationStatus.Created when answer.Status == 429:
+                if (monthly)
+                {
+                    // LINE is stopped for the tenant: the retry finds it so and moves the message to the next channel.
+                    await quota.MarkSpentAsync(message.Tenant, ct);
+                }
+
                 // LINE sends no Retry-After: a short wait with jitter, so throttled workers do not come back in step.
                 return new SendResult(SendOutcome.Throttled, RetryAfter: answer.RetryAfter ?? TimeSpan.FromMilliseconds(1000 + Random.Shared.Next(2000)), Detail: detail);
             case NotificationStatus.Created:
                 return new SendResult(SendOutcome.TransientFailure, RetryAfter: answer.RetryAfter, Detail: detail);
             default:
-                if (monthly)
-                {
-                    await quota.MarkSpentAsync(message.Tenant, ct);
-                }
-
                 return new SendResult(SendOutcome.PermanentFailure, Detail: detail);
         }
     }

@@ -60,7 +60,8 @@ public sealed class SendingOptions
 /// development sink, unpaced. Otherwise SMS → <see cref="SmsRouter"/> (the row records the provider the number routes to),
 /// quiet hours of the tenant, the provider's rate per sending number; e-mail → <see cref="AcsEmailClient"/> with the RFC 8058
 /// unsubscribe URL, ACS's rate; LINE → <see cref="LineSender"/> while the tenant's channel is connected and its monthly quota
-/// not nearly spent (<see cref="LineQuota"/>), LINE's per-channel rate; post → <see cref="LetterSender"/>. Every live message counts against the tenant's daily
+/// not nearly spent (<see cref="LineQuota"/>; otherwise LINE is stopped: <see cref="SendRoute.Stopped"/>, the message moves
+/// to the resident's next channel), LINE's per-channel rate; post → <see cref="LetterSender"/>. Every live message counts against the tenant's daily
 /// cap. A channel without a configured provider is refused ("no provider configured for channel X"): the message fails
 /// permanently and the case is told; it never goes to the sink instead.
 /// </summary>
@@ -130,10 +131,15 @@ public sealed class ProviderSelector(
                 return new SendRoute(letters, letters.Provider, new SendPacing(null, null, [], tenant.Code, cap));
 
             case Channel.Line:
-                if (line is null || lineQuota is null || !await lineQuota.IsAvailableAsync(tenant, ct))
+                if (line is null || lineQuota is null)
                 {
-                    var state = line is null || lineQuota is null ? null : await lineQuota.StateAsync(tenant, refresh: false, ct);
-                    return SendRoute.Refuse(LineSender.ProviderName, state is null ? "no provider configured for channel Line" : $"LINE not available: {state.Reason}");
+                    return SendRoute.Refuse(LineSender.ProviderName, "no provider configured for channel Line");
+                }
+
+                if (!await lineQuota.IsAvailableAsync(tenant, ct))
+                {
+                    var state = await lineQuota.StateAsync(tenant, refresh: false, ct);
+                    return SendRoute.Stopped(LineSender.ProviderName, $"LINE not available: {state.Reason}");
                 }
 
                 return new SendRoute(line, LineSender.ProviderName, new SendPacing(null, $"line|{tenant.Code}", [.. options.Line], tenant.Code, cap));

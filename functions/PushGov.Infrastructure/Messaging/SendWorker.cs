@@ -11,8 +11,10 @@ namespace PushGov.Infrastructure.Messaging;
 /// Where one message goes: the sender, the provider name to record on the row (the real one: "domestic-sms", not the
 /// router), how it is paced, and the one-click unsubscribe URL for e-mail. <see cref="Refusal"/> set: it cannot be
 /// sent at all (no provider configured for its channel) and fails permanently, never silently to the sink.
+/// <see cref="ChannelStopped"/> with it: the channel is stopped for the tenant for now (LINE's monthly quota), and the
+/// message moves to the resident's next usable channel (<see cref="ChannelFallback"/>) before it would fail.
 /// </summary>
-public sealed record SendRoute(IMessageSender? Sender, string Provider, SendPacing? Pacing = null, string? UnsubscribeUrl = null, string? Refusal = null)
+public sealed record SendRoute(IMessageSender? Sender, string Provider, SendPacing? Pacing = null, string? UnsubscribeUrl = null, string? Refusal = null, bool ChannelStopped = false)
 {
     /// <summary>
     /// Providers whose acceptance is the end of the story: the message is delivered when they take it. LINE has no delivery
@@ -21,6 +23,8 @@ public sealed record SendRoute(IMessageSender? Sender, string Provider, SendPaci
     public bool IsSynchronous => Provider is "dev-sink" or "letters" or Line.LineSender.ProviderName;
 
     public static SendRoute Refuse(string provider, string why) => new(null, provider, Refusal: why);
+
+    public static SendRoute Stopped(string provider, string why) => new(null, provider, Refusal: why, ChannelStopped: true);
 }
 
 /// <summary>Chooses the provider for a message: the development sink for test keys and tenants not yet live, else by channel.</summary>
@@ -33,9 +37,10 @@ public interface ISenderSelector
 /// The queue-triggered sender. The queue message carries the message id only; the worker reloads the row and sends
 /// only from 'created' (a retry waits there too, with a later NotBefore), claiming it with an ETag-guarded move to 'sending' first, so two
 /// workers or a repeated queue message never send twice. Provider answers map to GOV.UK Notify's statuses; a final
-/// status goes back to the case as a <see cref="DeliveryReported"/> input.
+/// status goes back to the case as a <see cref="DeliveryReported"/> input. A message whose channel is stopped for the
+/// tenant moves to the resident's next usable channel (<see cref="ChannelFallback"/>) and fails only when none is.
 /// </summary>
-public sealed class SendWorker(MessageStore messages, StorageClients storage, ISenderSelector selector, ICaseInbox cases, TimeProvider clock, ILogger<SendWorker> logger, SendPacer? pacer = null, SendIndex? index = null, RetryPolicy? retryPolicy = null)
+public sealed class SendWorker(MessageStore messages, StorageClients storage, ISenderSelector selector, ICaseInbox cases, TimeProvider clock, ILogger<SendWorker> logger, SendPacer? pacer = null, SendIndex? index = null, RetryPolicy? retryPolicy = null, ChannelFallback? fallback = null)
 {
     /// <summary>How long a provider recognises a repeated request by its first attempt's time (ACS: 5 minutes; a margin kept).</summary>
     private static readonly TimeSpan RepeatabilityWindow = TimeSpan.FromMinutes(4);
@@ -73,6 +78,11 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
         var route = await selector.RouteAsync(message, ct);
         if (route.Refusal is { } why)
         {
+            if (route.ChannelStopped && fallback is not null && await fallback.TryRerouteAsync(message, why, ct))
+            {
+                return;
+            }
+
             var refused = message with { Status = NotificationStatus.PermanentFailure, Provider = route.Provider, LastError = why, UpdatedAt = now };
             if (await messages.TryUpdateAsync(refused, etag, ct) is not null)
             {

@@ -2,7 +2,9 @@ using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Infrastructure.Cases;
+using PushGov.Infrastructure.Line;
 using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Infrastructure.Reporting;
 
@@ -23,7 +25,10 @@ public sealed record FunnelRow(string Dimension, string Key, long Detected, long
 /// <summary>Residents reached (a message delivered) and, of them, those reached only by post: the digital divide.</summary>
 public sealed record PostOnlyReach(long ResidentsReached, long ReachedOnlyByPost, double Share);
 
-/// <summary>What PushGov did for a tenant in a range of days (Asia/Tokyo, both ends included).</summary>
+/// <summary>
+/// What PushGov did for a tenant in a range of days (Asia/Tokyo, both ends included), and whether LINE is in use now
+/// (<see cref="Line"/>: stopped near the month's quota, messages then go on the residents' next channel).
+/// </summary>
 public sealed record DashboardReport(
     DateOnly From,
     DateOnly To,
@@ -32,13 +37,15 @@ public sealed record DashboardReport(
     IReadOnlyList<KeyCount> CasesByState,
     IReadOnlyList<MessageCount> Messages,
     IReadOnlyList<FunnelRow> Funnel,
-    PostOnlyReach PostOnly);
+    PostOnlyReach PostOnly,
+    LineQuotaState? Line);
 
 /// <summary>
 /// The staff dashboard's figures, computed from the tenant's own partitions only: cases created in the range (one per
-/// life event), messages created in it, drops received in it. Counts only: nothing personal leaves this class.
+/// life event), messages created in it, drops received in it; and the tenant's LINE quota as last read (at most
+/// <see cref="LineQuota.MaxAge"/> old). Counts only: nothing personal leaves this class.
 /// </summary>
-public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList drops)
+public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList drops, TenantDirectory? tenants = null, LineQuota? line = null)
 {
     /// <summary>The longest range one dashboard covers.</summary>
     public const int MaxDays = 400;
@@ -85,6 +92,9 @@ public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList
         }
 
         var dropList = await drops.ListAsync(tenant, start, end, ct);
+        var lineState = line is not null && tenants is not null && await tenants.FindAsync(tenant, ct) is { } config
+            ? await line.StateAsync(config, refresh: false, ct)
+            : null;
         return new DashboardReport(
             from,
             to,
@@ -95,7 +105,8 @@ public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList
                 .Select(g => new MessageCount(g.Key.Channel, g.Key.Status, g.LongCount()))
                 .OrderBy(m => m.Channel, StringComparer.Ordinal).ThenBy(m => m.Status, StringComparer.Ordinal).ToList(),
             Funnel(inRange, ofCases),
-            PostOnly(createdInRange));
+            PostOnly(createdInRange),
+            lineState);
     }
 
     private static List<KeyCount> Count(IEnumerable<string> keys) =>

@@ -13,7 +13,7 @@ namespace PushGov.Infrastructure.Residents;
 /// <item><c>residentindex</c>: PartitionKey tenant, RowKey residentId → householdId (written only when a resident is new or moves household);</item>
 /// <item><c>birthdays</c>: PartitionKey <c>{tenant}-{MMDD}</c>, RowKey residentId → the age sweep reads only the days whose window opens;</item>
 /// <item><c>facts</c>: PartitionKey tenant, RowKey <c>r:{residentId}|{kind}|{key}</c> or <c>h:{householdId}|{kind}|{key}</c> —
-/// tax per fiscal year, pregnancies, contacts (with consent) per resident; disaster certificates per household.</item>
+/// tax per fiscal year, pregnancies, contacts (with consent), the preferred channel per resident; disaster certificates per household.</item>
 /// </list>
 /// Person documents hold names and addresses: personal data, stored compressed, never logged.
 /// </summary>
@@ -188,6 +188,7 @@ public sealed class ResidentStore(StorageClients storage)
         var contacts = new List<ContactRecord>();
         var disasters = new List<DisasterCertificate>();
         var consent = new HashSet<string>(StringComparer.Ordinal);
+        var preferred = new Dictionary<string, Channel>(StringComparer.Ordinal);
         var ids = members.Select(m => m.ResidentId).Concat(alsoResidents ?? []).Distinct(StringComparer.Ordinal).ToList();
         var reads = ids.Select(id => ReadFactsAsync(tenant, "r:" + id + "|", ct)).Append(ReadFactsAsync(tenant, "h:" + householdId + "|", ct)).ToList();
         foreach (var e in (await Task.WhenAll(reads)).SelectMany(x => x))
@@ -211,10 +212,13 @@ public sealed class ResidentStore(StorageClients storage)
                 case "taxconsent" when e.GetBoolean("Consent") == true:
                     consent.Add(owner);
                     break;
+                case PreferenceKind when PreferredChannelOf(e) is { } channel:
+                    preferred[owner] = channel;
+                    break;
             }
         }
 
-        return (new HouseholdSnapshot { HouseholdId = householdId, Members = members, Tax = tax, Pregnancies = pregnancies, Disasters = disasters, TaxDataConsent = consent }, contacts);
+        return (new HouseholdSnapshot { HouseholdId = householdId, Members = members, Tax = tax, Pregnancies = pregnancies, Disasters = disasters, TaxDataConsent = consent, PreferredChannels = preferred }, contacts);
     }
 
     public async Task<IReadOnlyList<ContactRecord>> ContactsAsync(string tenant, string residentId, CancellationToken ct)
@@ -237,6 +241,27 @@ public sealed class ResidentStore(StorageClients storage)
         var e = await _facts.GetEntityIfExistsAsync<TableEntity>(tenant, $"r:{residentId}|taxconsent|portal", cancellationToken: ct);
         return e.HasValue && e.Value!.GetBoolean("Consent") == true;
     }
+
+    /// <summary>
+    /// The resident's preferred channel (row <c>r:{residentId}|channelpref|portal</c>): null for none, the tenant's order
+    /// alone. Stored with the other facts, so the resolve step reads it with the contacts in the same query.
+    /// </summary>
+    public async Task<Channel?> PreferredChannelAsync(string tenant, string residentId, CancellationToken ct)
+    {
+        var e = await _facts.GetEntityIfExistsAsync<TableEntity>(tenant, PreferenceRow(residentId), cancellationToken: ct);
+        return e.HasValue && e.Value is { } row ? PreferredChannelOf(row) : null;
+    }
+
+    /// <summary>Sets (or, with null, clears) the resident's preferred channel.</summary>
+    public async Task SetPreferredChannelAsync(string tenant, string residentId, Channel? channel, DateTimeOffset at, CancellationToken ct) =>
+        await _facts.UpsertEntityAsync(new TableEntity(tenant, PreferenceRow(residentId)) { ["Channel"] = channel?.ToString() ?? string.Empty, ["ChosenAt"] = at }, TableUpdateMode.Replace, ct);
+
+    private const string PreferenceKind = "channelpref";
+
+    private static string PreferenceRow(string residentId) => $"r:{residentId}|{PreferenceKind}|portal";
+
+    private static Channel? PreferredChannelOf(TableEntity e) =>
+        Enum.TryParse<Channel>(e.GetString("Channel"), ignoreCase: false, out var channel) && Enum.IsDefined(channel) ? channel : null;
 
     private async Task<List<TableEntity>> ReadFactsAsync(string tenant, string prefix, CancellationToken ct)
     {

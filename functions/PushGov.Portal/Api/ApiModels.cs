@@ -35,7 +35,11 @@ public sealed record DashboardReport(
     IReadOnlyList<KeyCount> CasesByState,
     IReadOnlyList<MessageCount> Messages,
     IReadOnlyList<FunnelRow> Funnel,
-    PostOnlyReach PostOnly);
+    PostOnlyReach PostOnly,
+    LineQuotaView? Line = null);
+
+/// <summary>The tenant's LINE quota as the dashboard shows it: stopped (not available) near the month's limit.</summary>
+public sealed record LineQuotaView(bool Configured, long? Limit, long? Used, int StopAtPercent, bool Available, string Reason);
 
 public sealed record DropListing(DateOnly From, DateOnly To, IReadOnlyList<DropSummary> Drops);
 

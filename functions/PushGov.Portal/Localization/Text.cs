@@ -70,6 +70,8 @@ public sealed class Text(IHttpContextAccessor context)
         ["dash.postonly"] = ("郵送でしか届かなかった住民の割合（デジタル・ディバイド）", "Residents reached only by post (the digital divide)"),
         ["dash.postonly.of"] = ("通知が届いた住民 {0} 人のうち {1} 人", "{1} of {0} residents reached"),
         ["dash.none"] = ("この期間にはありません。", "Nothing in this period."),
+        ["dash.line.stopped"] = ("LINE停止中: 今月のメッセージ {0} / {1} 通 (上限の{2}%で停止)。LINEを連携した住民には次の連絡手段で送っています。", "LINE stopped: {0} of {1} messages used this month (it stops at {2}%). Residents linked to LINE get their next channel."),
+        ["dash.line.spent"] = ("LINE停止中: 今月のメッセージ上限に達しました。LINEを連携した住民には次の連絡手段で送っています。", "LINE stopped: this month's message limit is reached. Residents linked to LINE get their next channel."),
         ["dash.count"] = ("件数", "Count"),
         ["dash.kind"] = ("種類", "Kind"),
         ["dash.state"] = ("状態", "State"),

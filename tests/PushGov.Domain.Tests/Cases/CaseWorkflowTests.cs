@@ -74,9 +74,9 @@ public sealed class CaseWorkflowTests
         {
             [CaseState.Detected] = ["matched", "applied", "declined", "staff-takeover", "close", "consent-withdrawn", "recipient-died", "step-failed", "timer"],
             [CaseState.Matched] = ["resolved", "applied", "declined", "staff-takeover", "close", "consent-withdrawn", "recipient-died", "step-failed", "timer"],
-            [CaseState.Notified] = ["applied", "declined", "staff-takeover", "close", "consent-withdrawn", "recipient-died", "step-failed", "timer", "delivery"],
-            [CaseState.Reminded] = ["applied", "declined", "staff-takeover", "close", "consent-withdrawn", "recipient-died", "step-failed", "timer", "delivery"],
-            [CaseState.Escalated] = ["applied", "declined", "staff-takeover", "close", "consent-withdrawn", "recipient-died", "step-failed", "timer", "delivery"],
+            [CaseState.Notified] = ["applied", "declined", "staff-takeover", "close", "consent-withdrawn", "recipient-died", "step-failed", "timer", "delivery", "rerouted"],
+            [CaseState.Reminded] = ["applied", "declined", "staff-takeover", "close", "consent-withdrawn", "recipient-died", "step-failed", "timer", "delivery", "rerouted"],
+            [CaseState.Escalated] = ["applied", "declined", "staff-takeover", "close", "consent-withdrawn", "recipient-died", "step-failed", "timer", "delivery", "rerouted"],
             [CaseState.Closed] = [],
         };
         foreach (var state in Enum.GetValues<CaseState>())
@@ -103,6 +103,7 @@ public sealed class CaseWorkflowTests
         ["consent-withdrawn"] = _ => new ConsentWithdrawn("mother", Channel.Sms),
         ["recipient-died"] = _ => new RecipientDied("mother"),
         ["step-failed"] = _ => new StepFailed("match", "storage down"),
+        ["rerouted"] = _ => new DeliveryRerouted(Sms().MessageId, Sms() with { MessageId = MessageIds.Rerouted(Sms().MessageId, Channel.Email), Channel = Channel.Email, Address = "hanako@example.jp" }, "sms → email: stopped"),
     };
 
     [Theory]

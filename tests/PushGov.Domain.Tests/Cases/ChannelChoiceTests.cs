@@ -38,8 +38,50 @@ public sealed class ChannelChoiceTests
 
     private static ContactRecord Line(bool consent = true, DateTimeOffset? at = null, string source = "line-link") => new("mother", Channel.Line, "U0123456789abcdef0123456789abcdef", "ja", consent, at ?? Then, source);
 
-    private static Delivery Only(IReadOnlyList<ContactRecord> contacts, IReadOnlyList<Channel>? order = null, IReadOnlySet<Channel>? unavailable = null) =>
-        Assert.Single(RecipientResolver.Resolve(Case, Household, contacts, order: order ?? TenantConfig.DefaultChannelOrder, unavailable: unavailable));
+    private static ContactRecord Email(bool consent = true) => new("mother", Channel.Email, "hanako@example.jp", "ja", consent, Then, "portal");
+
+    private static Delivery Only(IReadOnlyList<ContactRecord> contacts, IReadOnlyList<Channel>? order = null, IReadOnlySet<Channel>? unavailable = null, Channel? preferred = null) =>
+        Assert.Single(RecipientResolver.Resolve(
+            Case,
+            preferred is { } p ? Household with { PreferredChannels = new Dictionary<string, Channel> { ["mother"] = p } } : Household,
+            contacts,
+            order: order ?? TenantConfig.DefaultChannelOrder,
+            unavailable: unavailable));
+
+    [Fact]
+    public void A_residents_preferred_channel_comes_before_the_tenants_order()
+    {
+        Assert.Equal(Channel.Sms, Only([Sms(), Line(), Email()], preferred: Channel.Sms).Channel);
+        Assert.Equal(Channel.Email, Only([Sms(), Line(), Email()], preferred: Channel.Email).Channel);
+        Assert.Equal(Channel.Line, Only([Sms(), Line(), Email()], preferred: Channel.Line).Channel);
+    }
+
+    [Fact]
+    public void A_preferred_channel_without_consent_or_unavailable_falls_back_to_the_tenants_order()
+    {
+        Assert.Equal(Channel.Line, Only([Sms(consent: false), Line(), Email()], preferred: Channel.Sms).Channel);
+        Assert.Equal(Channel.Sms, Only([Sms(), Line(), Line(consent: false, at: Then.AddDays(1), source: "line-unfollow")], preferred: Channel.Line).Channel);
+        Assert.Equal(Channel.Sms, Only([Sms(), Line()], unavailable: new HashSet<Channel> { Channel.Line }, preferred: Channel.Line).Channel);
+    }
+
+    [Fact]
+    public void A_preferred_channel_the_tenant_does_not_send_on_is_not_used()
+    {
+        Assert.Equal(Channel.Sms, Only([Sms(), Email()], order: [Channel.Sms, Channel.Line], preferred: Channel.Email).Channel);
+        Assert.Equal([Channel.Sms, Channel.Line], RecipientResolver.ChannelOrderFor([Channel.Sms, Channel.Line], Channel.Email));
+        Assert.Equal([Channel.Email, Channel.Line, Channel.Sms], RecipientResolver.ChannelOrderFor(TenantConfig.DefaultChannelOrder, Channel.Email));
+    }
+
+    [Fact]
+    public void The_next_channel_skips_the_stopped_one_and_ends_with_post_or_nothing()
+    {
+        var mother = Household.Members[0];
+        var order = TenantConfig.DefaultChannelOrder;
+
+        Assert.Equal((Channel.Sms, "+819012345678"), RecipientResolver.ChooseChannel(mother, [Line(), Sms()], order, ch => ch == Channel.Line));
+        Assert.Equal((Channel.Post, "8100001\n福岡市中央区天神1-1-1"), RecipientResolver.ChooseChannel(mother, [Line()], order, ch => ch == Channel.Line));
+        Assert.Null(RecipientResolver.ChooseChannel(mother with { Address = null }, [Line()], order, ch => ch == Channel.Line));
+    }
 
     [Fact]
     public void A_resident_with_line_linked_and_consented_gets_line_before_sms()

@@ -120,6 +120,19 @@ public sealed class ContractTests(ApiFixture fx)
     }
 
     [Fact]
+    public void The_preferred_channel_is_described_as_the_handler_takes_and_answers_it()
+    {
+        var schemas = OpenApiDocument.Build(ApiContract.All)["components"]!["schemas"]!;
+        List<string> Enum(string schema) => [.. schemas[schema]!["properties"]!["preferredChannel"]!["enum"]!.AsArray().Select(v => v?.GetValue<string>() ?? "(null)")];
+
+        Assert.Equal(["sms", "email", "line", "none", "(null)"], Enum("PreferencesUpdate"));
+        Assert.Equal(["sms", "email", "line", "(null)"], Enum("Preferences"));
+        Assert.Contains("preferredChannel", schemas["Preferences"]!["required"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Contains(schemas["PreferencesUpdate"]!["anyOf"]!.AsArray(), a => a!["required"]![0]!.GetValue<string>() == "preferredChannel");
+        Assert.Equal(4, schemas["PreferencesUpdate"]!["properties"]!["channels"]!["maxItems"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Docs_api_md_lists_every_operation_with_the_statuses_of_the_document()
     {
         var rows = File.ReadAllLines(Path.Combine(PushGov.Testing.RepositoryRoot.Find(), "docs", "api.md"))

@@ -157,4 +157,77 @@ public sealed class PreferencesTests(ApiFixture fx)
         // And the log says so without the number.
         Assert.Contains(fx.Factory.Logs.Lines, l => l.Contains("Consent for Sms withdrawn", StringComparison.Ordinal) && l.Contains("+81*******321", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_preferred_channel_is_stored_returned_and_cleared_with_none()
+    {
+        var t = await fx.NewTenantAsync();
+        var s = await Scenario.BirthAsync(fx, t.Code, serial: 405);
+        var portal = fx.Client(t.PortalKey);
+
+        using var put = await portal.PutAsJsonAsync(Url(t, s.WifeId), new { preferredChannel = "sms" });
+        var answered = await put.Content.ReadFromJsonAsync<PreferencesApi.Preferences>();
+        var got = await portal.GetFromJsonAsync<PreferencesApi.Preferences>(Url(t, s.WifeId));
+        using var clear = await portal.PutAsJsonAsync(Url(t, s.WifeId), new { preferredChannel = "none" });
+        var cleared = await portal.GetFromJsonAsync<PreferencesApi.Preferences>(Url(t, s.WifeId));
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(("sms", "sms"), (answered!.PreferredChannel, got!.PreferredChannel));
+        Assert.Equal(HttpStatusCode.OK, clear.StatusCode);
+        Assert.Null(cleared!.PreferredChannel);
+        Assert.Null(await fx.Service<ResidentStore>().PreferredChannelAsync(t.Code, s.WifeId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_preferred_channel_without_a_consented_address_is_400_naming_preferredChannel_unless_the_same_request_consents_to_it()
+    {
+        var t = await fx.NewTenantAsync();
+        var s = await Scenario.BirthAsync(fx, t.Code, serial: 406);
+        var portal = fx.Client(t.PortalKey);
+
+        using var email = await portal.PutAsJsonAsync(Url(t, s.WifeId), new { preferredChannel = "email" });
+        using var line = await portal.PutAsJsonAsync(Url(t, s.WifeId), new { preferredChannel = "line" });
+        using var post = await portal.PutAsJsonAsync(Url(t, s.WifeId), new { preferredChannel = "post" });
+        using var unknown = await portal.PutAsJsonAsync(Url(t, s.WifeId), new { preferredChannel = "fax", language = "en" });
+        var unchanged = await fx.Service<ResidentStore>().ContactsAsync(t.Code, s.WifeId, CancellationToken.None);
+        using var withConsent = await portal.PutAsJsonAsync(Url(t, s.WifeId), new { preferredChannel = "email", channels = new[] { new { channel = "email", address = "misaki@example.jp", consent = true } } });
+
+        foreach (var (refused, says) in new[] { (email, "no email address they consented to"), (line, "link the LINE account first"), (post, "Post is not a preference"), (unknown, "One of line, sms, email") })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+            var errors = problem.RootElement.GetProperty("errors");
+            Assert.Equal(["preferredChannel"], errors.EnumerateObject().Select(p => p.Name));
+            Assert.Contains(says, errors.GetProperty("preferredChannel")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(unchanged, c => c.Source == "portal"); // a refused request writes nothing
+        Assert.Equal(HttpStatusCode.OK, withConsent.StatusCode);
+        Assert.Equal("email", (await withConsent.Content.ReadFromJsonAsync<PreferencesApi.Preferences>())!.PreferredChannel);
+    }
+
+    [Fact]
+    public async Task A_preferred_channel_the_municipality_does_not_send_on_is_400()
+    {
+        var t = await fx.NewTenantAsync(c => c with { ChannelOrder = [Channel.Sms, Channel.Line] });
+        var s = await Scenario.BirthAsync(fx, t.Code, serial: 407);
+
+        using var put = await fx.Client(t.PortalKey).PutAsJsonAsync(Url(t, s.HeadId), new { preferredChannel = "email" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Contains("does not send on email", await put.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_household_snapshot_the_resolve_step_reads_carries_the_preferred_channel()
+    {
+        var t = await fx.NewTenantAsync();
+        var s = await Scenario.BirthAsync(fx, t.Code, serial: 408);
+
+        using var put = await fx.Client(t.PortalKey).PutAsJsonAsync(Url(t, s.WifeId), new { preferredChannel = "sms" });
+        var (snapshot, _) = await fx.Service<ResidentStore>().SnapshotAsync(t.Code, s.HouseholdId, null, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(new Dictionary<string, Channel> { [s.WifeId] = Channel.Sms }, snapshot.PreferredChannels);
+    }
 }

@@ -32,6 +32,7 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private readonly string tenant = TestTenants.Next();
     private FakeLinePlatform line = null!;
+    private FakeDomesticSmsProvider sms = null!;
     private PushGovApp app = null!;
     private HttpClient admin = null!;
     private HttpClient portal = null!;
@@ -40,8 +41,11 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         line = await FakeLinePlatform.StartAsync();
+        sms = await FakeDomesticSmsProvider.StartAsync();
         app = new PushGovApp(azurite.ConnectionString, settings: new Dictionary<string, string>
         {
+            ["PushGov:DomesticSms:Endpoint"] = sms.Endpoint.AbsoluteUri,
+            ["PushGov:DomesticSms:Secret"] = sms.Secret,
             ["PushGov:Line:BaseUrl"] = line.BaseAddress.AbsoluteUri,
             ["PushGov:Line:RequestTimeout"] = "00:00:01",
             [$"PushGov:Line:Tenants:{tenant}:ChannelAccessToken"] = line.AccessToken,
@@ -60,6 +64,7 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         await app.DisposeAsync();
         await line.DisposeAsync();
+        await sms.DisposeAsync();
     }
 
     private ResidentStore Residents => app.Services.GetRequiredService<ResidentStore>();
@@ -265,5 +270,99 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal((1000L, 960L, 95, false), (state!["limit"]!.GetValue<long>(), state["used"]!.GetValue<long>(), state["stopAtPercent"]!.GetValue<int>(), state["available"]!.GetValue<bool>()));
         Assert.Equal(HttpStatusCode.Forbidden, (await portal.GetAsync(new Uri($"/api/tenants/{tenant}/line/quota", UriKind.Relative))).StatusCode);
+    }
+
+    private async Task<string> BirthCaseAsync()
+    {
+        await DropAsync("resident-changes", "3.csv", EndToEndTests.Birth);
+        string? caseId = null;
+        await Wait.Eventually(
+            async () => (caseId = (await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/cases"))!["cases"]!.AsArray().FirstOrDefault(c => c!["kind"]!.GetValue<string>() == "BIRTH")?["caseId"]?.GetValue<string>()) is not null,
+            "the BIRTH case");
+        return caseId!;
+    }
+
+    /// <summary>Waits until the case has an SMS to Taro accepted by the SMS provider, and returns the case's messages then.</summary>
+    private async Task<IReadOnlyList<MessageRecord>> SmsAcceptedAsync(string caseId)
+    {
+        var messages = app.Services.GetRequiredService<MessageStore>();
+        await Wait.Eventually(
+            async () => (await messages.ListForCaseAsync(tenant, caseId, CancellationToken.None)).Any(m => m.Channel == Channel.Sms && m.ProviderMessageId is not null),
+            "the SMS accepted by the provider",
+            TimeSpan.FromSeconds(60));
+        return await messages.ListForCaseAsync(tenant, caseId, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_line_message_that_finds_the_quota_nearly_spent_when_it_is_sent_goes_by_sms_exactly_once_and_staff_see_line_stopped()
+    {
+        await DropAsync("contacts", "2.csv", EndToEndTests.Contacts);
+        await LinkAsync(Taro, TaroLine);
+        line.SetQuota(1000, usedBefore: 100);
+        Assert.True((await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/line/quota?refresh=true"))!["available"]!.GetValue<bool>());
+        line.Enqueue([.. Enumerable.Repeat(FakeAnswer.Throttled("2"), 8)]); // LINE busy: the message waits for its retry
+
+        var caseId = await BirthCaseAsync();
+        await Wait.Eventually(() => Task.FromResult(line.Pushes.Any(p => p.To == TaroLine)), "the first push (throttled)", TimeSpan.FromSeconds(60));
+        line.SetQuota(1000, usedBefore: 960); // meanwhile the month's quota is nearly spent
+        var quota = await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/line/quota?refresh=true");
+        var messages = await SmsAcceptedAsync(caseId);
+
+        Assert.False(quota!["available"]!.GetValue<bool>());
+        Assert.Empty(line.Delivered);
+        var text = Assert.Single(sms.Received, r => r.ProviderId is not null);
+        Assert.Equal("+819012345678", text.To);
+        Assert.Single(sms.Received.Select(r => r.IdempotencyKey).Distinct());
+        var lineMessage = Assert.Single(messages, m => m.Channel == Channel.Line);
+        var smsMessage = Assert.Single(messages, m => m.Channel == Channel.Sms);
+        Assert.Equal(NotificationStatus.Cancelled, lineMessage.Status);
+        Assert.StartsWith($"{ChannelFallback.SupersededPrefix}{smsMessage.MessageId} (sms): LINE not available: 960 of 1000", lineMessage.LastError, StringComparison.Ordinal);
+        Assert.Equal(Domain.Cases.MessageIds.Rerouted(lineMessage.MessageId, Channel.Sms), smsMessage.MessageId);
+        Assert.Equal(smsMessage.Purpose, lineMessage.Purpose);
+
+        var detail = await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/cases/{caseId}");
+        Assert.Equal("Notified", detail!["summary"]!["state"]!.GetValue<string>());
+        Assert.Contains(detail["history"]!.AsArray(), e => e!["cause"]!.GetValue<string>() == "delivery-rerouted" && e["detail"]!.GetValue<string>().StartsWith("line → sms: LINE not available", StringComparison.Ordinal));
+
+        var dashboard = await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/dashboard");
+        Assert.Equal((true, false), (dashboard!["line"]!["configured"]!.GetValue<bool>(), dashboard["line"]!["available"]!.GetValue<bool>()));
+        Assert.Contains("960 of 1000", dashboard["line"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_monthly_limit_answer_moves_the_message_to_sms_and_line_stays_stopped_for_the_tenant()
+    {
+        await DropAsync("contacts", "2.csv", EndToEndTests.Contacts);
+        await LinkAsync(Taro, TaroLine);
+        line.SetQuota(1000, usedBefore: 100);
+        await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/line/quota?refresh=true"); // the reading PushGov has: plenty left
+        line.SetQuota(1000, usedBefore: 1000); // but LINE counts otherwise (messages sent from the LINE console)
+
+        var caseId = await BirthCaseAsync();
+        var messages = await SmsAcceptedAsync(caseId);
+
+        Assert.Empty(line.Delivered);
+        Assert.Contains(line.Pushes, p => p.AnsweredStatus == 429);
+        Assert.Single(sms.Received, r => r.ProviderId is not null);
+        Assert.Equal(NotificationStatus.Cancelled, Assert.Single(messages, m => m.Channel == Channel.Line).Status);
+        var quota = await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/line/quota");
+        Assert.False(quota!["available"]!.GetValue<bool>());
+        Assert.Contains("monthly limit", quota["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_resident_who_prefers_sms_gets_sms_although_line_is_linked_and_first_in_the_tenants_order()
+    {
+        await DropAsync("contacts", "2.csv", EndToEndTests.Contacts);
+        await LinkAsync(Taro, TaroLine);
+        var put = await portal.PutAsJsonAsync($"/api/tenants/{tenant}/residents/{Taro}/preferences", new { preferredChannel = "sms" });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var caseId = await BirthCaseAsync();
+        var messages = await SmsAcceptedAsync(caseId);
+
+        Assert.Equal([Channel.Sms], messages.Select(m => m.Channel));
+        Assert.Empty(line.Pushes);
+        Assert.Single(sms.Received);
     }
 }

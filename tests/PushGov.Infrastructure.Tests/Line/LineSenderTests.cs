@@ -162,13 +162,14 @@ public sealed class LineSenderTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_monthly_limit_answer_fails_the_message_and_makes_line_unavailable_for_the_tenant()
+    public async Task A_monthly_limit_answer_makes_line_unavailable_for_the_tenant_and_the_message_waits_for_its_retry_to_move_on()
     {
         line.SetQuota(10, usedBefore: 10);
 
         var result = await sender.SendAsync(Message("over"), CancellationToken.None);
 
-        Assert.Equal(SendOutcome.PermanentFailure, result.Outcome);
+        Assert.Equal(SendOutcome.Throttled, result.Outcome);
+        Assert.Empty(line.Delivered);
         Assert.Contains("monthly limit", result.Detail, StringComparison.Ordinal);
         var state = await quota.StateAsync(Tenant(stopAt: 100), refresh: false, CancellationToken.None);
         Assert.False(state.Available);
@@ -231,6 +232,7 @@ public sealed class LineSenderTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal($"line|{tenant}", open.Pacing!.RateKey);
         Assert.Equal(new Domain.Messaging.Pacing.RateLimitRule(2000, TimeSpan.FromSeconds(1)), Assert.Single(open.Pacing.Rules));
         Assert.StartsWith("LINE not available: 900 of 1000 messages used (stop at 90%)", closed.Refusal, StringComparison.Ordinal);
+        Assert.True(closed.ChannelStopped); // the message moves to the resident's next channel (ChannelFallback)
     }
 
     [Theory]

@@ -111,7 +111,7 @@ public static class ProviderStatusMap
         new(ProviderAnswerSource.LinePush, "401", NotificationStatus.TechnicalFailure, "wrong or expired channel access token: configuration"),
         new(ProviderAnswerSource.LinePush, "403", NotificationStatus.TechnicalFailure, "the channel may not use this API (plan or permission)"),
         new(ProviderAnswerSource.LinePush, "429", NotificationStatus.Created, "rate limit (per channel): retry after a short jittered wait with the same retry key"),
-        new(ProviderAnswerSource.LinePush, "monthly-limit", NotificationStatus.PermanentFailure, "429 'You have reached your monthly limit.': LINE is not used for the tenant until the quota resets"),
+        new(ProviderAnswerSource.LinePush, "monthly-limit", NotificationStatus.Created, "429 'You have reached your monthly limit.': LINE is stopped for the tenant until the quota resets; the retry moves the message to the resident's next channel"),
         new(ProviderAnswerSource.LinePush, "5xx", NotificationStatus.Created, "LINE error: retry with backoff and the same retry key (it may have been sent)"),
         new(ProviderAnswerSource.LinePush, "timeout", NotificationStatus.Created, "no answer: retry with the same retry key; a 409 then means it was sent"),
     ];
