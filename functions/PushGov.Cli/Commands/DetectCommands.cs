@@ -117,7 +117,7 @@ public static class DetectCommands
         }
 
         var asOf = r.GetValue(asOfOption) ?? TodayInJapan();
-        var pipeline = new DropPipeline(tenant, asOf, options);
+        var pipeline = new DropPipeline(tenant, asOf, options, detectionOnly: matcher is null);
         var reports = new JsonArray();
         var exit = CliApp.Ok;
         foreach (var input in inputs)

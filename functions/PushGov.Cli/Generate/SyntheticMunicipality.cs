@@ -45,14 +45,15 @@ public static class SyntheticMunicipality
     }
 
     /// <summary>
-    /// Writes one large <c>resident-changes</c> drop of <paramref name="rows"/> rows (UTF-8 with BOM, CRLF), with change
-    /// codes in the proportions of the daily file. The rows are realistic one by one but do not refer to a snapshot:
-    /// the file is meant for load and speed runs of the drop reader, not for detection.
+    /// Writes one large <c>resident-changes</c> drop of <paramref name="rows"/> rows (UTF-8 with BOM, or CP932 as vendors'
+    /// Windows exports write it; CRLF), with change codes in the proportions of the daily file and dates in mixed forms
+    /// (西暦, 和暦 in kanji, <c>R8.11.3</c>). The rows are realistic one by one but do not refer to a snapshot: every row is
+    /// a resident a view has not seen. The file is meant for load and speed runs of reading and detection.
     /// </summary>
-    public static GeneratedFile GenerateChangesFile(string path, int rows, int seed, DateOnly day)
+    public static GeneratedFile GenerateChangesFile(string path, int rows, int seed, DateOnly day, bool cp932 = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
-        return new Generator("401307", rows, seed, Path.GetDirectoryName(Path.GetFullPath(path))!, day).BulkChanges(path, rows);
+        return new Generator("401307", rows, seed, Path.GetDirectoryName(Path.GetFullPath(path))!, day).BulkChanges(path, rows, cp932);
     }
 
     private sealed class Resident
@@ -332,7 +333,7 @@ public static class SyntheticMunicipality
             return new GenerationResult(_tenant, _day, residents, snapshotHouseholds, files);
         }
 
-        public GeneratedFile BulkChanges(string path, int rows)
+        public GeneratedFile BulkChanges(string path, int rows, bool cp932)
         {
             (ChangeCode Code, int Weight)[] mix =
             [
@@ -341,7 +342,7 @@ public static class SyntheticMunicipality
                 (ChangeCode.DIVORCE, 15), (ChangeCode.HOUSEHOLD_SPLIT, 30), (ChangeCode.HEAD_CHANGE, 15), (ChangeCode.CORRECTION, 20),
             ];
             var total = mix.Sum(m => m.Weight);
-            using var csv = new CsvRowWriter(path, _utf8Bom, "\r\n");
+            using var csv = new CsvRowWriter(path, cp932 ? _cp932 : _utf8Bom, "\r\n");
             WriteChangesHeader(csv);
             var household = new List<Resident>(8);
             var seq = 0L;
@@ -366,7 +367,7 @@ public static class SyntheticMunicipality
                 }
             }
 
-            return new GeneratedFile(Dataset.ResidentChanges, path, csv.Rows, "utf-8-bom");
+            return new GeneratedFile(Dataset.ResidentChanges, path, csv.Rows, cp932 ? "cp932" : "utf-8-bom");
         }
 
         private static readonly string[] PersonColumns =

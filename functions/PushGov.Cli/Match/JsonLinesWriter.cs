@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -6,16 +7,22 @@ namespace PushGov.Cli.Match;
 /// <summary>
 /// Writes one JSON object per line (UTF-8, Japanese unescaped) to a stream: the plumbing shared by
 /// <c>./pushgov detect</c> and <c>./pushgov match</c> output.
+/// <para>
+/// Lines are gathered in memory and handed to the stream in blocks of about 64 KiB: <see cref="Utf8JsonWriter.Flush"/>
+/// on a stream also flushes the stream, which cost a write system call per line (about half the time of a large drop's
+/// detection).
+/// </para>
 /// </summary>
 public abstract class JsonLinesWriter : IDisposable
 {
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
+    private const int BlockBytes = 1 << 16;
     private readonly Stream output;
+    private readonly ArrayBufferWriter<byte> buffer = new(BlockBytes + 4096);
 
     protected JsonLinesWriter(Stream output)
     {
         this.output = output;
-        Json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     /// <summary>Lines written so far.</summary>
@@ -23,20 +30,37 @@ public abstract class JsonLinesWriter : IDisposable
 
     protected Utf8JsonWriter Json { get; }
 
-    /// <summary>Starts a line: the writer continues on the same stream.</summary>
-    protected void BeginLine() => Json.Reset(output);
+    /// <summary>Starts a line: the writer continues in the same buffer.</summary>
+    protected void BeginLine() => Json.Reset(buffer);
 
     /// <summary>Ends the line begun with <see cref="BeginLine"/>.</summary>
     protected void EndLine()
     {
         Json.Flush();
-        output.Write(NewLine);
+        buffer.GetSpan(1)[0] = (byte)'\n';
+        buffer.Advance(1);
         Lines++;
+        if (buffer.WrittenCount >= BlockBytes)
+        {
+            WriteBlock();
+        }
+    }
+
+    /// <summary>Writes a date as <c>yyyy-MM-dd</c> (by hand: the custom-format path of DateOnly costs more than the rest of the line).</summary>
+    protected void WriteDate(string propertyName, DateOnly date)
+    {
+        var (year, month, day) = date;
+        Span<byte> text = [
+            (byte)('0' + (year / 1000)), (byte)('0' + (year / 100 % 10)), (byte)('0' + (year / 10 % 10)), (byte)('0' + (year % 10)), (byte)'-',
+            (byte)('0' + (month / 10)), (byte)('0' + (month % 10)), (byte)'-', (byte)('0' + (day / 10)), (byte)('0' + (day % 10)),
+        ];
+        Json.WriteString(propertyName, text);
     }
 
     public void Flush()
     {
         Json.Flush();
+        WriteBlock();
         output.Flush();
     }
 
@@ -53,5 +77,11 @@ public abstract class JsonLinesWriter : IDisposable
             Flush();
             Json.Dispose();
         }
+    }
+
+    private void WriteBlock()
+    {
+        output.Write(buffer.WrittenSpan);
+        buffer.ResetWrittenCount();
     }
 }

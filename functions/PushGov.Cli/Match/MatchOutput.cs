@@ -1,4 +1,3 @@
-using System.Globalization;
 using PushGov.Domain.Detection;
 using PushGov.Domain.Eligibility;
 
@@ -27,7 +26,7 @@ public sealed class MatchOutput : JsonLinesWriter
             Json.WriteString("kind", lifeEvent.Kind.ToString());
             Json.WriteString("residentId", lifeEvent.ResidentId);
             Json.WriteString("householdId", lifeEvent.HouseholdId);
-            Json.WriteString("eventDate", lifeEvent.EventDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            WriteDate("eventDate", lifeEvent.EventDate);
             Json.WriteString("serviceId", m.ServiceId);
             if (m.Part is null)
             {
@@ -47,7 +46,7 @@ public sealed class MatchOutput : JsonLinesWriter
             Json.WriteEndArray();
             if (m.Deadline is { } d)
             {
-                Json.WriteString("deadline", d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                WriteDate("deadline", d);
             }
             else
             {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PushGov.Cli.Match;
 using PushGov.Domain.Detection;
 
@@ -26,7 +25,7 @@ public sealed class EventOutput : JsonLinesWriter
         Json.WriteString("eventId", e.EventId);
         Json.WriteString("residentId", e.ResidentId);
         Json.WriteString("householdId", e.HouseholdId);
-        Json.WriteString("eventDate", e.EventDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        WriteDate("eventDate", e.EventDate);
         Json.WriteBoolean("inferred", e.Inferred);
         Json.WriteStartObject("source");
         Json.WriteString("dataset", e.Source.Dataset);

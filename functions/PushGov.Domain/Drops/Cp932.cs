@@ -222,9 +222,15 @@ internal sealed class Cp932Encoding : Encoding
         public override int GetCharCount(byte[] bytes, int index, int count, bool flush)
         {
             ArgumentNullException.ThrowIfNull(bytes);
+            return GetCharCount(bytes.AsSpan(index, count), flush);
+        }
+
+        // The span overloads are what StreamReader calls: without them the base class copies every buffer into new arrays.
+        public override int GetCharCount(ReadOnlySpan<byte> bytes, bool flush)
+        {
             var n = 0;
             var lead = _lead;
-            foreach (var b in bytes.AsSpan(index, count))
+            foreach (var b in bytes)
             {
                 if (lead >= 0)
                 {
@@ -261,8 +267,13 @@ internal sealed class Cp932Encoding : Encoding
         {
             ArgumentNullException.ThrowIfNull(bytes);
             ArgumentNullException.ThrowIfNull(chars);
-            Convert(bytes.AsSpan(byteIndex, byteCount), chars.AsSpan(charIndex), flush, out var used, out var written, out _);
-            if (used < byteCount)
+            return GetChars(bytes.AsSpan(byteIndex, byteCount), chars.AsSpan(charIndex), flush);
+        }
+
+        public override int GetChars(ReadOnlySpan<byte> bytes, Span<char> chars, bool flush)
+        {
+            Convert(bytes, chars, flush, out var used, out var written, out _);
+            if (used < bytes.Length)
             {
                 throw new ArgumentException("The output buffer is too small.", nameof(chars));
             }

@@ -9,6 +9,48 @@ public sealed record RowIssue(long Line, string? Column, string Message);
 /// <summary>An unmapped 外字 in an accepted row: line, canonical column, 1-based character position in the field, CP932 code (e.g. <c>F040</c>).</summary>
 public sealed record GaijiFinding(long Line, string Column, int Position, string Code);
 
+/// <summary>The stages of ingesting a drop, in order, as <see cref="DropProgress.Phase"/> names them.</summary>
+public enum DropPhase
+{
+    /// <summary>First pass: hashing the drop and learning the residents and households it concerns.</summary>
+    Reading,
+
+    /// <summary>Second pass: applying the rows to the resident view and detecting life events.</summary>
+    Detecting,
+
+    /// <summary>Starting one case per event.</summary>
+    StartingCases,
+
+    /// <summary>Writing the residents and facts that changed.</summary>
+    WritingResidents,
+}
+
+/// <summary>
+/// Progress of a drop being ingested: the phase, the data rows read so far in it (of the drop's), the rows applied to the
+/// view, the cases started of those to start, and when this was written. Counts only, never personal data.
+/// </summary>
+public sealed record DropProgress
+{
+    public required DropPhase Phase { get; init; }
+
+    /// <summary>Data rows read in this phase's pass over the drop.</summary>
+    public long RowsRead { get; init; }
+
+    /// <summary>Rows applied to the resident view (the detecting pass); all of them from then on.</summary>
+    public long RowsApplied { get; init; }
+
+    /// <summary>Bytes of the drop read in this phase's pass, and the drop's size.</summary>
+    public long BytesRead { get; init; }
+
+    public long TotalBytes { get; init; }
+
+    public long CasesStarted { get; init; }
+
+    public long CasesToStart { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+}
+
 /// <summary>
 /// What reading one drop found; written next to the drop as <c>{path}.report.json</c>. Counts are exact; the lists
 /// hold at most <see cref="MaxListed"/> entries each, so a million bad rows do not make a huge report. Reasons never
@@ -58,6 +100,13 @@ public sealed class DropReport
     public string? ContentHash { get; set; }
 
     public long Bytes { get; set; }
+
+    /// <summary>
+    /// How far the ingestion has got while it runs (the report is written with it every few seconds, so the API and the
+    /// staff portal can show a large drop's progress); null in a finished report, which is then written without it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DropProgress? Progress { get; set; }
 
     /// <summary>True when not every rejected row or warning is listed.</summary>
     public bool Truncated => RejectedCount > Rejected.Count || WarningCount > Warnings.Count || GaijiUnmappedCount > GaijiUnmapped.Count;

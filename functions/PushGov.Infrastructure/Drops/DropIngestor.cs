@@ -28,6 +28,8 @@ namespace PushGov.Infrastructure.Drops;
 /// <item>start one case per event (case id = event id: starting twice is harmless), then write facts and persons, then
 /// mark the drop done and write its report next to the drop in <c>drop-reports</c>.</item>
 /// </list>
+/// While it runs, the same report blob holds the report so far with its <see cref="DropReport.Progress"/> (phase, rows read
+/// and applied, cases started), rewritten at most every <see cref="ProgressInterval"/>.
 /// A <c>residents</c> snapshot is compared with the previous one through compact per-resident fingerprints, so only the
 /// residents that changed are read or written.
 /// </summary>
@@ -47,6 +49,12 @@ public sealed class DropIngestor(
 
     private readonly TableClient _drops = storage.Table(StorageNames.Tables.Drops);
     private readonly BlobContainerClient _state = storage.Container(StorageNames.Containers.State);
+
+    /// <summary>
+    /// How often, at most, the report is written with its progress while a drop is ingested (rows read and applied, cases
+    /// started); the finished report is written without it.
+    /// </summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The outcome: the report (also written as a blob) and the events detected.</summary>
     public sealed record Result(DropReport Report, IReadOnlyList<LifeEvent> Events, bool Duplicate, int StorageWrites);
@@ -79,9 +87,10 @@ public sealed class DropIngestor(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["tenant"] = path.Tenant, ["dataset"] = path.DatasetName, ["drop"] = path.File });
 
         // Pass 1: hash and keys.
+        var progress = new DropProgressWriter(ReportBlob(path), clock, ProgressInterval);
         var first = new DropReport { Dataset = path.Dataset };
         var keys = new Keys();
-        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), ct, given: content);
+        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), Ticking(progress, first, DropPhase.Reading), ct, given: content);
         if (first.RejectedWhole is not null)
         {
             logger.LogWarning("Drop rejected whole: {Reason}", first.RejectedWhole);
@@ -110,12 +119,12 @@ public sealed class DropIngestor(
         if (await ExistsAsync(planBlob, ct))
         {
             plan = JsonSerializer.Deserialize<Plan>((await planBlob.DownloadContentAsync(ct)).Value.Content.ToStream(), PushGovJson.Options)!;
-            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, ct);
+            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, Ticking(progress, report, DropPhase.Detecting), ct);
             logger.LogInformation("Resuming an interrupted drop with its saved plan ({Events} events)", plan.Events.Count);
         }
         else
         {
-            (plan, fingerprints, var factWrites) = await DetectAsync(path, tenant, blob, keys, report, ct);
+            (plan, fingerprints, var factWrites) = await DetectAsync(path, tenant, blob, keys, report, Ticking(progress, report, DropPhase.Detecting), ct);
             writes += factWrites;
             await planBlob.UploadAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(plan, PushGovJson.Options)), overwrite: true, ct);
         }
@@ -124,9 +133,27 @@ public sealed class DropIngestor(
         // A drop uploaded with a test key (GOV.UK Notify's test keys) starts cases whose messages only reach the sink.
         var properties = await blob.GetPropertiesAsync(cancellationToken: ct);
         var testMode = properties.Value.Metadata.TryGetValue("uploadedby", out var by) && by.StartsWith("test:", StringComparison.Ordinal);
+        var started = 0L;
+        DropProgress Applying(DropPhase phase) => new()
+        {
+            Phase = phase,
+            RowsRead = report.RowsRead,
+            RowsApplied = report.Accepted,
+            BytesRead = report.Bytes,
+            TotalBytes = report.Bytes,
+            CasesStarted = Interlocked.Read(ref started),
+            CasesToStart = plan.Events.Count,
+            UpdatedAt = clock.GetUtcNow(),
+        };
+        progress.Now(report, Applying(DropPhase.StartingCases));
         await Parallel.ForEachAsync(plan.Events, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (e, token) =>
-            await starter.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow(), TestMode = testMode }, token));
+        {
+            await starter.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow(), TestMode = testMode }, token);
+            Interlocked.Increment(ref started);
+            progress.Tick(report, () => Applying(DropPhase.StartingCases));
+        });
 
+        progress.Now(report, Applying(DropPhase.WritingResidents));
         writes += await residents.WriteAsync(path.Tenant, plan.Persons, plan.PreviousHouseholds, ct);
         if (fingerprints is not null)
         {
@@ -142,7 +169,7 @@ public sealed class DropIngestor(
         return new Result(report, plan.Events, false, writes);
     }
 
-    private async Task<(Plan Plan, ResidentFingerprints? Fingerprints, int FactWrites)> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, CancellationToken ct)
+    private async Task<(Plan Plan, ResidentFingerprints? Fingerprints, int FactWrites)> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, Action<Stream> tick, CancellationToken ct)
     {
         var view = new ResidentView();
         var previous = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -159,7 +186,7 @@ public sealed class DropIngestor(
                 : ResidentFingerprints.Empty;
             var diff = new SnapshotDiff(before);
             var changes = new List<SnapshotChange>();
-            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, ct, rows => changes.AddRange(diff.Compare(rows.OfType<ResidentRow>())));
+            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, rows => changes.AddRange(diff.Compare(rows.OfType<ResidentRow>())));
 
             // Only the residents that changed or left are read from the view.
             await LoadAsync(path.Tenant, changes.Where(c => c.Kind != SnapshotChangeKind.New).Select(c => c.ResidentId), [], view, previous, ct);
@@ -186,7 +213,7 @@ public sealed class DropIngestor(
             {
                 facts.Add(row);
             }
-        }, ct);
+        }, tick, ct);
         detector.CompleteTaxDrop(events);
 
         factWrites += await residents.WriteTaxAsync(path.Tenant, facts.OfType<TaxRow>().Select(r => r.Record), ct);
@@ -257,10 +284,27 @@ public sealed class DropIngestor(
         view.ClearChanges();
     }
 
-    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, CancellationToken ct, Action<IEnumerable<DropRow>>? all = null, Stream? given = null)
+    /// <summary>The tick of a pass over the drop: the report with its progress (rows read and applied, bytes read) when due.</summary>
+    private Action<Stream> Ticking(DropProgressWriter progress, DropReport report, DropPhase phase) => stream => progress.Tick(report, () => new DropProgress
+    {
+        Phase = phase,
+        RowsRead = report.RowsRead,
+        RowsApplied = phase == DropPhase.Detecting ? report.Accepted : 0,
+        BytesRead = stream.CanSeek ? stream.Position : report.Bytes,
+        TotalBytes = stream.CanSeek ? stream.Length : 0, // a trigger's stream that cannot seek: size unknown (0)
+        UpdatedAt = clock.GetUtcNow(),
+    });
+
+    private BlobClient ReportBlob(DropPath path) =>
+        storage.Container(StorageNames.Containers.DropReports).GetBlobClient($"{path.Tenant}/{path.DatasetName}/{path.File}.report.json");
+
+    /// <summary>Rows between two looks at the clock for a progress report.</summary>
+    private const int RowsPerTick = 1024;
+
+    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, Action<Stream> tick, CancellationToken ct, Action<IEnumerable<DropRow>>? all = null, Stream? given = null)
     {
         await using var stream = given ?? await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
-        var rows = DropReader.Read(stream, dataset, options, report, ct);
+        var rows = WithTicks(DropReader.Read(stream, dataset, options, report, ct), stream, tick);
         if (all is not null)
         {
             all(rows);
@@ -282,9 +326,22 @@ public sealed class DropIngestor(
         return new Result(report, [], false, 0);
     }
 
+    /// <summary>The rows as they come, with a tick after every <see cref="RowsPerTick"/> (each applied by then: the caller asks for the next).</summary>
+    private static IEnumerable<DropRow> WithTicks(IEnumerable<DropRow> rows, Stream stream, Action<Stream> tick)
+    {
+        var n = 0;
+        foreach (var row in rows)
+        {
+            yield return row;
+            if (++n % RowsPerTick == 0)
+            {
+                tick(stream);
+            }
+        }
+    }
+
     private Task WriteReportAsync(DropPath path, DropReport report, CancellationToken ct) =>
-        storage.Container(StorageNames.Containers.DropReports).GetBlobClient($"{path.Tenant}/{path.DatasetName}/{path.File}.report.json")
-            .UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(report.ToJson())), overwrite: true, ct);
+        ReportBlob(path).UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(report.ToJson())), overwrite: true, ct);
 
     public static string FingerprintsPath(string tenant) => $"{tenant}/residents.fingerprints";
 

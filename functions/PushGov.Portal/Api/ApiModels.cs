@@ -45,7 +45,10 @@ public sealed record DropListing(DateOnly From, DateOnly To, IReadOnlyList<DropS
 
 public sealed record RowIssue(long Line, string? Column, string Message);
 
-public sealed record DropReport(string? Dataset, long RowsRead, long Accepted, long RejectedCount, long WarningCount, IReadOnlyList<RowIssue> Rejected, IReadOnlyList<RowIssue> Warnings, string? RejectedWhole, string? Encoding, long Bytes, bool Truncated);
+public sealed record DropReport(string? Dataset, long RowsRead, long Accepted, long RejectedCount, long WarningCount, IReadOnlyList<RowIssue> Rejected, IReadOnlyList<RowIssue> Warnings, string? RejectedWhole, string? Encoding, long Bytes, bool Truncated, DropProgress? Progress = null);
+
+/// <summary>How far a drop being ingested has got (present only while it runs).</summary>
+public sealed record DropProgress(string Phase, long RowsRead, long RowsApplied, long BytesRead, long TotalBytes, long CasesStarted, long CasesToStart, DateTimeOffset UpdatedAt);
 
 public sealed record DropAccepted(string Tenant, string Dataset, string Name, string Report);
 

@@ -4,7 +4,7 @@ using PushGov.Portal.Api;
 
 namespace PushGov.Portal.Pages.Drops;
 
-/// <summary>One drop's report: rows read, accepted, rejected with line, column and reason; "being ingested" until it exists.</summary>
+/// <summary>One drop's report: rows read, accepted, rejected with line, column and reason; "being ingested" (with how far it has got, when known) until it is finished.</summary>
 public sealed class ReportModel(PushGovApi api) : PageModel
 {
     public string Dataset { get; private set; } = string.Empty;
@@ -15,6 +15,9 @@ public sealed class ReportModel(PushGovApi api) : PageModel
 
     public bool Waiting { get; private set; }
 
+    /// <summary>While the drop is being ingested and its report says how far it has got.</summary>
+    public DropProgress? Progress { get; private set; }
+
     public ApiProblemException? Problem { get; private set; }
 
     public async Task OnGetAsync(string? dataset, string? name, CancellationToken ct)
@@ -24,6 +27,13 @@ public sealed class ReportModel(PushGovApi api) : PageModel
         try
         {
             Report = await api.DropReportAsync(Dataset, Name, ct);
+            if (Report.Progress is { } progress)
+            {
+                // Still being ingested: show how far it has got and keep asking, as before the report existed.
+                Progress = progress;
+                Report = null;
+                Waiting = true;
+            }
         }
         catch (ApiProblemException e) when (e.Status == HttpStatusCode.NotFound)
         {
