@@ -57,6 +57,7 @@ account=devstoreaccount1
 key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
 export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
 export PushGov__ApiKeyPepper="local-run-pepper-not-a-secret"
+export PushGov__ResidentLinks__Key="local-run-resident-link-key-not-a-secret"
 export PushGov__TriggerHost__Enabled=true
 export PushGov__TriggerHost__BlobPollingInterval=00:00:01
 export PushGov__Telemetry__Console=true   # traces and metrics to the console exporter, in .run/app.log

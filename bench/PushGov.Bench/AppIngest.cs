@@ -28,7 +28,7 @@ public sealed class AppIngest
         var directory = new TenantDirectory(Tenants, clock);
         Residents = new ResidentStore(storage);
         var eligibility = new CatalogEligibility(_ => matcher.Value);
-        IMessageComposer composer = new TemplateComposer(_ => templates.Value, id => catalog.Value.Find(id)?.Counter);
+        IMessageComposer composer = new TemplateComposer(_ => templates.Value, new PushGov.Domain.Residents.ResidentLinkSigner("bench-resident-link-key-0123456789-abcdef"), id => catalog.Value.Find(id)?.Counter);
         var engine = new CaseEngine(
             new CaseStore(storage),
             new MessageStore(storage),

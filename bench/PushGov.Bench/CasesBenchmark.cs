@@ -28,6 +28,7 @@ public static class CasesBenchmark
         var builder = WebApplication.CreateBuilder();
         builder.Configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
         builder.Configuration["PushGov:ApiKeyPepper"] = "bench-pepper-0123456789";
+        builder.Configuration["PushGov:ResidentLinks:Key"] = "bench-resident-link-key-0123456789-abcdef";
         builder.Configuration["PushGov:TriggerHost:Enabled"] = "true";
         builder.Configuration["PushGov:TriggerHost:BlobPollingInterval"] = "00:00:00.200";
         builder.Configuration["urls"] = "http://127.0.0.1:0";

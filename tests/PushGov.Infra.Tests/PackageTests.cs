@@ -170,6 +170,7 @@ public sealed class PackagedAppRunTests(PackagedApp app)
         start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString();
         start.Environment["AzureWebJobsStorage"] = azurite.ConnectionString;
         start.Environment["PushGov__ApiKeyPepper"] = "package-test-pepper-0123456789";
+        start.Environment["PushGov__ResidentLinks__Key"] = "package-test-resident-link-key-0123456789";
         start.Environment["PushGov__TriggerHost__Enabled"] = "false";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 

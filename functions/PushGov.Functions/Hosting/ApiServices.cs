@@ -82,6 +82,7 @@ public static class ApiServices
         tenants.MapDashboardApi();
         tenants.MapCatalogApi();
         tenants.MapCasePeopleApi();
+        tenants.MapResidentApi();
         api.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, MediaType.Json, System.Text.Encoding.UTF8)).Describe(ApiContract.OpenApi);
         return api;
     }

@@ -26,6 +26,9 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string Pepper = "api-tests-pepper-0123456789";
 
+    /// <summary>The app's key for residents' signed links (tests sign their own links with it).</summary>
+    public const string LinkKey = "api-tests-resident-link-key-0123456789";
+
     private static int _nextTenant = 10_000 + Random.Shared.Next(0, 50_000);
     private Azurite? _azurite;
 
@@ -149,6 +152,7 @@ public sealed class ApiFactory(string connectionString, IReadOnlyDictionary<stri
     {
         builder.UseSetting("AzureWebJobsStorage", connectionString);
         builder.UseSetting("PushGov:ApiKeyPepper", ApiFixture.Pepper);
+        builder.UseSetting("PushGov:ResidentLinks:Key", ApiFixture.LinkKey);
         builder.UseSetting("PushGov:TriggerHost:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

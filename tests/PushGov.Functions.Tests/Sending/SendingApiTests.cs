@@ -36,6 +36,7 @@ public sealed class SendingApiTests : IAsyncLifetime
         {
             b.UseSetting("AzureWebJobsStorage", azurite.ConnectionString);
             b.UseSetting("PushGov:ApiKeyPepper", "pepper-for-tests-0123456789");
+            b.UseSetting("PushGov:ResidentLinks:Key", "resident-link-key-for-tests-0123456789");
             b.UseSetting("PushGov:TriggerHost:Enabled", "false");
             b.UseSetting("PushGov:EventGrid:Secret", EventGridSecret);
             b.UseSetting("PushGov:DomesticSms:Endpoint", "http://127.0.0.1:9/");

@@ -21,6 +21,7 @@ public sealed class PushGovApp(string connectionString, bool triggerHost, Action
     {
         builder.UseSetting("AzureWebJobsStorage", connectionString);
         builder.UseSetting("PushGov:ApiKeyPepper", Pepper);
+        builder.UseSetting("PushGov:ResidentLinks:Key", "push-gov-app-resident-link-key-0123456789");
         builder.UseSetting("PushGov:TriggerHost:Enabled", triggerHost ? "true" : "false");
         builder.UseSetting("PushGov:TriggerHost:BlobPollingInterval", "00:00:00.300");
         builder.UseSetting("PushGov:TriggerHost:HostId", hostId ?? "test-" + Guid.NewGuid().ToString("N")[..8]);

@@ -5,6 +5,7 @@ using PushGov.Domain.Detection;
 using PushGov.Domain.Eligibility;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Templates;
+using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
@@ -26,6 +27,9 @@ public sealed class CaseHarness
     private static readonly Lazy<ServiceMatcher> Matcher = new(() => CatalogLoader.LoadDefault().Compile());
     private static readonly Lazy<TemplateCatalog> Templates = new(() => TemplateCatalog.LoadDefault());
 
+    /// <summary>The key the harness signs residents' links with.</summary>
+    public const string LinkKey = "case-harness-resident-link-key-0123456789";
+
     public CaseHarness(string connectionString, TimeProvider? clock = null, IMessageComposer? composer = null, Func<DevSink, ISenderSelector>? selector = null)
     {
         Clock = clock ?? TimeProvider.System;
@@ -36,7 +40,7 @@ public sealed class CaseHarness
         Tenants = new TenantStore(Storage);
         var directory = new TenantDirectory(Tenants, Clock);
         Sink = new DevSink(Storage, Clock);
-        Composer = composer ?? new TemplateComposer(_ => Templates.Value);
+        Composer = composer ?? new TemplateComposer(_ => Templates.Value, new ResidentLinkSigner(LinkKey));
         Engine = new CaseEngine(Cases, Messages, new TimerStore(Storage), Storage, new CaseActivities(Residents, new CatalogEligibility(_ => Matcher.Value), directory), Composer, directory, Clock, NullLogger<CaseEngine>.Instance);
         Sender = new SendWorker(Messages, Storage, selector?.Invoke(Sink) ?? new SinkOnlySelector(Sink), Engine, Clock, NullLogger<SendWorker>.Instance);
         Ingestor = new DropIngestor(Storage, Residents, Engine, Engine, directory, Clock, NullLogger<DropIngestor>.Instance);

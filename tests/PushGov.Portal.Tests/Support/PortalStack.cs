@@ -21,6 +21,9 @@ public sealed class PortalStack : IAsyncDisposable
 {
     public const string Pepper = "portal-tests-pepper-0123456789";
 
+    /// <summary>The function app's key for residents' links (tests sign links of their own with it).</summary>
+    public const string LinkKey = "portal-tests-resident-link-key-0123456789";
+
     private Azurite? _azurite;
     private FunctionApp? _functions;
     private WebApplication? _portal;
@@ -118,6 +121,7 @@ public sealed class PortalStack : IAsyncDisposable
         {
             builder.UseSetting("AzureWebJobsStorage", connectionString);
             builder.UseSetting("PushGov:ApiKeyPepper", Pepper);
+            builder.UseSetting("PushGov:ResidentLinks:Key", LinkKey);
             builder.UseSetting("PushGov:TriggerHost:Enabled", "true");
             builder.UseSetting("PushGov:TriggerHost:BlobPollingInterval", "00:00:00.300");
             builder.UseSetting("PushGov:TriggerHost:HostId", "portal-" + Guid.NewGuid().ToString("N")[..8]);
