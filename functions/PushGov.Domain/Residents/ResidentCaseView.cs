@@ -27,7 +27,7 @@ public sealed record ResidentOffer(
 
 /// <summary>
 /// What a resident sees of their case through their signed link: who sends it (the municipality and its portal's
-/// domain, to check the message is genuine), the life event, the case's state, the resident's language (pages open in
+/// domain, to check the message is genuine), the life event (its day in 西暦 and 和暦), the case's state, the resident's language (pages open in
 /// it first), the link's last day, and the offers made to this resident only (never another resident's, nor any
 /// other resident's data).
 /// </summary>
@@ -40,10 +40,12 @@ public sealed record ResidentCaseView(
     string EventKind,
     PlainText EventName,
     DateOnly EventDate,
+    string EventDateWareki,
     string State,
     string Outcome,
     string Language,
     DateOnly LinkLastDay,
+    string LinkLastDayWareki,
     IReadOnlyList<ResidentOffer> Offers)
 {
     /// <summary>The view of <paramref name="c"/> for one of its residents: the services they are a recipient of, most urgent first.</summary>
@@ -65,10 +67,12 @@ public sealed record ResidentCaseView(
             c.Event.Kind.ToString(),
             ResidentReasons.EventName(c.Event.Kind),
             c.Event.EventDate,
+            JapaneseDate.FormatWareki(c.Event.EventDate),
             c.State.ToString(),
             c.Outcome.ToString(),
             ResidentLanguages.Of(language),
             linkLastDay,
+            JapaneseDate.FormatWareki(linkLastDay),
             offers);
     }
 
