@@ -93,4 +93,7 @@ public sealed record ResidentCase(string Tenant, string CaseId, string ResidentI
 {
     public bool IsOpen => State != "Closed";
 }
+public sealed record ChannelPreference(string Channel, string Address, bool Consent, DateTimeOffset ConsentedAt, string Source, string? Language);
+
+public sealed record ResidentPreferences(string ResidentId, string? Language, bool TaxDataConsent, IReadOnlyList<ChannelPreference> Channels);
 #pragma warning restore SA1649, SA1402

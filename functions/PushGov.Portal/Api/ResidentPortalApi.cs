@@ -47,6 +47,39 @@ public sealed partial class ResidentPortalApi(HttpClient http, IOptions<PortalOp
         };
     }
 
+    /// <summary>The resident's channels, consent and language (the resident id comes from their opened link, never from the browser).</summary>
+    public async Task<ResidentPreferences> PreferencesAsync(string tenant, string residentId, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Get, tenant, $"residents/{Uri.EscapeDataString(residentId)}/preferences", null);
+        using var response = await http.SendAsync(request, ct);
+        return await ReadAsync<ResidentPreferences>(response, ct);
+    }
+
+    /// <summary>Saves the resident's choices; a 400 comes back as the API's errors by field (null when saved).</summary>
+    public async Task<IReadOnlyDictionary<string, string[]>?> SavePreferencesAsync(string tenant, string residentId, object update, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Put, tenant, $"residents/{Uri.EscapeDataString(residentId)}/preferences", update);
+        using var response = await http.SendAsync(request, ct);
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<ValidationProblem>(PushGovApi.Json, ct);
+            return problem?.Errors ?? new Dictionary<string, string[]> { ["$"] = ["The choices could not be saved."] };
+        }
+
+        await ReadAsync<ResidentPreferences>(response, ct);
+        return null;
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string tenant, string path, object? body)
+    {
+        var key = options.Value.ResidentKeys.TryGetValue(tenant, out var k) && TenantCode().IsMatch(tenant) ? k : throw new InvalidOperationException("No resident key for the tenant.");
+        var request = new HttpRequestMessage(method, $"api/tenants/{tenant}/{path}") { Content = body is null ? null : JsonContent.Create(body, options: PushGovApi.Json) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return request;
+    }
+
+    private sealed record ValidationProblem(Dictionary<string, string[]>? Errors);
+
     private async Task<HttpResponseMessage?> PostAsync(string tenant, string caseId, string action, object body, CancellationToken ct)
     {
         if (!TenantCode().IsMatch(tenant) || !CaseId().IsMatch(caseId) || !options.Value.ResidentKeys.TryGetValue(tenant, out var key) || key.Length == 0)
