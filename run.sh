@@ -59,6 +59,7 @@ key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KB
 export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
 export PushGov__ApiKeyPepper="local-run-pepper-not-a-secret"
 export PushGov__TaskHub=pushgovlocal
+export PushGov__ResidentLinks__Key="local-run-resident-link-key-not-a-secret"
 export PushGov__Telemetry__Console=true   # traces and metrics to the console exporter, in .run/app.log
 # The sample tenant's LINE official account, local values only: the webhook is signed with this secret; in sink mode
 # nothing is sent to LINE (the token is never used), LINE messages are recorded in the development sink like the others.
@@ -133,6 +134,7 @@ staffkey=$(./pushgov tenant rotate-key --code "$tenant" --role staff --key-name 
 portal=$(free_port)
 (cd functions/PushGov.Portal && \
   PushGov__Portal__ApiBaseUrl="http://127.0.0.1:$app" PushGov__Portal__DataProtectionKeysPath="$run/portal-keys" \
+  PushGov__Portal__ResidentKeys__${tenant}="$portalkey" \
   exec bin/Release/net10.0/PushGov.Portal --urls "http://127.0.0.1:$portal" > "$run/portal.log" 2>&1) &
 pids+=($!)
 for _ in $(seq 1 60); do
@@ -143,6 +145,7 @@ curl -fsS "http://127.0.0.1:$portal/SignIn" > /dev/null || { echo "The portal di
 
 echo
 echo "Staff portal: http://127.0.0.1:$portal  (sign in with the staff key $staffkey)"
+echo "Residents' pages: open a message's link (above) with https://portal.example.jp replaced by http://127.0.0.1:$portal"
 echo "PushGov is running at http://127.0.0.1:$app (API key for $tenant: $apikey)."
 echo "Logs: $run/app.log, $run/portal.log. Drop more files with: curl -X POST -H 'Authorization: Bearer …' -H 'Content-Type: text/csv' --data-binary @file.csv http://127.0.0.1:$app/api/tenants/$tenant/drops/<dataset>"
 echo "Ctrl-C stops PushGov, the portal and Azurite."

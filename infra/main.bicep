@@ -111,6 +111,10 @@ param apiKeyPepper string = ''
 @maxLength(45)
 param taskHubName string = 'pushgov${environmentName}'
 
+@description('HMAC key of the residents\' signed case links (at least 32 characters). Empty: keep the value in Key Vault. Set it on the first deployment only.')
+@secure()
+param residentLinkKey string = ''
+
 @description('Create the Event Grid subscriptions (drops -> IngestDrop, ACS reports -> /api/events/acs). Needs the code deployed first (docs/deploy.md, step 3).')
 param deployEventSubscriptions bool = false
 
@@ -259,6 +263,7 @@ module keyVault 'modules/keyvault.bicep' = {
     communicationServiceName: names.communication
     domesticSmsSecret: domesticSmsSecret
     apiKeyPepper: apiKeyPepper
+    residentLinkKey: residentLinkKey
     writeEventGridSecret: writeEventGridSecret
     eventGridSecret: eventGridSecret
   }

@@ -32,6 +32,7 @@ public sealed class AppIngest : IAsyncDisposable
         {
             ["AzureWebJobsStorage"] = connectionString,
             ["PushGov:ApiKeyPepper"] = "bench-pepper-0123456789",
+            ["PushGov:ResidentLinks:Key"] = "bench-resident-link-key-0123456789-abcdef",
             ["PushGov:TaskHub"] = "ingest" + Guid.NewGuid().ToString("N")[..8],
         };
         var host = LocalFunctionsHost.Create(LocalApp.Options(

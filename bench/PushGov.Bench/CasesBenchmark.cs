@@ -29,6 +29,7 @@ public static class CasesBenchmark
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["PushGov:ApiKeyPepper"] = "bench-pepper-0123456789",
+            ["PushGov:ResidentLinks:Key"] = "bench-resident-link-key-0123456789-abcdef",
             ["PushGov:TaskHub"] = "bench" + Guid.NewGuid().ToString("N")[..8],
         };
         await using var app = LocalFunctionsHost.Create(LocalApp.Options(settings, blobPolling: TimeSpan.FromMilliseconds(200), logging: l => l.ClearProviders()));

@@ -43,6 +43,11 @@ public static class PortalApp
             c.BaseAddress = new Uri(apiBase.ToString().TrimEnd('/') + "/");
             c.Timeout = Timeout.InfiniteTimeSpan; // uploads stream for as long as they take; reads are bounded by the request's own abort
         });
+        builder.Services.AddHttpClient<ResidentPortalApi>(c =>
+        {
+            c.BaseAddress = new Uri(apiBase.ToString().TrimEnd('/') + "/");
+            c.Timeout = TimeSpan.FromSeconds(30);
+        });
         builder.Services.AddPortalAuth(options);
         builder.Services.AddAuthorization();
         builder.Services.AddAntiforgery(o =>
@@ -58,6 +63,7 @@ public static class PortalApp
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.AllowAnonymousToPage("/Error");
+            o.Conventions.AllowAnonymousToFolder("/Resident");
         }).AddMvcOptions(o => o.Filters.Add<ClearAnswers>());
         builder.Services.Configure<CookieTempDataProviderOptions>(o =>
         {

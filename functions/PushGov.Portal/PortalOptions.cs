@@ -16,6 +16,13 @@ public sealed class PortalOptions
     /// <summary>Where Data Protection keeps its keys (cookies survive a restart); unset: the default location.</summary>
     public string? DataProtectionKeysPath { get; set; }
 
+    /// <summary>
+    /// The residents' side: per tenant code, the ResidentPortal API key the portal calls PushGov with when a resident
+    /// follows their signed link (<c>PushGov__Portal__ResidentKeys__{tenant}</c>; a Key Vault reference in Azure). A tenant
+    /// without a key here gets the "link cannot be used" page for every link.
+    /// </summary>
+    public Dictionary<string, string> ResidentKeys { get; set; } = [];
+
     /// <summary>Behind App Service Authentication (Entra ID): staff sign in there, not with a key. See docs/deploy.md.</summary>
     public EasyAuthOptions EasyAuth { get; set; } = new();
 }

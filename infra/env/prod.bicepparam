@@ -36,6 +36,7 @@ param senderDisplayName = readEnvironmentVariable('PUSHGOV_SENDER_DISPLAY_NAME',
 param domesticSmsEndpoint = readEnvironmentVariable('PUSHGOV_DOMESTIC_SMS_ENDPOINT', '')
 param domesticSmsSecret = readEnvironmentVariable('PUSHGOV_DOMESTIC_SMS_SECRET', '')
 param apiKeyPepper = readEnvironmentVariable('PUSHGOV_API_KEY_PEPPER', '')
+param residentLinkKey = readEnvironmentVariable('PUSHGOV_RESIDENT_LINK_KEY', '')
 
 param deployEventSubscriptions = bool(readEnvironmentVariable('PUSHGOV_DEPLOY_EVENT_SUBSCRIPTIONS', 'false'))
 param writeEventGridSecret = bool(readEnvironmentVariable('PUSHGOV_WRITE_EVENTGRID_SECRET', 'false'))

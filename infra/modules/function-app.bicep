@@ -181,6 +181,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     PushGov__DomesticSms__Endpoint: domesticSmsEndpoint
     PushGov__DomesticSms__Secret: kvRef(keyVaultUri, secretNames.domesticSmsSecret)
     PushGov__ApiKeyPepper: kvRef(keyVaultUri, secretNames.apiKeyPepper)
+    PushGov__ResidentLinks__Key: kvRef(keyVaultUri, secretNames.residentLinkKey)
     PushGov__EventGrid__Secret: kvRef(keyVaultUri, secretNames.eventGridSecret)
     PushGov__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
     PushGov__TaskHub: taskHubName

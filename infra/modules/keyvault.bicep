@@ -13,6 +13,7 @@ type secretNamesType = {
   acsAccessKey: string
   domesticSmsSecret: string
   apiKeyPepper: string
+  residentLinkKey: string
   eventGridSecret: string
   portalAuthClientSecret: string
 }
@@ -49,6 +50,10 @@ param domesticSmsSecret string
 @secure()
 param apiKeyPepper string
 
+@description('HMAC key of the residents\' signed case links. Empty: keep what the vault holds. Changing it invalidates every link already sent.')
+@secure()
+param residentLinkKey string
+
 @description('True: write eventGridSecret to the vault (first deployment, rotation). False: keep what the vault holds.')
 param writeEventGridSecret bool
 
@@ -61,6 +66,7 @@ var secretNames = {
   acsAccessKey: 'acs-access-key'
   domesticSmsSecret: 'domestic-sms-secret'
   apiKeyPepper: 'api-key-pepper'
+  residentLinkKey: 'resident-link-key'
   eventGridSecret: 'eventgrid-webhook-secret'
   portalAuthClientSecret: 'portal-auth-client-secret'
 }
@@ -117,6 +123,15 @@ resource pepper 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(apiK
   properties: {
     value: apiKeyPepper
     contentType: 'Pepper for API key hashes'
+  }
+}
+
+resource linkKey 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(residentLinkKey)) {
+  parent: vault
+  name: secretNames.residentLinkKey
+  properties: {
+    value: residentLinkKey
+    contentType: 'HMAC-SHA256 key of the residents\' signed case links'
   }
 }
 

@@ -70,6 +70,7 @@ var tableNames = [
   'audit'
   'pacing'
   'sendindex'
+  'residentlinks'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {

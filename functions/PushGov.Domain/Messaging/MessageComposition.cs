@@ -20,9 +20,11 @@ public interface IMessageComposer
 /// <summary>
 /// Composes a delivery's message from the template catalog. One delivery covers every service the case offers that
 /// recipient: an SMS or LINE message is the template of the most urgent service (earliest deadline; it links to the case
-/// page where all are listed), an e-mail or letter has a section per service. Counter and portal come from the tenant.
+/// page where all are listed), an e-mail or letter has a section per service. Counter and portal come from the tenant;
+/// the case page is the recipient's own signed link (<see cref="ResidentLinkSigner"/>), so composing the same delivery
+/// again gives the same link.
 /// </summary>
-public sealed class TemplateComposer(Func<string, TemplateCatalog> catalogFor, Func<string, string?>? counterFor = null) : IMessageComposer
+public sealed class TemplateComposer(Func<string, TemplateCatalog> catalogFor, ResidentLinkSigner links, Func<string, string?>? counterFor = null) : IMessageComposer
 {
     public ComposedMessage Compose(TenantConfig tenant, CaseData c, Delivery delivery)
     {
@@ -38,7 +40,7 @@ public sealed class TemplateComposer(Func<string, TemplateCatalog> catalogFor, F
         }
 
         var portal = new Uri(tenant.PortalBaseUrl.TrimEnd('/') + "/");
-        var caseUrl = new Uri(portal, $"cases/{Uri.EscapeDataString(c.CaseId)}");
+        var caseUrl = links.CaseUrl(portal, tenant.Code, c.CaseId, delivery.ResidentId, ResidentLinkSigner.LastDayFor(c, tenant.ResidentLinkDaysAfterDeadline));
         var unsubscribe = new Uri(portal, $"unsubscribe/{Uri.EscapeDataString(delivery.MessageId)}");
         var postal = delivery.Channel == Channel.Post ? Postal(delivery) : null;
 

@@ -32,15 +32,18 @@ public enum ApiPermission
 
     /// <summary>Start linking a resident's LINE account: only the residents' portal, which has just checked who the resident is (staff and admin never link on a resident's behalf).</summary>
     LinkLine = 256,
+
+    /// <summary>Open a resident's signed case link and act on it as that resident (answer, confirm an application): only the residents' portal, which passes on the link the resident followed.</summary>
+    ResidentLinks = 512,
 }
 
 /// <summary>
 /// Roles as sets of permissions, the one place that says who may do what: staff ⊇ resident portal except
-/// <see cref="ApiPermission.LinkLine"/> (the resident's own act), admin ⊇ staff, test = staff (its messages only reach the development sink, which the case engine decides, not the permissions).
+/// <see cref="ApiPermission.LinkLine"/> and <see cref="ApiPermission.ResidentLinks"/> (the resident's own acts), admin ⊇ staff, test = staff (its messages only reach the development sink, which the case engine decides, not the permissions).
 /// </summary>
 public static class ApiPermissions
 {
-    public const ApiPermission ResidentPortal = ApiPermission.ResidentEvents | ApiPermission.Preferences | ApiPermission.LinkLine;
+    public const ApiPermission ResidentPortal = ApiPermission.ResidentEvents | ApiPermission.Preferences | ApiPermission.LinkLine | ApiPermission.ResidentLinks;
 
     public const ApiPermission Staff = ApiPermission.ResidentEvents | ApiPermission.Preferences | ApiPermission.ReadCases | ApiPermission.ActOnCases | ApiPermission.Drops | ApiPermission.ReadSink;
 

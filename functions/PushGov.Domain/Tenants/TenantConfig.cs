@@ -10,8 +10,11 @@ public sealed record TenantConfig
 
     public required string Name { get; init; }
 
-    /// <summary>Base URL of the residents' portal; messages link to <c>{PortalBaseUrl}/cases/{caseId}</c>.</summary>
+    /// <summary>Base URL of the residents' portal; messages link to <c>{PortalBaseUrl}/r/{tenant}/{caseId}/{token}</c> (a signed link, <see cref="Residents.ResidentLinkSigner"/>).</summary>
     public string PortalBaseUrl { get; init; } = "https://portal.example.jp";
+
+    /// <summary>A resident's link to their case works until the case's latest deadline plus this many days (Asia/Tokyo).</summary>
+    public int ResidentLinkDaysAfterDeadline { get; init; } = 30;
 
     /// <summary>SMS waits outside these hours (Asia/Tokyo): from <see cref="QuietHoursStart"/> to <see cref="QuietHoursEnd"/>.</summary>
     public TimeOnly QuietHoursStart { get; init; } = new(21, 0);
@@ -121,6 +124,11 @@ public sealed record TenantConfig
         if (LineQuotaStopPercent is < 1 or > 100)
         {
             errors.Add("lineQuotaStopPercent: 1 to 100.");
+        }
+
+        if (ResidentLinkDaysAfterDeadline is < 0 or > 3650)
+        {
+            errors.Add("residentLinkDaysAfterDeadline: 0 to 3650.");
         }
 
         return errors;

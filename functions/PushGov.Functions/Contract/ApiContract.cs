@@ -294,11 +294,40 @@ public static class ApiContract
         Responses = [new(200, "The quota (configured false when the tenant has no LINE channel).", MediaType.Json, typeof(Infrastructure.Line.LineQuotaState)), new(404, "No such tenant.")],
     };
 
+    private const string BadLink = "No such case, or the link does not open it: forged, altered, expired, revoked, or another case's or resident's (one answer for all, so nothing is revealed).";
+
+    public static readonly ApiOperation ResidentView = Tenant("getResidentCase", "POST", "/cases/{caseId}/resident-view", "Residents", "What a resident sees through their signed link: what they can get, why in plain words, by when (西暦 and 和暦), how to apply.", ApiPermission.ResidentLinks, "resident.case.read") with
+    {
+        Description = "The residents' portal passes on the link token the resident followed ({portalBaseUrl}/r/{tenant}/{caseId}/{token}). The token is in the body, never in a URL the API logs. Only this resident's offers are shown.",
+        Parameters = [TenantParam, CaseIdParam],
+        Body = new ApiBody(JsonOnly, typeof(ResidentApi.LinkBody), true, MaxJsonBytes, "The link token."),
+        Responses = [new(200, "The resident's view of the case.", MediaType.Json, typeof(Domain.Residents.ResidentCaseView)), new(404, BadLink)],
+    };
+
+    public static readonly ApiOperation ResidentAnswer = Tenant("answerResidentCase", "POST", "/cases/{caseId}/resident-answer", "Residents", "The resident's answer through their signed link: applied, or declined (not for me); handed to the case as an external event.", ApiPermission.ResidentLinks, "resident.case.answer") with
+    {
+        Parameters = [TenantParam, CaseIdParam],
+        Body = new ApiBody(JsonOnly, typeof(ResidentApi.AnswerBody), true, MaxJsonBytes, "The link token and the answer (applied or declined)."),
+        Responses =
+        [
+            new(202, "Accepted: the case as it is now.", MediaType.Json, typeof(CasesApi.CaseSummary)),
+            new(404, BadLink),
+            new(409, "The case cannot take the answer now (it is closed)."),
+        ],
+    };
+
+    public static readonly ApiOperation RevokeResidentLinks = Tenant("revokeResidentLinks", "POST", "/cases/{caseId}/resident-links/revoke", "Staff", "Stop every link of one resident for this case (a lost or forwarded message); the next message sent carries a link that is revoked too.", ApiPermission.ActOnCases, "resident.links.revoke") with
+    {
+        Parameters = [TenantParam, CaseIdParam],
+        Body = new ApiBody(JsonOnly, typeof(ResidentApi.RevokeBody), true, MaxJsonBytes, "Whose links."),
+        Responses = [new(200, "Revoked.", MediaType.Json, typeof(ResidentApi.Revoked)), new(404, "No such case (or tenant).")],
+    };
+
     /// <summary>Every operation, in the order the document lists them.</summary>
     public static readonly IReadOnlyList<ApiOperation> All =
     [
         ListCases, GetCase, RaiseCaseEvent, AddNote, Resend, Escalations, CasePeople, GetPreferences, PutPreferences, Notifications, UploadDrop, DropReport, ListDrops, Audit,
-        Dashboard, Catalog, LineLink, LineQuota,
+        Dashboard, Catalog, LineLink, LineQuota, ResidentView, ResidentAnswer, RevokeResidentLinks,
         Health, OpenApi, EventGridEvents, DomesticSmsCallback, LineWebhook, UnsubscribePage, Unsubscribe,
     ];
 

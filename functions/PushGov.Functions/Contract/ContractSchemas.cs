@@ -49,6 +49,10 @@ public static class ContractSchemas
             s["pattern"] = ApiPatterns.Id;
             s["description"] = "The linkToken LINE gave the portal (letters, digits and -_.:, at most 128).";
         },
+        [(typeof(ResidentApi.LinkBody), "link")] = LinkToken,
+        [(typeof(ResidentApi.AnswerBody), "link")] = LinkToken,
+        [(typeof(ResidentApi.AnswerBody), "answer")] = s => s["enum"] = Strings([ExternalEvent.Applied, ExternalEvent.Declined]),
+        [(typeof(ResidentApi.RevokeBody), "residentId")] = s => s["pattern"] = ApiPatterns.Id,
         [(typeof(StaffApi.ResendBody), "channel")] = s => s["enum"] = Strings(EnumNames.Of<Channel>(EnumNames.Lower)),
         [(typeof(PreferencesApi.PreferencesUpdate), "language")] = s => s["description"] = "A BCP 47 language tag such as ja, en, zh-Hans, pt-BR or ja-x-easy (stored in canonical case).",
         [(typeof(PreferencesApi.PreferencesUpdate), "channels")] = s => s["maxItems"] = Enum.GetValues<Channel>().Length,
@@ -80,12 +84,21 @@ public static class ContractSchemas
         [typeof(StaffApi.NoteBody)] = ["text"],
         [typeof(StaffApi.ResendBody)] = ["residentId", "channel"],
         [typeof(LineApi.LineLinkRequest)] = ["linkToken"],
+        [typeof(ResidentApi.LinkBody)] = ["link"],
+        [typeof(ResidentApi.AnswerBody)] = ["link", "answer"],
+        [typeof(ResidentApi.RevokeBody)] = ["residentId"],
         [typeof(ApiContract.LineWebhookSchema)] = ["destination", "events"],
         [typeof(PreferencesApi.ChannelUpdate)] = ["channel", "consent"],
         [typeof(ApiContract.EventGridEventSchema)] = ["id", "eventType"],
         [typeof(ApiContract.DomesticSmsCallbackSchema)] = ["id", "status"],
         [typeof(ApiContract.OneClickForm)] = ["List-Unsubscribe"],
     };
+
+    private static void LinkToken(JsonObject s)
+    {
+        s["minLength"] = 1;
+        s["description"] = "The token of the resident's link: the last segment of {portalBaseUrl}/r/{tenant}/{caseId}/{token}. A token that does not open the case: 404.";
+    }
 
     /// <summary>A response body's schema.</summary>
     public static JsonNode Response(Type type) => Export(type, request: false);

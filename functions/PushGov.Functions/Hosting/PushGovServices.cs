@@ -45,7 +45,10 @@ public static class PushGovServices
         var templates = new Lazy<Domain.Messaging.Templates.TemplateCatalog>(() => Domain.Messaging.Templates.TemplateCatalog.LoadDefault());
         services.AddSingleton<Domain.Eligibility.IEligibility>(new Domain.Eligibility.CatalogEligibility(_ => matcher.Value));
         services.AddSingleton(sp => new TenantCatalog(sp.GetRequiredService<TenantDirectory>(), () => catalog.Value));
-        services.AddSingleton<Domain.Messaging.IMessageComposer>(new Domain.Messaging.TemplateComposer(_ => templates.Value, id => catalog.Value.Find(id)?.Counter));
+        var links = Domain.Residents.ResidentLinkSigner.FromSetting(config[Domain.Residents.ResidentLinkSigner.Setting]);
+        services.AddSingleton(links);
+        services.AddSingleton<ResidentLinks>();
+        services.AddSingleton<Domain.Messaging.IMessageComposer>(new Domain.Messaging.TemplateComposer(_ => templates.Value, links, id => catalog.Value.Find(id)?.Counter));
         services.AddSingleton(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<Infrastructure.Line.LineQuota>()));
         services.AddPushGovSending(config);
         services.AddSingleton(sp => new ApiKeyStore(

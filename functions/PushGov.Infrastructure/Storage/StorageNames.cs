@@ -71,7 +71,10 @@ public static class StorageNames
         /// <summary>Lookups for provider callbacks: provider message id → message, hashed phone → residents we sent an SMS.</summary>
         public const string SendIndex = "sendindex";
 
+        /// <summary>Residents' signed links: revocations (PartitionKey tenant, RowKey <c>revoked|{caseId}|{residentTag}</c>).</summary>
+        public const string ResidentLinks = "residentlinks";
+
         public static readonly IReadOnlyList<string> All =
-            [Tenants, ApiKeys, Residents, ResidentIndex, Birthdays, Facts, Drops, Events, Cases, CaseHistory, Messages, Sink, Audit, Pacing, SendIndex];
+            [Tenants, ApiKeys, Residents, ResidentIndex, Birthdays, Facts, Drops, Events, Cases, CaseHistory, Messages, Sink, Audit, Pacing, SendIndex, ResidentLinks];
     }
 }

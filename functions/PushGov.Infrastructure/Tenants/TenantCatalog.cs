@@ -31,6 +31,9 @@ public sealed record TenantCatalogView(string Tenant, string Source, IReadOnlyLi
 /// </summary>
 public sealed class TenantCatalog(TenantDirectory tenants, Func<Catalog> catalog)
 {
+    /// <summary>The catalog itself (the same for every tenant today).</summary>
+    public Catalog Current => catalog();
+
     public async Task<TenantCatalogView?> GetAsync(string tenant, CancellationToken ct)
     {
         if (await tenants.FindAsync(tenant, ct) is null)

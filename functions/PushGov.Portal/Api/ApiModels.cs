@@ -81,4 +81,26 @@ public sealed record CatalogVersionView(DateOnly ValidFrom, DateOnly? ValidTo, I
 public sealed record CatalogServiceView(string Id, IReadOnlyDictionary<string, string> Names, IReadOnlyList<string> Triggers, string? Department, string? Counter, string? PortalUrl, bool NeedsClaim, bool UsesTaxData, bool NeedsPerson, string? Note, IReadOnlyList<CatalogVersionView> Versions);
 
 public sealed record TenantCatalogView(string Tenant, string Source, IReadOnlyList<CatalogServiceView> Services);
+/// <summary>A text of the residents' pages in 日本語, やさしい日本語 and English.</summary>
+public sealed record PlainText(string Ja, string Easy, string En)
+{
+    public string In(string lang) => lang switch
+    {
+        "ja-x-easy" => Easy,
+        "en" => En,
+        _ => Ja,
+    };
+}
+
+public sealed record HowToApply(string? PortalUrl, string? Counter, string? Department);
+
+public sealed record ResidentOffer(string ServiceId, PlainText Name, DateOnly? Deadline, string? DeadlineWareki, long? AmountYen, string? AmountPeriod, bool AmountUpTo, bool NeedsClaim, HowToApply Apply, IReadOnlyList<PlainText> Reasons);
+
+public sealed record ResidentCase(string Tenant, string CaseId, string ResidentId, string Municipality, string PortalHost, string EventKind, PlainText EventName, DateOnly EventDate, string EventDateWareki, string State, string Outcome, string Language, DateOnly LinkLastDay, string LinkLastDayWareki, IReadOnlyList<ResidentOffer> Offers)
+{
+    public bool IsOpen => State != "Closed";
+}
+public sealed record ChannelPreference(string Channel, string Address, bool Consent, DateTimeOffset ConsentedAt, string Source, string? Language);
+
+public sealed record ResidentPreferences(string ResidentId, string? Language, bool TaxDataConsent, IReadOnlyList<ChannelPreference> Channels);
 #pragma warning restore SA1649, SA1402

@@ -166,7 +166,7 @@ public class GaijiTests
     [Fact]
     public void Composed_sms_and_email_use_the_kana_reading_and_a_letter_keeps_the_code_for_the_print_file()
     {
-        var composer = new TemplateComposer(_ => TemplateCatalog.LoadDefault());
+        var composer = new TemplateComposer(_ => TemplateCatalog.LoadDefault(), new ResidentLinkSigner("domain-tests-resident-link-key-0123456789"));
         var tenant = new TenantConfig { Code = "401307", Name = "福岡市" };
         var c = new CaseData
         {

@@ -41,7 +41,7 @@ public class Utf8NameTests
     [Fact]
     public void The_names_reach_sms_email_and_letter_text_unchanged_and_sms_counts_their_code_units()
     {
-        var composer = new TemplateComposer(_ => TemplateCatalog.LoadDefault());
+        var composer = new TemplateComposer(_ => TemplateCatalog.LoadDefault(), new ResidentLinkSigner("domain-tests-resident-link-key-0123456789"));
         var tenant = new TenantConfig { Code = "401307", Name = "福岡市" };
         var c = new CaseData
         {

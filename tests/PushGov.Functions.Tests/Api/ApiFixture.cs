@@ -27,6 +27,9 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string Pepper = "api-tests-pepper-0123456789";
 
+    /// <summary>The app's key for residents' signed links (tests sign their own links with it).</summary>
+    public const string LinkKey = "api-tests-resident-link-key-0123456789";
+
     private static int _nextTenant = 10_000 + Random.Shared.Next(0, 50_000);
     private Azurite? _azurite;
 
@@ -154,6 +157,7 @@ public sealed class ApiFactory : IAsyncDisposable
         {
             ["AzureWebJobsStorage"] = connectionString,
             ["PushGov:ApiKeyPepper"] = ApiFixture.Pepper,
+            ["PushGov:ResidentLinks:Key"] = ApiFixture.LinkKey,
             ["PushGov:TaskHub"] = "api" + Guid.NewGuid().ToString("N")[..8],
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -60,6 +60,7 @@ public sealed class KillTests(ITestOutputHelper output)
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["PushGov__ApiKeyPepper"] = "crash-test-pepper-0123456789",
+            ["PushGov__ResidentLinks__Key"] = "crash-test-resident-link-key-0123456789",
             ["PushGov__TaskHub"] = "crash" + Guid.NewGuid().ToString("N")[..12],
             ["PushGov__Acs__ConnectionString"] = acs.ConnectionString,
             ["PushGov__Acs__SmsFrom"] = AcsSmsFrom,

@@ -30,6 +30,7 @@ public sealed class PushGovApp : IAsyncDisposable
         {
             ["AzureWebJobsStorage"] = connectionString,
             ["PushGov:ApiKeyPepper"] = Pepper,
+            ["PushGov:ResidentLinks:Key"] = "push-gov-app-resident-link-key-0123456789",
             ["PushGov:TaskHub"] = taskHub ?? "t" + Guid.NewGuid().ToString("N")[..12],
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -12,7 +12,9 @@ public sealed class PortalCollection : ICollectionFixture<PortalFixture>;
 /// <summary>
 /// One stack and one browser for every portal test. Tenant A gets the sample drops of <c>samples/401307</c> (as
 /// <c>./run.sh</c> uploads them) plus two households with no contact on record, whose births escalate to staff
-/// (no digital channel); tenant B gets one such birth, so a test can try to open B's case while signed in to A.
+/// (no digital channel), and three whose head has an e-mail address (households 931, 941 and 951: their births are notified,
+/// so residents' tests follow the link in the e-mail); tenant B gets one birth with no contact, so a test can try to open
+/// B's case while signed in to A.
 /// </summary>
 public sealed class PortalFixture : IAsyncLifetime
 {
@@ -40,10 +42,9 @@ public sealed class PortalFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        Stack = await PortalStack.StartAsync();
-        A = await Stack.NewTenantAsync("福岡市");
-        B = await Stack.NewTenantAsync("別の市");
-        await SeedAsync(A.Tenant, A.StaffKey, withSamples: true, households: [901, 911]);
+        Stack = await PortalStack.StartAsync("福岡市", "別の市");
+        (A, B) = (Stack.Tenants[0], Stack.Tenants[1]);
+        await SeedAsync(A.Tenant, A.StaffKey, withSamples: true, households: [901, 911, 931, 941, 951]);
         await SeedAsync(B.Tenant, B.StaffKey, withSamples: false, households: [921]);
         EscalatedA = await EscalatedAsync(A.StaffKey, A.Tenant, 2);
         EscalatedB = (await EscalatedAsync(B.StaffKey, B.Tenant, 1))[0];
@@ -84,6 +85,34 @@ public sealed class PortalFixture : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
         await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
         return page;
+    }
+
+    /// <summary>
+    /// The path of the link (<c>/r/{tenant}/{caseId}/{token}</c>) in the e-mail a household's head got about their
+    /// child's birth (households 931, 941 and 951 of tenant A), waiting for it with a deadline.
+    /// </summary>
+    public async Task<string> ResidentLinkAsync(int household)
+    {
+        using var api = Stack.Api(A.AdminKey);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var sink = await api.GetFromJsonAsync<JsonElement>($"api/tenants/{A.Tenant}/notifications?max=5000&reveal=true");
+            var email = sink.EnumerateArray().FirstOrDefault(n => n.GetProperty("to").GetString() == $"head{household}@example.jp");
+            if (email.ValueKind == JsonValueKind.Object)
+            {
+                var match = System.Text.RegularExpressions.Regex.Match(email.GetProperty("text").GetString()!, $@"https://portal\.example\.jp(/r/{A.Tenant}/[A-Za-z0-9._:-]+/[A-Za-z0-9_-]{{28}})");
+                Assert.True(match.Success, "The e-mail has no link to the resident's case page.");
+                return match.Groups[1].Value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No e-mail to the head of household {household} after 90 s.");
+            }
+
+            await Task.Delay(300);
+        }
     }
 
     /// <summary>Waits (with a deadline) for a drop's report, as run.sh does.</summary>
@@ -128,7 +157,14 @@ public sealed class PortalFixture : IAsyncLifetime
 
         if (withSamples)
         {
-            await UploadAsync(api, tenant, "contacts", "20261121-0200.csv", await File.ReadAllTextAsync(Path.Combine(samples, "contacts", "20261121-0200.csv")));
+            var contacts = new StringBuilder(await File.ReadAllTextAsync(Path.Combine(samples, "contacts", "20261121-0200.csv")));
+            foreach (var h in households.Where(h => h >= 931))
+            {
+                contacts.Append($"10000{h}1,email,head{h}@example.jp,ja,1,2026-04-01\n");
+                contacts.Append($"10000{h}2,sms,090-5555-0{h},ja,1,2026-04-01\n");
+            }
+
+            await UploadAsync(api, tenant, "contacts", "20261121-0200.csv", contacts.ToString());
         }
 
         await UploadAsync(api, tenant, "residents", "20261121-0100.csv", residents.ToString());

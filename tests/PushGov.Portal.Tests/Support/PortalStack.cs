@@ -20,6 +20,9 @@ public sealed class PortalStack : IAsyncDisposable
 {
     public const string Pepper = "portal-tests-pepper-0123456789";
 
+    /// <summary>The function app's key for residents' links (tests sign links of their own with it).</summary>
+    public const string LinkKey = "portal-tests-resident-link-key-0123456789";
+
     private Azurite? _azurite;
     private LocalFunctionsHost? _functions;
     private WebApplication? _portal;
@@ -34,15 +37,33 @@ public sealed class PortalStack : IAsyncDisposable
 
     public IServiceProvider PortalServices => _portal?.Services ?? throw new InvalidOperationException("Not started.");
 
-    public static async Task<PortalStack> StartAsync()
+    /// <summary>The tenants made at start, in the order named: each with a staff key, an admin key, and the portal's ResidentPortal key.</summary>
+    public IReadOnlyList<(string Tenant, string StaffKey, string AdminKey)> Tenants { get; private set; } = [];
+
+    /// <summary>Starts everything with a tenant per name; the portal gets each tenant's ResidentPortal key (its residents' side).</summary>
+    public static async Task<PortalStack> StartAsync(params string[] tenantNames)
     {
         var stack = new PortalStack();
         stack._azurite = await Azurite.StartAsync();
         (stack._functions, stack.ApiUrl) = await StartFunctionAppAsync(stack._azurite.ConnectionString);
+        var tenants = new List<(string, string, string)>();
+        var residentKeys = new Dictionary<string, string>();
+        foreach (var name in tenantNames)
+        {
+            var t = await stack.NewTenantAsync(name);
+            tenants.Add(t);
+            residentKeys[t.Tenant] = (await stack.FunctionServices.GetRequiredService<ApiKeyStore>().CreateAsync(t.Tenant, ApiRole.ResidentPortal, "portal-residents", CancellationToken.None)).Key;
+        }
+
+        stack.Tenants = tenants;
         stack._portal = PortalApp.Build(["--urls", "http://127.0.0.1:0", "--contentRoot", PortalContentRoot()], b =>
         {
             b.Configuration["PushGov:Portal:ApiBaseUrl"] = stack.ApiUrl.ToString();
             b.Configuration["Logging:LogLevel:Default"] = "Warning";
+            foreach (var (tenant, key) in residentKeys)
+            {
+                b.Configuration[$"PushGov:Portal:ResidentKeys:{tenant}"] = key;
+            }
         });
         await stack._portal.StartAsync();
         stack.PortalUrl = new Uri(stack._portal.Urls.First());
@@ -50,7 +71,7 @@ public sealed class PortalStack : IAsyncDisposable
     }
 
     /// <summary>A tenant with a staff key and an admin key (the admin key is the test's, to read the audit log).</summary>
-    public async Task<(string Tenant, string StaffKey, string AdminKey)> NewTenantAsync(string name = "テスト市")
+    private async Task<(string Tenant, string StaffKey, string AdminKey)> NewTenantAsync(string name)
     {
         var code = TestTenants.Next();
         await FunctionServices.GetRequiredService<TenantStore>().SaveAsync(new TenantConfig { Code = code, Name = name }, create: true, CancellationToken.None);
@@ -95,6 +116,7 @@ public sealed class PortalStack : IAsyncDisposable
             {
                 ["AzureWebJobsStorage"] = connectionString,
                 ["PushGov:ApiKeyPepper"] = Pepper,
+                ["PushGov:ResidentLinks:Key"] = LinkKey,
                 ["PushGov:TaskHub"] = "portal" + Guid.NewGuid().ToString("N")[..8],
             },
             hostId: "portal-" + Guid.NewGuid().ToString("N")[..8],
