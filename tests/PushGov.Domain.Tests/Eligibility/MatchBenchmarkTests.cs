@@ -1,4 +1,4 @@
-using PushGov.Cli.Match;
+using PushGov.Tooling.Match;
 using Xunit.Abstractions;
 using static PushGov.Domain.Tests.Eligibility.Households;
 

@@ -1,4 +1,4 @@
-namespace PushGov.Cli.Generate;
+namespace PushGov.Tooling.Generate;
 
 /// <summary>Common Japanese family and given names with their katakana readings, and a few foreign ones, for synthetic residents.</summary>
 internal static class NameData

@@ -1,23 +1,54 @@
 using System.CommandLine;
-using PushGov.Bench;
 using PushGov.Testing.Fakes;
 
-namespace PushGov.Cli.Commands;
+namespace PushGov.Bench;
 
-/// <summary><c>./pushgov bench ingest|cases|send</c>: the benchmarks of docs/benchmarks.md, printed one figure per line.</summary>
-public static class BenchCommands
+/// <summary>
+/// <c>./pushgov bench ingest|cases|send</c>: the benchmarks of docs/benchmarks.md, printed one figure per line. An
+/// executable of its own (the <c>./pushgov</c> script hands it every <c>bench</c> command), so the command line that
+/// ships does not carry the test support (Azurite, fakes) the benchmarks run on.
+/// </summary>
+public static class BenchApp
 {
-    public static Command Build(CliConsole console)
+    /// <summary>Exit code: the benchmark ran and its results are right.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code: a failure, or results that are wrong.</summary>
+    public const int Failed = 1;
+
+    public static RootCommand Build(BenchConsole console) => new("PushGov benchmarks (docs/benchmarks.md): ingest (P1 detection, P2 snapshot through Azurite), cases, send.")
     {
-        return new Command("bench", "Benchmarks: ingest (P1 detection, P2 snapshot through Azurite), cases, send.")
+        BuildIngest(console),
+        BuildCases(console),
+        BuildSend(console),
+    };
+
+    public static async Task<int> RunAsync(string[] args, BenchConsole console, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var parse = Build(console).Parse(args);
+        if (parse.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
         {
-            BuildIngest(console),
-            BuildCases(console),
-            BuildSend(console),
-        };
+            foreach (var error in parse.Errors)
+            {
+                await console.Error.WriteLineAsync(error.Message);
+            }
+
+            return 2;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await console.Error.WriteLineAsync("Cancelled.");
+            return Failed;
+        }
     }
 
-    private static Command BuildIngest(CliConsole console)
+    private static Command BuildIngest(BenchConsole console)
     {
         var rows = new Option<int>("--rows") { Description = "P1: rows of the resident-changes drop.", DefaultValueFactory = _ => 1_000_000 };
         var population = new Option<int>("--population") { Description = "P2: residents in the snapshots.", DefaultValueFactory = _ => 3_800_000 };
@@ -33,7 +64,7 @@ public static class BenchCommands
         };
         command.SetAction(async (r, ct) =>
         {
-            using var output = new StreamWriter(console.Out, leaveOpen: true) { AutoFlush = true };
+            var output = console.Out;
             var options = new IngestBenchmarkOptions
             {
                 Rows = r.GetValue(rows),
@@ -45,26 +76,26 @@ public static class BenchCommands
                 WorkDirectory = r.GetValue(work),
                 Runs = r.GetValue(runs),
                 DocPath = r.GetValue(doc),
-                CommandLine = "./pushgov " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+                CommandLine = "./pushgov bench " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
             return await IngestBenchmark.RunAsync(options, output, console.Error, ct);
         });
         return command;
     }
 
-    private static Command BuildCases(CliConsole console)
+    private static Command BuildCases(BenchConsole console)
     {
         var cases = new Option<int>("--cases") { Description = "Cases (one BIRTH each, in one drop) run end to end through the app on Azurite.", DefaultValueFactory = _ => 1_000 };
         var command = new Command("cases", "P3: drop upload to first message in the sink (p50, p95), cases per second, storage operations per case.") { cases };
         command.SetAction(async (r, ct) =>
         {
-            using var output = new StreamWriter(console.Out, leaveOpen: true) { AutoFlush = true };
+            var output = console.Out;
             return await CasesBenchmark.RunAsync(output, r.GetValue(cases), ct);
         });
         return command;
     }
 
-    private static Command BuildSend(CliConsole console)
+    private static Command BuildSend(BenchConsole console)
     {
         var count = new Option<int>("--count") { Description = "Messages to send.", DefaultValueFactory = _ => 20_000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Sends in flight.", DefaultValueFactory = _ => 64 };
@@ -72,9 +103,9 @@ public static class BenchCommands
         command.SetAction(async (r, ct) =>
         {
             var result = await SendBenchmark.RunAsync(r.GetValue(count), r.GetValue(concurrency), ct);
-            using var output = new StreamWriter(console.Out, leaveOpen: true) { AutoFlush = true };
+            var output = console.Out;
             await output.WriteLineAsync(result.ToString());
-            return result.Failed == 0 ? CliApp.Ok : CliApp.InternalError;
+            return result.Failed == 0 ? Ok : Failed;
         });
         return command;
     }

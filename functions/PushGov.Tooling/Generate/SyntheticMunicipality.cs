@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using PushGov.Domain.Drops;
 
-namespace PushGov.Cli.Generate;
+namespace PushGov.Tooling.Generate;
 
 /// <summary>One file written by <see cref="SyntheticMunicipality"/>.</summary>
 public sealed record GeneratedFile(Dataset Dataset, string Path, long Rows, string Encoding);

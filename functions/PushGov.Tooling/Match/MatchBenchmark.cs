@@ -3,7 +3,7 @@ using PushGov.Domain.Detection;
 using PushGov.Domain.Eligibility;
 using PushGov.Domain.Residents;
 
-namespace PushGov.Cli.Match;
+namespace PushGov.Tooling.Match;
 
 /// <summary>Throughput of <see cref="ServiceMatcher.Match"/> over a generated in-memory set of (event, snapshot) pairs.</summary>
 public sealed record MatchBenchResult(int Pairs, int Rounds, long Matches, TimeSpan Elapsed, long AllocatedBytes, bool WithReasons)

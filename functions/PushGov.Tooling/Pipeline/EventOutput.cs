@@ -1,8 +1,8 @@
 using System.Globalization;
-using PushGov.Cli.Match;
 using PushGov.Domain.Detection;
+using PushGov.Tooling.Match;
 
-namespace PushGov.Cli.Pipeline;
+namespace PushGov.Tooling.Pipeline;
 
 /// <summary>
 /// Writes <c>./pushgov detect</c> results as JSON lines, one object per life event:

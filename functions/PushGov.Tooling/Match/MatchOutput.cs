@@ -2,7 +2,7 @@ using System.Globalization;
 using PushGov.Domain.Detection;
 using PushGov.Domain.Eligibility;
 
-namespace PushGov.Cli.Match;
+namespace PushGov.Tooling.Match;
 
 /// <summary>
 /// Writes <c>./pushgov match</c> results as JSON lines: one object per (event, service[, part]) with the

@@ -2,7 +2,7 @@ using PushGov.Domain.Detection;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Residents;
 
-namespace PushGov.Cli.Pipeline;
+namespace PushGov.Tooling.Pipeline;
 
 /// <summary>One drop given on the command line as <c>DATASET=FILE</c>.</summary>
 public sealed record DropInput(Dataset Dataset, string Path)

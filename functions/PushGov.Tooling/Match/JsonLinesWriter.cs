@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace PushGov.Cli.Match;
+namespace PushGov.Tooling.Match;
 
 /// <summary>
 /// Writes one JSON object per line (UTF-8, Japanese unescaped) to a stream: the plumbing shared by

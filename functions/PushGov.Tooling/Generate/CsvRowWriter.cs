@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using PushGov.Domain.Drops;
 
-namespace PushGov.Cli.Generate;
+namespace PushGov.Tooling.Generate;
 
 /// <summary>
 /// Streams CSV rows (RFC 4180) to a file in a given encoding without building rows in memory. Free text goes through
