@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>The function app module: Flex Consumption, custom handler, and exactly the app settings of infra/app-settings.json.</summary>
 [Collection("Bicep")]

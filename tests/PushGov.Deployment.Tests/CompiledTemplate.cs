@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>
 /// infra/main.bicep compiled to ARM JSON by the Bicep CLI, once per test run, with helpers to look into the
@@ -144,7 +144,7 @@ internal static class Bicep
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The Bicep CLI is not at {path}: run `dotnet restore tests/PushGov.Infra.Tests`.", path);
+            throw new FileNotFoundException($"The Bicep CLI is not at {path}: run `dotnet restore tests/PushGov.Deployment.Tests`.", path);
         }
 
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0)

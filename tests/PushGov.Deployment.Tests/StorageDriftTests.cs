@@ -1,6 +1,6 @@
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>The storage module creates exactly the containers, queues and tables of <see cref="StorageNames"/>.</summary>
 [Collection("Bicep")]

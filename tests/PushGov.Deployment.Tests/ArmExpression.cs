@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>
 /// A node of an ARM template expression (<c>[union(createObject('a', parameters('x')), variables('v'))]</c>): a function

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>Paths of the repository and of the Bicep CLI, fixed at build time (see the csproj).</summary>
 internal static class Repo

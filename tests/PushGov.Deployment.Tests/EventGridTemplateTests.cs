@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>
 /// The Event Grid subscriptions: both created only after the code is deployed; ACS delivery reports and inbound SMS go to

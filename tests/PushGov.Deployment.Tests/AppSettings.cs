@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>
 /// infra/app-settings.json (the function app) and infra/portal-settings.json (the portal): the one list of app setting

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>
 /// Every function.json under functions/PushGov.Functions/function-definitions binds only to storage the

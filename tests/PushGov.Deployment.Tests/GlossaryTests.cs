@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>Drift between docs/glossary.md and the code: every name the glossary gives for the code is in the code.</summary>
 public sealed partial class GlossaryTests

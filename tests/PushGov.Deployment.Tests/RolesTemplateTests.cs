@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>Role assignments: what the app's identity needs for the Functions host, and no more; only Key Vault for the portal.</summary>
 [Collection("Bicep")]

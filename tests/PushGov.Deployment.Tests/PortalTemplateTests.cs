@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>The portal: App Service on Linux (.NET 10) with its own identity, behind Microsoft Entra ID (Easy Auth).</summary>
 [Collection("Bicep")]

@@ -9,7 +9,7 @@ using PushGov.Infrastructure.Storage;
 using PushGov.Testing;
 using Xunit.Abstractions;
 
-namespace PushGov.Infra.Tests;
+namespace PushGov.Deployment.Tests;
 
 /// <summary>
 /// One real packaging run (dotnet publish self-contained linux-x64 into a temporary build folder, then the zip), shared
