@@ -12,10 +12,10 @@ using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Sending;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
-using PushGov.Testing;
 using PushGov.Testing.Fakes;
+using Xunit;
 
-namespace PushGov.Infrastructure.Tests.Messaging;
+namespace PushGov.Testing.Sending;
 
 /// <summary>
 /// The sending path for real: its own Azurite (so queues and pacing rows are this test's alone), FakeAcs and

@@ -3,8 +3,9 @@ using System.Globalization;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Acs;
+using PushGov.Testing.Fakes;
 
-namespace PushGov.Testing.Fakes;
+namespace PushGov.Bench;
 
 /// <summary>Figures of one send benchmark run.</summary>
 public sealed record SendBenchmarkResult(

@@ -3,9 +3,9 @@ using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
 
-namespace PushGov.Infrastructure.Tests.Messaging;
+namespace PushGov.Testing.Sending;
 
-/// <summary>The cases' side of the sender in its own tests: records what the sender hands to cases.</summary>
+/// <summary>The cases' side of the sender in its tests and benchmarks: records what the sender hands to cases.</summary>
 public sealed class RecordingInbox : ICaseInbox
 {
     public sealed record Handed(string Tenant, string CaseId, CaseInput Input);

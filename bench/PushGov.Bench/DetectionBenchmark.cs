@@ -4,59 +4,48 @@ using System.Text;
 using PushGov.Domain.Detection;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Residents;
-using Xunit.Abstractions;
 
-namespace PushGov.Domain.Tests.Detection;
-
-/// <summary>A fact that runs only when PUSHGOV_BENCH=1: measurements, not tests, and never timed assertions.</summary>
-public sealed class BenchmarkFactAttribute : FactAttribute
-{
-    public BenchmarkFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("PUSHGOV_BENCH") != "1")
-        {
-            Skip = "Benchmark: run with PUSHGOV_BENCH=1 in Release.";
-        }
-    }
-}
+namespace PushGov.Bench;
 
 /// <summary>
-/// Throughput and memory of detection and snapshot diffing on synthetic data.
-/// <c>PUSHGOV_BENCH=1 dotnet test tests/PushGov.Domain.Tests -c Release --filter FullyQualifiedName~DetectionBenchmarks --logger "console;verbosity=detailed"</c>
+/// <c>./pushgov bench detect</c>: throughput and memory of the detector and of snapshot diffing on synthetic rows built in
+/// memory (no file, no parsing: P1 measures the whole pipeline from a file), and the event-id hash against SHA-256.
 /// </summary>
-public sealed class DetectionBenchmarks(ITestOutputHelper output)
+public sealed class DetectionBenchmark(TextWriter output, int rows = 1_000_000, int residents = 3_800_000)
 {
     private const string Tenant = "141003";
 
-    [BenchmarkFact]
-    public void Detection_over_one_million_resident_change_rows()
+    /// <summary>Households the change rows fall in: 15 % of the rows (150,000 for a million).</summary>
+    private int Households => Math.Max(1, rows / 20 * 3);
+
+    /// <summary>The change rows built in memory first, so the time is detection alone (after a warm-up on a tenth of them).</summary>
+    public void DetectionInMemory()
     {
-        // Built in memory first: the time is detection alone.
-        var rows = SyntheticChanges(1_000_000, households: 150_000).ToArray();
-        Measure("warm-up 100k", rows.AsSpan(0, 100_000).ToArray());
-        Measure("1M rows in memory", rows);
+        var built = SyntheticChanges(rows, Households).ToArray();
+        Measure($"warm-up {built.Length / 10:N0} rows", built.AsSpan(0, built.Length / 10).ToArray());
+        Measure($"{rows:N0} rows in memory", built);
     }
 
-    [BenchmarkFact]
-    public void Detection_over_one_million_streamed_resident_change_rows()
+    /// <summary>The change rows streamed as a reader would yield them.</summary>
+    public void DetectionStreamed()
     {
         // Streamed as a reader would yield them: memory is the view's, not the rows'; the generator's own cost is measured apart.
         var (wall, cpu) = Time(() =>
         {
             long n = 0;
-            foreach (var _ in SyntheticChanges(1_000_000, households: 150_000))
+            foreach (var _ in SyntheticChanges(rows, Households))
             {
                 n++;
             }
         });
-        output.WriteLine($"generating 1M rows alone: {wall.TotalMilliseconds:F0} ms wall, {cpu.TotalMilliseconds:F0} ms CPU");
-        Measure("1M rows streamed (incl. generating)", SyntheticChanges(1_000_000, households: 150_000));
+        output.WriteLine($"generating {rows:N0} rows alone: {wall.TotalMilliseconds:F0} ms wall, {cpu.TotalMilliseconds:F0} ms CPU");
+        Measure($"{rows:N0} rows streamed (incl. generating)", SyntheticChanges(rows, Households));
     }
 
-    [BenchmarkFact]
-    public void Event_id_hash_XxHash128_against_SHA_256()
+    /// <summary>As many event ids as rows: XxHash128 (what <see cref="EventIds"/> uses) against SHA-256 with the string it would hash.</summary>
+    public void EventIdHash()
     {
-        const int n = 1_000_000;
+        var n = rows;
         var sw = Stopwatch.StartNew();
         UInt128 x = 0;
         for (var i = 0; i < n; i++)
@@ -76,13 +65,17 @@ public sealed class DetectionBenchmarks(ITestOutputHelper output)
         }
 
         var sha = sw.Elapsed;
-        output.WriteLine($"1M event-id hashes: XxHash128 {xxh.TotalMilliseconds:F0} ms, SHA-256 (with string building) {sha.TotalMilliseconds:F0} ms ({x.GetHashCode() ^ acc})");
+        output.WriteLine($"{n:N0} event-id hashes: XxHash128 {xxh.TotalMilliseconds:F0} ms, SHA-256 (with string building) {sha.TotalMilliseconds:F0} ms ({x.GetHashCode() ^ acc})");
     }
 
-    [BenchmarkFact]
-    public void Snapshot_diff_over_3_8_million_residents()
+    /// <summary>
+    /// A first and a second snapshot of the residents through <see cref="SnapshotDiff"/> (the second without one resident
+    /// in 3,800 and with one in 100 moved); false when the counts do not add up.
+    /// </summary>
+    public bool SnapshotDiffInMemory()
     {
-        const int n = 3_800_000;
+        var n = residents;
+        var gone = n / 3800;
         GC.Collect();
         var before = GC.GetTotalMemory(true);
         var first = new SnapshotDiff(ResidentFingerprints.Empty);
@@ -105,7 +98,7 @@ public sealed class DetectionBenchmarks(ITestOutputHelper output)
         sw.Restart();
         var second = new SnapshotDiff(restored);
         long changed = 0;
-        foreach (var change in second.Compare(SyntheticResidents(n - 1000, changeEvery: 100)))
+        foreach (var change in second.Compare(SyntheticResidents(n - gone, changeEvery: 100)))
         {
             changed++;
         }
@@ -113,9 +106,9 @@ public sealed class DetectionBenchmarks(ITestOutputHelper output)
         var secondTime = sw.Elapsed;
         output.WriteLine($"first snapshot: {n:N0} rows, {yielded:N0} new, {firstTime.TotalSeconds:F1} s ({n / firstTime.TotalSeconds:N0} rows/s)");
         output.WriteLine($"fingerprints held: {held / 1048576.0:F0} MiB; blob {restored.Count:N0} entries");
-        output.WriteLine($"second snapshot: {changed:N0} changes ({second.Changed:N0} changed, {second.Missing:N0} missing), {secondTime.TotalSeconds:F1} s ({(n - 1000) / secondTime.TotalSeconds:N0} rows/s)");
+        output.WriteLine($"second snapshot: {changed:N0} changes ({second.Changed:N0} changed, {second.Missing:N0} missing), {secondTime.TotalSeconds:F1} s ({(n - gone) / secondTime.TotalSeconds:N0} rows/s)");
         output.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
-        Assert.Equal(n - 1000, second.Unchanged + second.Changed);
+        return second.Unchanged + second.Changed == n - gone;
     }
 
     private static (TimeSpan Wall, TimeSpan Cpu) Time(Action action)
