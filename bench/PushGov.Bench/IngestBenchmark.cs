@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using PushGov.Cli.Generate;
-using PushGov.Cli.Pipeline;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Eligibility;
+using PushGov.Tooling.Generate;
+using PushGov.Tooling.Pipeline;
 using Sylvan.Data.Csv;
 
 namespace PushGov.Bench;

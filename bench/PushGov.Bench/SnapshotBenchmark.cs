@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using PushGov.Cli.Generate;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
 using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Storage;
 using PushGov.Testing;
+using PushGov.Tooling.Generate;
 
 namespace PushGov.Bench;
 

@@ -26,12 +26,11 @@ public static class CliApp
     /// <summary>Exit code: bad arguments, or a drop rejected as a whole.</summary>
     public const int Rejected = 2;
 
-    public static RootCommand Build(CliConsole console) => new("PushGov: push notifications of municipal services when residents' lives change.")
+    public static RootCommand Build(CliConsole console) => new("PushGov: push notifications of municipal services when residents' lives change. (`./pushgov bench …` runs the benchmarks, bench/PushGov.Bench.)")
     {
         DetectCommands.BuildDetect(console),
         DetectCommands.BuildMatch(console),
         GenerateCommand.Build(console),
-        BenchCommands.Build(console),
         TenantCommands.Build(),
         NotificationsCommand.Build(),
         PackageCommand.Build(),

@@ -1,6 +1,6 @@
 using PushGov.Cli;
 
-// ./pushgov — the PushGov command line: detect, match, generate, bench, tenant, notifications, package.
+// ./pushgov — the PushGov command line: detect, match, generate, tenant, notifications, package.
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -1,7 +1,7 @@
 // The app's storage account: AzureWebJobsStorage for the Functions host, the Durable Functions task hub (its
 // control and work-item queues, History and Instances tables and lease containers, which the extension creates
 // and names after PushGov__TaskHub), and the app's own containers, queues and tables (functions/PushGov.Infrastructure/Storage/StorageNames.cs is the list; the test
-// tests/PushGov.Infra.Tests checks that these literal lists still match it). The app also creates any that
+// tests/PushGov.Deployment.Tests checks that these literal lists still match it). The app also creates any that
 // are missing at start, so a name added to StorageNames works before the template catches up, but the
 // drift test fails until it does.
 // Shared-key access is off: the app, the Functions host and operators use Microsoft Entra ID only.

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using PushGov.Cli.Pipeline;
+using PushGov.Tooling.Pipeline;
 using PushGov.Domain.Drops;
 
 namespace PushGov.Cli.Tests;

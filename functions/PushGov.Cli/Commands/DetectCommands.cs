@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using PushGov.Cli.Match;
-using PushGov.Cli.Pipeline;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Eligibility;
 using PushGov.Domain.Tenants;
+using PushGov.Tooling.Match;
+using PushGov.Tooling.Pipeline;
 using Spectre.Console;
 
 namespace PushGov.Cli.Commands;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using PushGov.Cli.Generate;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Tenants;
+using PushGov.Tooling.Generate;
 
 namespace PushGov.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using PushGov.Cli.Match;
 using PushGov.Domain.Residents;
+using PushGov.Tooling.Match;
 using static PushGov.Domain.Detection.LifeEventKind;
 using static PushGov.Domain.Tests.Eligibility.Households;
 

@@ -1,6 +1,6 @@
-using PushGov.Cli.Generate;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Residents;
+using PushGov.Tooling.Generate;
 
 namespace PushGov.Domain.Tests.Generate;
 

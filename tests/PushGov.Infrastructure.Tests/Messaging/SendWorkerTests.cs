@@ -7,6 +7,7 @@ using PushGov.Infrastructure.Letters;
 using PushGov.Infrastructure.Messaging;
 using PushGov.Infrastructure.Sending;
 using PushGov.Testing.Fakes;
+using PushGov.Testing.Sending;
 
 namespace PushGov.Infrastructure.Tests.Messaging;
 
