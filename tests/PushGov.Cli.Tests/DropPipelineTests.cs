@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using PushGov.Tooling.Pipeline;
 using PushGov.Domain.Drops;
+using PushGov.Tooling.Pipeline;
 
 namespace PushGov.Cli.Tests;
 

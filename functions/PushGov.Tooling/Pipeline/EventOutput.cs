@@ -1,4 +1,3 @@
-using System.Globalization;
 using PushGov.Domain.Detection;
 using PushGov.Tooling.Match;
 

@@ -7,6 +7,8 @@ using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Messaging;
 
+using PushGov.Testing;
+
 namespace PushGov.Functions.Tests.Api;
 
 [Collection("Api")]
@@ -28,7 +30,7 @@ public sealed class ResidentLinkTests(ApiFixture fx)
         var view = (await answer.Content.ReadFromJsonAsync<ResidentCaseView>(Json))!;
         Assert.Equal((s.CaseId, s.HeadId, "BIRTH"), (view.CaseId, view.ResidentId, view.EventKind));
         Assert.Contains(view.Offers, o => o.ServiceId == "jidou-teate" && o.DeadlineWareki!.StartsWith("令和", StringComparison.Ordinal));
-        var c = (await fx.Service<CaseStore>().GetAsync(t.Code, s.CaseId, CancellationToken.None))!.Data;
+        var c = (await fx.Service<CaseStore>().GetAsync(t.Code, s.CaseId, CancellationToken.None))!;
         Assert.All(view.Offers, o => Assert.Contains(s.HeadId, c.Matches.Single(m => m.ServiceId == o.ServiceId).RecipientIds));
     }
 
@@ -60,7 +62,7 @@ public sealed class ResidentLinkTests(ApiFixture fx)
 
         using var answerBad = await portal.PostAsJsonAsync(Answer(t.Code, s.CaseId), new { link = link[..^1] + (link[^1] == 'A' ? 'B' : 'A'), answer = "applied" });
         Assert.Equal(HttpStatusCode.NotFound, answerBad.StatusCode);
-        Assert.True((await fx.Service<CaseStore>().GetAsync(t.Code, s.CaseId, CancellationToken.None))!.Data.IsOpen);
+        Assert.True((await fx.Service<CaseStore>().GetAsync(t.Code, s.CaseId, CancellationToken.None))!.IsOpen);
     }
 
     [Fact]
@@ -76,7 +78,9 @@ public sealed class ResidentLinkTests(ApiFixture fx)
         using var unknown = await portal.PostAsJsonAsync(Answer(t.Code, s.CaseId), new { link, answer = "close" });
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
 
-        var stored = (await fx.Service<CaseStore>().GetAsync(t.Code, s.CaseId, CancellationToken.None))!.Data;
+        // The 202 means the case took the answer; the projection shows it once the case has written it.
+        CaseData stored = null!;
+        await Wait.Eventually(async () => (stored = (await fx.Service<CaseStore>().GetAsync(t.Code, s.CaseId, CancellationToken.None))!).State == CaseState.Closed, "the case closed");
         Assert.Equal((CaseState.Closed, CaseOutcome.Applied), (stored.State, stored.Outcome));
         var history = await fx.Service<ICaseReader>().GetHistoryAsync(t.Code, s.CaseId, CancellationToken.None);
         Assert.Equal("resident:" + signer.ResidentTag(t.Code, s.CaseId, s.HeadId), history[^1].Actor);

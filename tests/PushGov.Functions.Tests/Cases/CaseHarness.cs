@@ -41,7 +41,7 @@ public sealed class CaseHarness : IAsyncDisposable
         Tenants = new TenantStore(Storage);
         Directory = new TenantDirectory(Tenants, Clock);
         Sink = new DevSink(Storage, Clock);
-        Composer = composer ?? new TemplateComposer(_ => Templates.Value);
+        Composer = composer ?? new TemplateComposer(_ => Templates.Value, new Domain.Residents.ResidentLinkSigner("case-harness-resident-link-key-0123456789"));
         var steps = new CaseActivities(Residents, new CatalogEligibility(_ => Matcher.Value), Directory);
         var effects = new CaseEffects(Projection, Messages, Storage, Composer, Directory, Clock);
         Orchestration = new CaseOrchestration(steps, effects);

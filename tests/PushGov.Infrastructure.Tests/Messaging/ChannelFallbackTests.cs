@@ -9,6 +9,7 @@ using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
 using PushGov.Testing;
+using PushGov.Testing.Sending;
 
 namespace PushGov.Infrastructure.Tests.Messaging;
 
