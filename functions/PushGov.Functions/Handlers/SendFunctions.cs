@@ -1,16 +1,19 @@
 using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Cases;
+using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Messaging;
 
 namespace PushGov.Functions.Handlers;
 
 /// <summary>
 /// Sending: <c>SendMessage</c> (queue trigger on <c>send</c>) sends one message through its provider; <c>Sweep</c> (every
-/// minute) re-queues messages stuck after a crash (<see cref="SendingOptions.StuckAfter"/>) and drains <c>send-poison</c>, so a message whose sending failed every
-/// retry becomes a technical failure its case is told about (a failure on every channel goes to staff).
+/// minute) re-queues messages stuck after a crash (<see cref="SendingOptions.StuckAfter"/>) and drains the poison queues:
+/// <c>send-poison</c>, so a message whose sending failed every retry becomes a technical failure its case is told about
+/// (a failure on every channel goes to staff), and <c>webjobs-blobtrigger-poison</c>, so a drop whose ingestion failed
+/// every try gets a report that says so on the staff's drops list (<see cref="DropPoison"/>).
 /// </summary>
-public sealed class SendFunctions(SendWorker worker, SendingOptions options, DurableCases cases, ILogger<SendFunctions> logger)
+public sealed class SendFunctions(SendWorker worker, SendingOptions options, DropPoison drops, DurableCases cases, ILogger<SendFunctions> logger)
 {
     [Function("SendMessage")]
     public Task SendAsync([QueueTrigger("send", Connection = "AzureWebJobsStorage")] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
@@ -37,9 +40,10 @@ public sealed class SendFunctions(SendWorker worker, SendingOptions options, Dur
         cases.Use(client);
         var stuck = await worker.SweepStuckAsync(options.StuckAfter, context.CancellationToken);
         var poisoned = await worker.DrainPoisonAsync(context.CancellationToken);
-        if (stuck + poisoned > 0)
+        var failedDrops = await drops.DrainAsync(context.CancellationToken);
+        if (stuck + poisoned + failedDrops > 0)
         {
-            logger.LogInformation("Sweep: {Stuck} stuck messages re-queued, {Poisoned} poison messages drained to their cases", stuck, poisoned);
+            logger.LogInformation("Sweep: {Stuck} stuck messages re-queued, {Poisoned} poison messages drained to their cases, {FailedDrops} failed drops reported", stuck, poisoned, failedDrops);
         }
     }
 }

@@ -32,6 +32,7 @@ public static class PushGovServices
         services.AddSingleton<TenantStore>();
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<DropIngestor>();
+        services.AddSingleton<DropPoison>();
 
         // Cases: one Durable orchestration each, behind the seams the rest of the app uses.
         services.AddSingleton<CaseEffects>();
