@@ -15,6 +15,9 @@ namespace PushGov.Functions.Cases;
 /// </summary>
 public sealed class DurableCases(CaseStore projection, CaseEffects effects, CaseActivities steps, MessageStore messages, TimeProvider clock, ILogger<DurableCases> logger) : ICaseStarter, ICaseInbox
 {
+    /// <summary>How long a change waits for the case to show it (<see cref="SendAsync"/>).</summary>
+    public static readonly TimeSpan ProjectionWait = TimeSpan.FromSeconds(10);
+
     private DurableTaskClient? _client;
 
     private DurableTaskClient Client => _client ?? throw new InvalidOperationException("No Durable client: the function must bind [DurableClient] and call DurableCases.Use.");
@@ -57,12 +60,15 @@ public sealed class DurableCases(CaseStore projection, CaseEffects effects, Case
     public async Task<Decision?> SendAsync(string tenant, string caseId, CaseInput input, CancellationToken ct)
     {
         Decision? decision = null;
+        var before = 0;
         if (input is not DeliveryReported)
         {
             if (await projection.GetAsync(tenant, caseId, ct) is not { } c)
             {
                 return null;
             }
+
+            before = c.Version;
 
             decision = CaseWorkflow.Apply(c, input, clock.GetUtcNow(), await steps.SettingsForAsync(tenant, ct));
             if (!decision.Accepted)
@@ -72,7 +78,32 @@ public sealed class DurableCases(CaseStore projection, CaseEffects effects, Case
         }
 
         await Client.RaiseEventAsync(caseId, CaseOrchestration.InputEvent, CaseOrchestration.Write(input), ct);
+        if (decision is { Accepted: true } && decision.State.Version > before)
+        {
+            await AwaitProjectionAsync(tenant, caseId, decision.State.Version, ct);
+        }
+
         return decision;
+    }
+
+    /// <summary>
+    /// Read-your-writes for a caller that changed a case (a member of staff, a resident): waits until the case has applied
+    /// the input and written its projection, at most <see cref="ProjectionWait"/>. Past that (a busy host) the input is
+    /// still taken, and the projection shows it a little later.
+    /// </summary>
+    private async Task AwaitProjectionAsync(string tenant, string caseId, int version, CancellationToken ct)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < ProjectionWait)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+            if (await projection.GetAsync(tenant, caseId, ct) is not { } now || now.Version >= version || !now.IsOpen)
+            {
+                return;
+            }
+        }
+
+        logger.LogInformation("The case had not applied the input after {Seconds} s; answering without waiting longer", ProjectionWait.TotalSeconds);
     }
 
     /// <summary>Cancels every message to the resident on the channel not yet sent, at once, then tells each case concerned.</summary>

@@ -133,7 +133,7 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var cases = await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/cases");
         var caseId = cases!["cases"]!.AsArray().Single(c => c!["kind"]!.GetValue<string>() == "BIRTH")!["caseId"]!.GetValue<string>();
-        Assert.Equal($"https://portal.example.jp/cases/{caseId}", delivered.ButtonUri);
+        Assert.StartsWith($"https://portal.example.jp/r/{tenant}/{caseId}/", delivered.ButtonUri, StringComparison.Ordinal); // the resident's signed link
         var messages = app.Services.GetRequiredService<MessageStore>();
         await Wait.Eventually(
             async () => (await messages.ListForCaseAsync(tenant, caseId, CancellationToken.None)).Any(m => m.Channel == Channel.Line && m.Status == NotificationStatus.Delivered),
