@@ -64,11 +64,11 @@ public sealed class DurableFloor
         await service.CreateIfNotExistsAsync();
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = converter }, NullLoggerFactory.Instance);
         using var worker = new TaskHubWorker(service, NullLoggerFactory.Instance) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
-        worker.AddTaskOrchestrations(new Creator<TaskOrchestration>(Orchestration, () => shims.CreateOrchestration(new TaskName(Orchestration), new FloorOrchestrator(floor))));
+        worker.AddTaskOrchestrations(new FreshObjectCreator<TaskOrchestration>(Orchestration, () => shims.CreateOrchestration(new TaskName(Orchestration), new FloorOrchestrator(floor))));
         worker.AddTaskActivities(
-            new Creator<TaskActivity>(MatchActivity, () => shims.CreateActivity(new TaskName(MatchActivity), new FloorMatch())),
-            new Creator<TaskActivity>(ResolveActivity, () => shims.CreateActivity(new TaskName(ResolveActivity), new FloorResolve())),
-            new Creator<TaskActivity>(SendActivity, () => shims.CreateActivity(new TaskName(SendActivity), new SendMessageActivity(floor))));
+            new FreshObjectCreator<TaskActivity>(MatchActivity, () => shims.CreateActivity(new TaskName(MatchActivity), new FloorMatch())),
+            new FreshObjectCreator<TaskActivity>(ResolveActivity, () => shims.CreateActivity(new TaskName(ResolveActivity), new FloorResolve())),
+            new FreshObjectCreator<TaskActivity>(SendActivity, () => shims.CreateActivity(new TaskName(SendActivity), new SendMessageActivity(floor))));
         await worker.StartAsync();
 
         using var stopConsumer = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -205,21 +205,6 @@ public sealed class DurableFloor
             await floor._queue.SendMessageAsync(input);
             return input;
         }
-    }
-
-    /// <summary>A fresh shim per work item (shims hold the state of one execution).</summary>
-    private sealed class Creator<T> : ObjectCreator<T>
-    {
-        private readonly Func<T> _create;
-
-        public Creator(string name, Func<T> create)
-        {
-            Name = name;
-            Version = string.Empty;
-            _create = create;
-        }
-
-        public override T Create() => _create();
     }
 }
 

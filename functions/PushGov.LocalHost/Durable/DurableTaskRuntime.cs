@@ -66,12 +66,12 @@ internal sealed class DurableTaskRuntime : IHostedService, IDisposable
         {
             if (function.Trigger.IsType("orchestrationTrigger"))
             {
-                _worker.AddTaskOrchestrations(new Creator<TaskOrchestration>(
+                _worker.AddTaskOrchestrations(new FreshObjectCreator<TaskOrchestration>(
                     function.Name, () => _shims.CreateOrchestration(new TaskName(function.Name), new FunctionOrchestrator(function, _services, _loggerFactory))));
             }
             else if (function.Trigger.IsType("activityTrigger"))
             {
-                _worker.AddTaskActivities(new Creator<TaskActivity>(
+                _worker.AddTaskActivities(new FreshObjectCreator<TaskActivity>(
                     function.Name, () => _shims.CreateActivity(new TaskName(function.Name), new FunctionActivity(function, _services))));
             }
         }
@@ -99,21 +99,6 @@ internal sealed class DurableTaskRuntime : IHostedService, IDisposable
     {
         _worker?.Dispose();
         _service.Dispose();
-    }
-
-    /// <summary>Makes a fresh shim per work item (shims hold the state of one execution).</summary>
-    private sealed class Creator<T> : ObjectCreator<T>
-    {
-        private readonly Func<T> _create;
-
-        public Creator(string name, Func<T> create)
-        {
-            Name = name;
-            Version = string.Empty;
-            _create = create;
-        }
-
-        public override T Create() => _create();
     }
 
     /// <summary>An orchestrator function as the shim runs it: the trigger parameter gets the orchestration context.</summary>

@@ -13,6 +13,7 @@ using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Sending;
 using PushGov.Infrastructure.Storage;
 using PushGov.Testing;
+using PushGov.Testing.Sending;
 
 namespace PushGov.Functions.Tests.Sending;
 
@@ -173,23 +174,8 @@ public sealed class SendingApiTests : IAsyncLifetime
         return http.SendAsync(request);
     }
 
-    private static MessageRecord Message(string id, Channel channel, string to, string caseId, string residentId = "R0001") => new()
-    {
-        Tenant = Tenant,
-        MessageId = id,
-        CaseId = caseId,
-        ResidentId = residentId,
-        Channel = channel,
-        To = to,
-        Language = "ja",
-        ServiceIds = ["jidou-teate"],
-        Purpose = Purposes.Initial,
-        Subject = channel == Channel.Email ? "お知らせ" : null,
-        Text = "福岡市からのお知らせ",
-        TemplateVersion = "jidou-teate/1",
-        Status = NotificationStatus.Sending,
-        CreatedAt = DateTimeOffset.UtcNow,
-    };
+    private static MessageRecord Message(string id, Channel channel, string to, string caseId, string residentId = "R0001") =>
+        SendingHarness.Message(id, channel, to, Tenant, residentId, caseId) with { Status = NotificationStatus.Sending, CreatedAt = DateTimeOffset.UtcNow };
 
     private async Task AddAsync(MessageRecord m) => Assert.True(await new MessageStore(storage).TryAddAsync(m, CancellationToken.None));
 
