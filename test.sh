@@ -32,17 +32,21 @@ passed=0 failed=0 status=0
 for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   log="$results/$name.log"
-  # The exit code of dotnet test decides (a crash or a build error prints no "Failed!"); the text gives the counts.
+  # The exit code of dotnet test decides (a crash or a build error prints no summary); the summary gives the counts.
   set +e
-  dotnet test "$project" --no-build -v q --nologo 2>&1 | tee "$log" | grep -E '^(Passed!|Failed!)|^\s+Failed |error'
+  # The console logger at normal verbosity names each failed test with its error message: print those (and build
+  # errors); the per-project counts follow from its summary.
+  dotnet test "$project" --no-build -v q --nologo --logger 'console;verbosity=normal' 2>&1 | tee "$log" |
+    awk '/ error [A-Z]+[0-9]+:/ { print; next } /^ +Failed [A-Za-z]/ { print; n = 3; next } n > 0 { print; n-- }'
   code=${PIPESTATUS[0]}
   set -e
+  p=$(grep -E '^ +Passed: +[0-9]+$' "$log" | awk '{s += $2} END {print s + 0}')
+  f=$(grep -E '^ +Failed: +[0-9]+$' "$log" | awk '{s += $2} END {print s + 0}')
+  echo "$name: ${p} passed, ${f} failed"
   if [ "$code" -ne 0 ]; then
     echo "$name: dotnet test exited with $code"
     status=1
   fi
-  p=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
-  f=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
   passed=$((passed + p)); failed=$((failed + f))
 done
 rm -rf "$results"

@@ -1,3 +1,5 @@
+using PushGov.Domain.Messaging.Pacing;
+using PushGov.Domain.Tenants;
 using Xunit;
 
 namespace PushGov.Testing;
@@ -47,5 +49,15 @@ public static class TestTenants
         }
 
         return digits + ((11 - (sum % 11)) % 10);
+    }
+
+    /// <summary>
+    /// The tenant with its SMS quiet hours (by the clock in Asia/Tokyo) moved to one minute half a day from now, so a test
+    /// that waits for an SMS passes at whatever time it runs; the default 21:00–08:00 would hold it until morning.
+    /// </summary>
+    public static TenantConfig QuietHoursAwayFromNow(TenantConfig tenant)
+    {
+        var start = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, JapanTime.Tokyo).DateTime).AddHours(12);
+        return tenant with { QuietHoursStart = start, QuietHoursEnd = start.AddMinutes(1) };
     }
 }

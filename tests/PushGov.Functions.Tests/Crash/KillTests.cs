@@ -137,10 +137,8 @@ public sealed class KillTests(ITestOutputHelper output)
 
     private static async Task CreateLiveTenantAsync(StorageClients storage, string tenant)
     {
-        // Quiet hours must not hold the SMS whenever the test runs: one minute, half a day away.
-        var quiet = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Tokyo).DateTime).AddHours(12);
         await new TenantStore(storage).SaveAsync(
-            new TenantConfig { Code = tenant, Name = "テスト市", LiveSending = true, QuietHoursStart = quiet, QuietHoursEnd = quiet.AddMinutes(1) },
+            TestTenants.QuietHoursAwayFromNow(new TenantConfig { Code = tenant, Name = "テスト市", LiveSending = true }),
             create: true,
             CancellationToken.None);
     }
