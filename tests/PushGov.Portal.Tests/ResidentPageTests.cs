@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using PushGov.Domain;
 using PushGov.Domain.Residents;
 using PushGov.Portal.Tests.Support;
 using Xunit.Abstractions;
@@ -50,7 +51,7 @@ public sealed class ResidentPageTests(PortalFixture fx, ITestOutputHelper output
     {
         var link = await fx.ResidentLinkAsync(941);
         var (tenant, caseId, token) = (link.Split('/')[2], link.Split('/')[3], link.Split('/')[4]);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo")).DateTime);
+        var today = JapanTime.Today(DateTimeOffset.UtcNow);
         var bad = new Dictionary<string, string>
         {
             ["altered"] = $"/r/{tenant}/{caseId}/{token[..^1]}{(token[^1] == 'A' ? 'B' : 'A')}",

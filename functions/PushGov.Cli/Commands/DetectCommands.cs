@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using PushGov.Domain;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Eligibility;
 using PushGov.Domain.Tenants;
@@ -116,7 +117,7 @@ public static class DetectCommands
             }
         }
 
-        var asOf = r.GetValue(asOfOption) ?? TodayInJapan();
+        var asOf = r.GetValue(asOfOption) ?? JapanTime.Today(DateTimeOffset.UtcNow);
         var pipeline = new DropPipeline(tenant, asOf, options, detectionOnly: matcher is null);
         var reports = new JsonArray();
         var exit = CliApp.Ok;
@@ -208,9 +209,6 @@ public static class DetectCommands
             });
         return result!;
     }
-
-    private static DateOnly TodayInJapan() =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo")).DateTime);
 
     /// <summary>A read-only pass-through that reports how many bytes were read.</summary>
     private sealed class ProgressStream(Stream inner, Action<long> progress) : Stream

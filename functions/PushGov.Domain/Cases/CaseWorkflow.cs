@@ -29,7 +29,6 @@ public sealed record CaseSettings
 /// </summary>
 public static class CaseWorkflow
 {
-    private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
 
     /// <summary>A new case for a detected life event; its first command runs the match step.</summary>
     public static Decision Start(CaseData fresh, DateTimeOffset now)
@@ -317,7 +316,7 @@ public static class CaseWorkflow
     private static DateTimeOffset AtLocalHour(DateOnly day, int hour)
     {
         var local = day.ToDateTime(new TimeOnly(hour, 0));
-        return new DateTimeOffset(local, Tokyo.GetUtcOffset(local));
+        return new DateTimeOffset(local, JapanTime.Tokyo.GetUtcOffset(local));
     }
 }
 

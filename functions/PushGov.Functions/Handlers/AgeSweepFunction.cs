@@ -1,4 +1,5 @@
 using Microsoft.DurableTask.Client;
+using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Detection;
 using PushGov.Functions.Cases;
@@ -15,12 +16,10 @@ namespace PushGov.Functions.Handlers;
 /// </summary>
 public sealed class AgeSweepFunction(TenantStore tenants, ResidentStore residents, DurableCases durable, TimeProvider clock, ILogger<AgeSweepFunction> logger)
 {
-    private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-
     /// <summary>Daily at 01:00 in Japan (16:00 UTC).</summary>
     [Function("AgeSweep")]
     public Task RunAsync([TimerTrigger("0 0 16 * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        SweepAsync(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Tokyo).DateTime), durable.Use(client), context.CancellationToken);
+        SweepAsync(JapanTime.Today(clock.GetUtcNow()), durable.Use(client), context.CancellationToken);
 
     /// <summary>Sweeps one day for every tenant; returns the number of cases started.</summary>
     public async Task<int> SweepAsync(DateOnly day, ICaseStarter cases, CancellationToken ct)

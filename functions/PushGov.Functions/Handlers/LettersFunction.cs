@@ -1,4 +1,4 @@
-using PushGov.Domain.Messaging.Pacing;
+using PushGov.Domain;
 using PushGov.Infrastructure.Letters;
 using PushGov.Infrastructure.Tenants;
 

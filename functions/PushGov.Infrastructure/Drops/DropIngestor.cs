@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
+using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Detection;
 using PushGov.Domain.Drops;
@@ -42,8 +43,6 @@ public sealed class DropIngestor(
     TimeProvider clock,
     ILogger<DropIngestor> logger)
 {
-    private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-
     /// <summary>Storage requests a drop keeps in flight at once (starting cases, reading households).</summary>
     private const int Concurrency = 16;
 
@@ -173,7 +172,7 @@ public sealed class DropIngestor(
     {
         var view = new ResidentView();
         var previous = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var asOf = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Tokyo).DateTime);
+        var asOf = JapanTime.Today(clock.GetUtcNow());
         var detector = new LifeEventDetector(path.Tenant, view, new AgeEventSweep(path.Tenant), new LifeEventDetectorOptions { AsOf = asOf });
         var events = new List<LifeEvent>();
         var factWrites = 0;

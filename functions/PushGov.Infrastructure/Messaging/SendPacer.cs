@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using PushGov.Domain;
 using PushGov.Domain.Messaging.Pacing;
 using PushGov.Infrastructure.Storage;
 

@@ -1,3 +1,4 @@
+using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
@@ -50,14 +51,11 @@ public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList
     /// <summary>The longest range one dashboard covers.</summary>
     public const int MaxDays = 400;
 
-    public static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-
     /// <summary>The instant a Tokyo day starts.</summary>
-    public static DateTimeOffset StartOf(DateOnly day) =>
-        new(day.ToDateTime(TimeOnly.MinValue), Tokyo.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue)));
+    public static DateTimeOffset StartOf(DateOnly day) => JapanTime.At(day, TimeOnly.MinValue, JapanTime.Tokyo);
 
     /// <summary>Today in Tokyo.</summary>
-    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Tokyo).DateTime);
+    public static DateOnly Today(TimeProvider clock) => JapanTime.Today(clock.GetUtcNow());
 
     public async Task<DashboardReport> ReadAsync(string tenant, DateOnly from, DateOnly to, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
@@ -18,11 +19,9 @@ public sealed record ResidentLinkAccess(CaseData Case, string ResidentId, string
 /// </summary>
 public sealed class ResidentLinks(ResidentLinkSigner signer, ICaseReader cases, StorageClients storage, TimeProvider clock)
 {
-    private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-
     private TableClient Table => storage.Table(StorageNames.Tables.ResidentLinks);
 
-    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Tokyo).DateTime);
+    public DateOnly Today => JapanTime.Today(clock.GetUtcNow());
 
     /// <summary>The case and resident of a link, or null for any link that must not open (the caller says nothing more).</summary>
     public async Task<ResidentLinkAccess?> OpenAsync(string tenant, string caseId, string? token, CancellationToken ct)

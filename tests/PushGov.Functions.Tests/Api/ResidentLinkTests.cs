@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
@@ -40,7 +41,7 @@ public sealed class ResidentLinkTests(ApiFixture fx)
         var (t, s, link) = await MessagedAsync(532);
         var other = await Scenario.BirthAsync(fx, t.Code, serial: 533);
         var portal = fx.Client(t.PortalKey);
-        var yesterday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo")).DateTime).AddDays(-1);
+        var yesterday = JapanTime.Today(DateTimeOffset.UtcNow).AddDays(-1);
         var bad = new[]
         {
             ("forged", new ResidentLinkSigner("an-attackers-own-key-0123456789abcdefgh").Sign(t.Code, s.CaseId, s.HeadId, yesterday.AddDays(60)), s.CaseId),

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
+using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
@@ -34,7 +35,6 @@ public sealed class KillTests(ITestOutputHelper output)
     /// <summary>How long a run may take to settle on a busy machine (queue messages of a killed host come back after 30 s, stuck sends after the sweep).</summary>
     private static readonly TimeSpan SettleDeadline = TimeSpan.FromMinutes(4);
 
-    private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
 
     [Fact]
     public async Task Killing_the_host_process_three_times_during_a_drop_ends_like_a_clean_run_with_every_message_taken_once()
@@ -50,7 +50,7 @@ public sealed class KillTests(ITestOutputHelper output)
         await storage.EnsureCreatedAsync();
         await using var acs = await FakeAcs.StartAsync();
         await using var domestic = await FakeDomesticSmsProvider.StartAsync();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Tokyo).DateTime);
+        var today = JapanTime.Today(DateTimeOffset.UtcNow);
         var drops = BirthDrops.Generate(seed, Households, today.AddDays(-2));
         var (clean, crashed) = (TestTenants.Next(), TestTenants.Next());
         await CreateLiveTenantAsync(storage, clean);

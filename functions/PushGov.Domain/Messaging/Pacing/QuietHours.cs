@@ -1,40 +1,5 @@
 namespace PushGov.Domain.Messaging.Pacing;
 
-/// <summary>Time in Japan: messages are paced by the resident's clock, 日本標準時 (UTC+9, no daylight saving).</summary>
-public static class JapanTime
-{
-    public static TimeZoneInfo Tokyo { get; } = FindTokyo();
-
-    /// <summary>The local calendar day of an instant in <paramref name="zone"/>.</summary>
-    public static DateOnly LocalDay(DateTimeOffset instant, TimeZoneInfo zone) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
-
-    /// <summary>The instant a local wall-clock time occurs in <paramref name="zone"/>.</summary>
-    public static DateTimeOffset At(DateOnly day, TimeOnly time, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
-        while (zone.IsInvalidTime(local))
-        {
-            // A wall-clock time skipped by a daylight-saving jump (never in Japan): take the first valid minute after it.
-            local = local.AddMinutes(1);
-        }
-
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
-    }
-
-    private static TimeZoneInfo FindTokyo()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("Asia/Tokyo", TimeSpan.FromHours(9), "Japan Standard Time", "JST");
-        }
-    }
-}
-
 /// <summary>
 /// Hours in which a channel sends nothing, by the local clock (default 21:00–08:00 in Asia/Tokyo). The quiet
 /// period runs from <see cref="Start"/> (inclusive) to <see cref="End"/> (exclusive) and crosses midnight when
