@@ -40,8 +40,9 @@ for project in tests/*/*.Tests.csproj; do
     awk '/ error [A-Z]+[0-9]+:/ { print; next } /^ +Failed [A-Za-z]/ { print; n = 3; next } n > 0 { print; n-- }'
   code=${PIPESTATUS[0]}
   set -e
-  p=$(grep -E '^ +Passed: +[0-9]+$' "$log" | awk '{s += $2} END {print s + 0}')
-  f=$(grep -E '^ +Failed: +[0-9]+$' "$log" | awk '{s += $2} END {print s + 0}')
+  # (A run with no failure prints no "Failed:" line: awk alone, so a missing line counts 0 instead of failing the pipe.)
+  p=$(awk '/^ +Passed: +[0-9]+$/ {s += $2} END {print s + 0}' "$log")
+  f=$(awk '/^ +Failed: +[0-9]+$/ {s += $2} END {print s + 0}' "$log")
   echo "$name: ${p} passed, ${f} failed"
   if [ "$code" -ne 0 ]; then
     echo "$name: dotnet test exited with $code"
