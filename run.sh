@@ -124,6 +124,8 @@ done
 
 echo
 ./pushgov notifications --url "http://127.0.0.1:$app" --tenant "$tenant" --key "$apikey" --wait-for 1 --settled --timeout 120
+echo
+./pushgov takeup --url "http://127.0.0.1:$app" --tenant "$tenant" --key "$apikey"
 
 if [ "$once" = true ]; then
   exit 0

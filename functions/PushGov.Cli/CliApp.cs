@@ -33,6 +33,7 @@ public static class CliApp
         GenerateCommand.Build(console),
         TenantCommands.Build(),
         NotificationsCommand.Build(),
+        TakeUpCommand.Build(console),
         PackageCommand.Build(),
     };
 

@@ -33,6 +33,7 @@ public sealed class FunctionsMetadataTests
         ["GetDropReport"] = "httpTrigger get tenants/{tenant}/drops/{dataset}/{name}/report; http",
         ["ListDrops"] = "httpTrigger get tenants/{tenant}/drops; http",
         ["GetDashboard"] = "httpTrigger get tenants/{tenant}/dashboard; http",
+        ["GetTakeUp"] = "httpTrigger get tenants/{tenant}/takeup; http",
         ["GetCatalog"] = "httpTrigger get tenants/{tenant}/catalog; http",
         ["GetPreferences"] = "httpTrigger get tenants/{tenant}/residents/{residentId}/preferences; http",
         ["PutPreferences"] = "httpTrigger put tenants/{tenant}/residents/{residentId}/preferences; durableClient; http",

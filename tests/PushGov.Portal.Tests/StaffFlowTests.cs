@@ -33,6 +33,10 @@ public sealed class StaffFlowTests(PortalFixture fx, ITestOutputHelper output)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "郵送でしか届かなかった住民の割合（デジタル・ディバイド）" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "制度別" })).ToBeVisibleAsync();
 
+        // The take-up funnel is a visible table (the chart beside it is decoration): a row per service with its stages.
+        await Assertions.Expect(page.Locator("#takeup-service").GetByRole(AriaRole.Row, new() { NameRegex = new Regex("^児童手当 \\d+ \\d+ \\d+ \\d+ \\d+ ") })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#takeup-total tbody th")).ToHaveTextAsync("全体");
+
         var shot = Path.Combine(PortalFixture.Artifacts, "dashboard.png");
         await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
         output.WriteLine($"Dashboard screenshot: {shot}");

@@ -20,7 +20,8 @@ public interface IMessageComposer
 /// <summary>
 /// Composes a delivery's message from the template catalog. One delivery covers every service the case offers that
 /// recipient: an SMS or LINE message is the template of the most urgent service (earliest deadline; it links to the case
-/// page where all are listed), an e-mail or letter has a section per service. Counter and portal come from the tenant;
+/// page where all are listed), an e-mail or letter has a section per service; an e-mail of several services opens with
+/// their <see cref="MessageDigest"/> (subject and list). Counter and portal come from the tenant;
 /// the case page is the recipient's own signed link (<see cref="ResidentLinkSigner"/>), so composing the same delivery
 /// again gives the same link.
 /// </summary>
@@ -81,13 +82,23 @@ public sealed class TemplateComposer(Func<string, TemplateCatalog> catalogFor, R
             return new ComposedMessage(first.Subject, first.Text, first.Html, first.Language, first.TemplateVersion);
         }
 
+        // Several services in one e-mail or letter: each service's section, most urgent first, after a rule. An e-mail
+        // opens with the digest: a subject naming the event and the earliest deadline, and the list of services.
         const string Rule = "\n\n――――――――――\n\n";
-        return new ComposedMessage(
-            first.Subject,
-            string.Join(Rule, parts.Select(p => p.Text)),
-            parts.All(p => p.Html is not null) ? string.Join("<hr>", parts.Select(p => p.Html)) : null,
-            first.Language,
-            string.Join('+', parts.Select(p => p.TemplateVersion)));
+        var sections = string.Join(Rule, parts.Select(p => p.Text));
+        var version = string.Join('+', parts.Select(p => p.TemplateVersion));
+        if (delivery.Channel != Channel.Email)
+        {
+            return new ComposedMessage(first.Subject, sections, null, first.Language, version);
+        }
+
+        var digest = MessageDigest.For(
+            tenant.Name,
+            c.Event.Kind,
+            delivery.Language,
+            matches.Select(m => new DigestItem(catalog.ServiceName(m.ServiceId, delivery.Language), m.Deadline)).ToList());
+        var html = HtmlEmail.Document(digest.Language, digest.Subject, digest.Html + string.Concat(parts.Select(p => "<hr>\n" + p.HtmlBody)));
+        return new ComposedMessage(digest.Subject, digest.Text + Rule + sections, html, first.Language, version);
     }
 
     /// <summary>The postal address of a letter delivery: "{postal code}\n{address}" as the resolver writes it.</summary>

@@ -55,29 +55,8 @@ public static class ResidentReasons
     }
 
     /// <summary>The life event in words (Japanese, easy Japanese, English), e.g. 出生 / うまれた こと / a birth.</summary>
-    public static PlainText EventName(LifeEventKind kind) => kind switch
-    {
-        LifeEventKind.BIRTH => new("出生", "こどもが うまれた こと", "a birth"),
-        LifeEventKind.DEATH => new("死亡", "かぞくが なくなった こと", "a death"),
-        LifeEventKind.MOVE_IN => new("転入", "ひっこして きた こと", "moving in"),
-        LifeEventKind.MOVE_IN_ABROAD => new("国外からの転入", "がいこくから ひっこして きた こと", "moving in from abroad"),
-        LifeEventKind.MOVE_OUT => new("転出", "ひっこして いく こと", "moving out"),
-        LifeEventKind.MOVE_OUT_ABROAD => new("国外への転出", "がいこくへ ひっこす こと", "moving abroad"),
-        LifeEventKind.RELOCATION => new("転居", "まちの なかで ひっこした こと", "moving within the city"),
-        LifeEventKind.HOUSEHOLD_SPLIT => new("世帯分離", "せたいが わかれた こと", "a household split"),
-        LifeEventKind.HOUSEHOLD_MERGE => new("世帯合併", "せたいが ひとつに なった こと", "households merging"),
-        LifeEventKind.HOUSEHOLD_CHANGE => new("世帯の変更", "せたいが かわった こと", "a household change"),
-        LifeEventKind.HEAD_CHANGE => new("世帯主の変更", "せたいぬしが かわった こと", "a new head of household"),
-        LifeEventKind.MARRIAGE => new("婚姻", "けっこん", "a marriage"),
-        LifeEventKind.DIVORCE => new("離婚", "りこん", "a divorce"),
-        LifeEventKind.AGE_65 => new("65歳の誕生日", "65さいに なった こと", "turning 65"),
-        LifeEventKind.AGE_75 => new("75歳の誕生日", "75さいに なった こと", "turning 75"),
-        LifeEventKind.SCHOOL_ENTRY => new("小学校への入学", "しょうがっこうに はいる こと", "starting school"),
-        LifeEventKind.PREGNANCY => new("妊娠の届出", "にんしんの とどけ", "a pregnancy notification"),
-        LifeEventKind.TAX_NON_TAXABLE => new("住民税が非課税になったこと", "じゅうみんぜいが かからない こと", "being exempt from resident tax"),
-        LifeEventKind.DISASTER_CERTIFIED => new("罹災証明の交付", "さいがいの しょうめいしょ", "a disaster damage certificate"),
-        _ => new(kind.ToString(), kind.ToString(), kind.ToString()),
-    };
+    public static PlainText EventName(LifeEventKind kind) =>
+        new(LifeEventNames.In(kind, ResidentLanguages.Japanese), LifeEventNames.In(kind, ResidentLanguages.Easy), LifeEventNames.In(kind, ResidentLanguages.English));
 
     private static PlainText Event(LifeEventKind kind, DateOnly day)
     {

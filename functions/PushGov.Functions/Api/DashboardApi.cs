@@ -4,9 +4,10 @@ using PushGov.Infrastructure.Reporting;
 namespace PushGov.Functions.Api;
 
 /// <summary>
-/// What PushGov did for a tenant, for the staff dashboard (counts only) and the drops page:
+/// What PushGov did for a tenant, for the staff dashboard (counts only), the take-up funnel and the drops page:
 /// <code>
-/// GET /api/tenants/{tenant}/dashboard?from&amp;to   drops, life events, cases, messages, take-up funnel, post-only share
+/// GET /api/tenants/{tenant}/dashboard?from&amp;to   drops, life events, cases, messages, post-only share
+/// GET /api/tenants/{tenant}/takeup?from&amp;to      take-up funnel per service, channel and language
 /// GET /api/tenants/{tenant}/drops?from&amp;to       drops received, newest first, each with its report's figures
 /// </code>
 /// <c>from</c>/<c>to</c> are days in Asia/Tokyo, both included (default: today; at most 400 days).
@@ -25,6 +26,19 @@ public static class DashboardApi
 
         var report = await dashboard.ReadAsync(tenant, start, end, ct);
         AuditApi.Note(http, detail: $"from={start:yyyy-MM-dd} to={end:yyyy-MM-dd} drops={report.Drops.Count}");
+        return Results.Ok(report);
+    }
+
+    internal static async Task<IResult> TakeUpAsync(string tenant, TakeUpFigures figures, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (start, end, problem) = Range(http, ApiContract.TakeUp, clock);
+        if (problem is not null)
+        {
+            return Problems.Result(problem);
+        }
+
+        var report = await figures.ReadAsync(tenant, start, end, ct);
+        AuditApi.Note(http, detail: $"from={start:yyyy-MM-dd} to={end:yyyy-MM-dd}");
         return Results.Ok(report);
     }
 
@@ -59,12 +73,16 @@ public static class DashboardApi
     }
 }
 
-/// <summary>The staff dashboard's figures and the drops list as HTTP functions.</summary>
-public sealed class DashboardFunctions(ApiGate gate, Dashboard dashboard, DropList drops, TimeProvider clock)
+/// <summary>The staff dashboard's figures, the take-up funnel and the drops list as HTTP functions.</summary>
+public sealed class DashboardFunctions(ApiGate gate, Dashboard dashboard, TakeUpFigures takeUp, DropList drops, TimeProvider clock)
 {
     [Function("GetDashboard")]
     public Task<IResult> GetDashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/dashboard")] HttpRequest req, string tenant) =>
         gate.RunAsync(req, ApiContract.Dashboard, new { tenant }, (http, ct) => DashboardApi.DashboardAsync(tenant, dashboard, clock, http, ct));
+
+    [Function("GetTakeUp")]
+    public Task<IResult> GetTakeUp([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/takeup")] HttpRequest req, string tenant) =>
+        gate.RunAsync(req, ApiContract.TakeUp, new { tenant }, (http, ct) => DashboardApi.TakeUpAsync(tenant, takeUp, clock, http, ct));
 
     [Function("ListDrops")]
     public Task<IResult> ListDrops([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/drops")] HttpRequest req, string tenant) =>

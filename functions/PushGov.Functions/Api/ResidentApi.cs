@@ -13,7 +13,7 @@ namespace PushGov.Functions.Api;
 /// The resident's side, called by the residents' portal with the link token the resident followed (thin: the link
 /// logic is in <see cref="ResidentLinks"/> and <see cref="ResidentLinkSigner"/>, the view in <see cref="ResidentCaseView"/>):
 /// <code>
-/// POST /api/tenants/{tenant}/cases/{caseId}/resident-view             {link}          the resident's view of the case
+/// POST /api/tenants/{tenant}/cases/{caseId}/resident-view             {link}          the resident's view of the case (an open, for take-up)
 /// POST /api/tenants/{tenant}/cases/{caseId}/resident-answer           {link, answer}  applied | declined → the case
 /// POST /api/tenants/{tenant}/cases/{caseId}/resident-links/revoke     {residentId}    staff: stop that resident's links
 /// </code>
@@ -48,6 +48,7 @@ public static class ResidentApi
         }
 
         AuditApi.Note(http, caseId, [access.ResidentId]);
+        await links.RecordOpenAsync(tenant, caseId, ct);
         return Results.Ok(ResidentCaseView.For(await tenants.GetAsync(tenant, ct), access.Case, access.ResidentId, catalog.Current, access.LastDay));
     }
 

@@ -242,10 +242,16 @@ public static class ApiContract
         Responses = [new(200, "A page of entries; continuationToken is null on the last page.", MediaType.Json, typeof(AuditApi.AuditPage))],
     };
 
-    public static readonly ApiOperation Dashboard = Tenant("getDashboard", "GET", "/dashboard", "Dashboard", "What PushGov did for the tenant over days in Asia/Tokyo: drops, life events, cases, messages, the take-up funnel, the post-only share (counts only).", ApiPermission.ReadCases, "dashboard.read") with
+    public static readonly ApiOperation Dashboard = Tenant("getDashboard", "GET", "/dashboard", "Dashboard", "What PushGov did for the tenant over days in Asia/Tokyo: drops, life events, cases, messages, the post-only share (counts only; the take-up funnel is getTakeUp).", ApiPermission.ReadCases, "dashboard.read") with
     {
         Parameters = [TenantParam, .. DayRange],
         Responses = [new(200, "The figures.", MediaType.Json, typeof(Infrastructure.Reporting.DashboardReport)), new(400, $"A parameter is not a day, or from is after to, or the range is longer than {Infrastructure.Reporting.Dashboard.MaxDays} days.")],
+    };
+
+    public static readonly ApiOperation TakeUp = Tenant("getTakeUp", "GET", "/takeup", "Dashboard", "The take-up funnel of the cases created over days in Asia/Tokyo, per service, channel and language: eligible, notified, link opened, applied (or confirmed), taken over by staff, and the median days from the event to the application (counts only).", ApiPermission.ReadCases, "takeup.read") with
+    {
+        Parameters = [TenantParam, .. DayRange],
+        Responses = [new(200, "The funnel.", MediaType.Json, typeof(Domain.Cases.TakeUpReport)), new(400, $"A parameter is not a day, or from is after to, or the range is longer than {Infrastructure.Reporting.Dashboard.MaxDays} days.")],
     };
 
     public static readonly ApiOperation ListDrops = Tenant("listDrops", "GET", "/drops", "Drops", "Drops received over days in Asia/Tokyo, newest first, each with its report's figures.", ApiPermission.Drops, "drops.list") with
@@ -327,7 +333,7 @@ public static class ApiContract
     public static readonly IReadOnlyList<ApiOperation> All =
     [
         ListCases, GetCase, RaiseCaseEvent, AddNote, Resend, Escalations, CasePeople, GetPreferences, PutPreferences, Notifications, UploadDrop, DropReport, ListDrops, Audit,
-        Dashboard, Catalog, LineLink, LineQuota, ResidentView, ResidentAnswer, RevokeResidentLinks,
+        Dashboard, TakeUp, Catalog, LineLink, LineQuota, ResidentView, ResidentAnswer, RevokeResidentLinks,
         Health, OpenApi, EventGridEvents, DomesticSmsCallback, LineWebhook, UnsubscribePage, Unsubscribe,
     ];
 

@@ -18,6 +18,7 @@ public static class ApiServices
         services.AddSingleton<Retention>();
         services.AddSingleton<Infrastructure.Reporting.DropList>();
         services.AddSingleton<Infrastructure.Reporting.Dashboard>();
+        services.AddSingleton<Infrastructure.Reporting.TakeUpFigures>();
         services.AddSingleton<Infrastructure.Residents.CasePeople>();
         services.AddSingleton(_ => new ContinuationTokens(config["PushGov:ApiKeyPepper"] ?? throw new InvalidOperationException("PushGov:ApiKeyPepper must be set.")));
         services.AddSingleton<ApiGate>();

@@ -15,19 +15,12 @@ public sealed record KeyCount(string Key, long Count);
 /// <summary>Messages of one channel in one status.</summary>
 public sealed record MessageCount(string Channel, string Status, long Count);
 
-/// <summary>
-/// One row of the take-up funnel. <see cref="Dimension"/> is <c>service</c>, <c>channel</c> or <c>language</c>.
-/// For a service: cases that matched it (detected), of which a message about it was delivered (notified), of which the
-/// resident applied (applied). For a channel or a language: cases with a message on it (detected), delivered on it
-/// (notified), applied.
-/// </summary>
-public sealed record FunnelRow(string Dimension, string Key, long Detected, long Notified, long Applied);
-
 /// <summary>Residents reached (a message delivered) and, of them, those reached only by post: the digital divide.</summary>
 public sealed record PostOnlyReach(long ResidentsReached, long ReachedOnlyByPost, double Share);
 
 /// <summary>
-/// What PushGov did for a tenant in a range of days (Asia/Tokyo, both ends included), and whether LINE is in use now
+/// What PushGov did for a tenant in a range of days (Asia/Tokyo, both ends included; the take-up funnel is
+/// <see cref="TakeUpFigures"/>'s), and whether LINE is in use now
 /// (<see cref="Line"/>: stopped near the month's quota, messages then go on the residents' next channel).
 /// </summary>
 public sealed record DashboardReport(
@@ -37,7 +30,6 @@ public sealed record DashboardReport(
     IReadOnlyList<KeyCount> LifeEvents,
     IReadOnlyList<KeyCount> CasesByState,
     IReadOnlyList<MessageCount> Messages,
-    IReadOnlyList<FunnelRow> Funnel,
     PostOnlyReach PostOnly,
     LineQuotaState? Line);
 
@@ -63,29 +55,13 @@ public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList
         var start = StartOf(from);
         var end = StartOf(to.AddDays(1));
 
-        var inRange = new List<CaseData>();
-        await foreach (var c in cases.ListWrittenSinceAsync(tenant, start, ct))
-        {
-            if (c.CreatedAt >= start && c.CreatedAt < end)
-            {
-                inRange.Add(c);
-            }
-        }
-
-        // Messages of the range's cases may be created after the range ends (a reminder): read from its start on.
-        var caseIds = inRange.Select(c => c.CaseId).ToHashSet(StringComparer.Ordinal);
-        var ofCases = new List<MessageRecord>();
+        var inRange = await CasesCreatedAsync(cases, tenant, start, end, ct);
         var createdInRange = new List<MessageRecord>();
         await foreach (var m in messages.ListCreatedSinceAsync(tenant, start, ct))
         {
             if (m.CreatedAt < end)
             {
                 createdInRange.Add(m);
-            }
-
-            if (caseIds.Contains(m.CaseId))
-            {
-                ofCases.Add(m);
             }
         }
 
@@ -102,61 +78,28 @@ public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList
             createdInRange.GroupBy(m => (Channel: m.Channel.ToString().ToLowerInvariant(), Status: m.Status.ToWireName()))
                 .Select(g => new MessageCount(g.Key.Channel, g.Key.Status, g.LongCount()))
                 .OrderBy(m => m.Channel, StringComparer.Ordinal).ThenBy(m => m.Status, StringComparer.Ordinal).ToList(),
-            Funnel(inRange, ofCases),
             PostOnly(createdInRange),
             lineState);
+    }
+
+    /// <summary>The tenant's cases created in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    internal static async Task<List<CaseData>> CasesCreatedAsync(ICaseReader cases, string tenant, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
+    {
+        var inRange = new List<CaseData>();
+        await foreach (var c in cases.ListWrittenSinceAsync(tenant, start, ct))
+        {
+            if (c.CreatedAt >= start && c.CreatedAt < end)
+            {
+                inRange.Add(c);
+            }
+        }
+
+        return inRange;
     }
 
     private static List<KeyCount> Count(IEnumerable<string> keys) =>
         keys.GroupBy(k => k, StringComparer.Ordinal).Select(g => new KeyCount(g.Key, g.LongCount()))
             .OrderByDescending(k => k.Count).ThenBy(k => k.Key, StringComparer.Ordinal).ToList();
-
-    private static List<FunnelRow> Funnel(IReadOnlyList<CaseData> inRange, IReadOnlyList<MessageRecord> ofCases)
-    {
-        var byCase = ofCases.ToLookup(m => m.CaseId, StringComparer.Ordinal);
-        var rows = new List<FunnelRow>();
-
-        var services = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
-        var channels = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
-        var languages = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
-        foreach (var c in inRange)
-        {
-            var applied = c.Outcome == CaseOutcome.Applied ? 1 : 0;
-            var sent = byCase[c.CaseId].ToList();
-            foreach (var service in c.Matches.Select(m => m.ServiceId).Distinct(StringComparer.Ordinal))
-            {
-                var delivered = sent.Any(m => m.Status == NotificationStatus.Delivered && m.ServiceIds.Contains(service));
-                Add(services, service, delivered, applied);
-            }
-
-            foreach (var g in sent.GroupBy(m => m.Channel.ToString().ToLowerInvariant(), StringComparer.Ordinal))
-            {
-                Add(channels, g.Key, g.Any(m => m.Status == NotificationStatus.Delivered), applied);
-            }
-
-            foreach (var g in sent.GroupBy(m => m.Language, StringComparer.OrdinalIgnoreCase))
-            {
-                Add(languages, g.Key, g.Any(m => m.Status == NotificationStatus.Delivered), applied);
-            }
-        }
-
-        rows.AddRange(services.Select(s => new FunnelRow("service", s.Key, s.Value[0], s.Value[1], s.Value[2])));
-        rows.AddRange(channels.Select(s => new FunnelRow("channel", s.Key, s.Value[0], s.Value[1], s.Value[2])));
-        rows.AddRange(languages.Select(s => new FunnelRow("language", s.Key, s.Value[0], s.Value[1], s.Value[2])));
-        return rows;
-
-        static void Add(SortedDictionary<string, long[]> into, string key, bool delivered, int applied)
-        {
-            if (!into.TryGetValue(key, out var counts))
-            {
-                into[key] = counts = new long[3];
-            }
-
-            counts[0]++;
-            counts[1] += delivered ? 1 : 0;
-            counts[2] += applied;
-        }
-    }
 
     private static PostOnlyReach PostOnly(IReadOnlyList<MessageRecord> created)
     {

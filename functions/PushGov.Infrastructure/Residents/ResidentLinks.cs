@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using PushGov.Domain;
 using PushGov.Domain.Cases;
@@ -15,7 +16,9 @@ public sealed record ResidentLinkAccess(CaseData Case, string ResidentId, string
 /// tenant and case, its last day has not passed (Asia/Tokyo), the case exists, the tag is one of the case's residents
 /// (a recipient or someone a message went to), and it is not revoked. Revocation is per case and resident: every link
 /// of that resident for that case stops working. Table <see cref="StorageNames.Tables.ResidentLinks"/>: PartitionKey
-/// tenant, RowKey <c>revoked|{caseId}|{tag}</c> (no personal data: the tag is a keyed pseudonym).
+/// tenant, RowKey <c>revoked|{caseId}|{tag}</c> (no personal data: the tag is a keyed pseudonym); and, for the take-up
+/// funnel, RowKey <c>opened|{caseId}</c> once a link of the case opened its page: the first time only, nothing of the
+/// device (no address, no user agent), so a reload or a second recipient adds nothing.
 /// </summary>
 public sealed class ResidentLinks(ResidentLinkSigner signer, ICaseReader cases, StorageClients storage, TimeProvider clock)
 {
@@ -58,6 +61,32 @@ public sealed class ResidentLinks(ResidentLinkSigner signer, ICaseReader cases, 
         return true;
     }
 
+    /// <summary>Notes that a link of the case opened its page; only the first time is kept (the row key is the idempotency key).</summary>
+    public async Task RecordOpenAsync(string tenant, string caseId, CancellationToken ct)
+    {
+        try
+        {
+            await Table.AddEntityAsync(new TableEntity(tenant, OpenedPrefix + caseId) { ["OpenedAt"] = clock.GetUtcNow() }, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Opened before: counted once.
+        }
+    }
+
+    /// <summary>The cases of the tenant whose link has opened.</summary>
+    public async Task<IReadOnlySet<string>> OpenedCasesAsync(string tenant, CancellationToken ct)
+    {
+        var opened = new HashSet<string>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey ge {OpenedPrefix} and RowKey lt {"opened}"}");
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+        {
+            opened.Add(e.RowKey[OpenedPrefix.Length..]);
+        }
+
+        return opened;
+    }
+
     /// <summary>Whom a case's links can be for: its recipients and everyone a message of it went to.</summary>
     public static IEnumerable<string> ResidentsOf(CaseData c) =>
         c.Matches.SelectMany(m => m.RecipientIds).Concat(c.Deliveries.Select(d => d.ResidentId)).Distinct(StringComparer.Ordinal);
@@ -67,6 +96,8 @@ public sealed class ResidentLinks(ResidentLinkSigner signer, ICaseReader cases, 
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(tenant, RowKey(caseId, tag), ["PartitionKey"], ct);
         return row.HasValue;
     }
+
+    private const string OpenedPrefix = "opened|";
 
     private static string RowKey(string caseId, string tag) => $"revoked|{caseId}|{tag}";
 }

@@ -6,7 +6,10 @@ public sealed record KeyCount(string Key, long Count);
 
 public sealed record MessageCount(string Channel, string Status, long Count);
 
-public sealed record FunnelRow(string Dimension, string Key, long Detected, long Notified, long Applied);
+/// <summary>One row of the take-up funnel (GET /takeup): counted in cases; the median in days from the event to applying.</summary>
+public sealed record TakeUpRow(string Dimension, string Key, long Eligible, long Notified, long Opened, long Applied, long TakenOver, double? MedianDaysToApply);
+
+public sealed record TakeUpReport(DateOnly From, DateOnly To, IReadOnlyList<TakeUpRow> Rows);
 
 public sealed record PostOnlyReach(long ResidentsReached, long ReachedOnlyByPost, double Share);
 
@@ -34,7 +37,6 @@ public sealed record DashboardReport(
     IReadOnlyList<KeyCount> LifeEvents,
     IReadOnlyList<KeyCount> CasesByState,
     IReadOnlyList<MessageCount> Messages,
-    IReadOnlyList<FunnelRow> Funnel,
     PostOnlyReach PostOnly,
     LineQuotaView? Line = null);
 

@@ -40,6 +40,9 @@ public sealed class PushGovApi(HttpClient http, IHttpContextAccessor context)
     public Task<DashboardReport> DashboardAsync(DateOnly from, DateOnly to, CancellationToken ct) =>
         GetAsync<DashboardReport>($"dashboard?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", ct);
 
+    public Task<TakeUpReport> TakeUpAsync(DateOnly from, DateOnly to, CancellationToken ct) =>
+        GetAsync<TakeUpReport>($"takeup?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", ct);
+
     public Task<DropListing> DropsAsync(DateOnly from, DateOnly to, CancellationToken ct) =>
         GetAsync<DropListing>($"drops?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", ct);
 

@@ -15,6 +15,9 @@ public sealed class IndexModel(PushGovApi api, TimeProvider clock, Text text) : 
 
     public DashboardReport? Report { get; private set; }
 
+    /// <summary>The take-up funnel of the same days.</summary>
+    public TakeUpReport? TakeUp { get; private set; }
+
     public ApiProblemException? Problem { get; private set; }
 
     /// <summary>Service names by id in the page's language (from the tenant's catalog).</summary>
@@ -25,6 +28,7 @@ public sealed class IndexModel(PushGovApi api, TimeProvider clock, Text text) : 
     {
         "service" => ServiceNames.GetValueOrDefault(key, key),
         "channel" => text.Code("channel", key),
+        "total" => text["dash.funnel.total"],
         _ => key,
     };
 
@@ -40,6 +44,7 @@ public sealed class IndexModel(PushGovApi api, TimeProvider clock, Text text) : 
         try
         {
             Report = await api.DashboardAsync(From, To, ct);
+            TakeUp = await api.TakeUpAsync(From, To, ct);
             ServiceNames = ServicesPage.Names(await api.CatalogAsync(ct), text);
         }
         catch (ApiProblemException e)

@@ -20,12 +20,16 @@ public sealed class ConformanceTests(ApiFixture fx)
 {
     private const int Seed = 182026;
     private const int RequestsPerOperation = 40;
+    private const int MaxRequestsPerOperation = 400;
+
+    /// <summary>Operations random requests cannot get through (a signature or a secret the generator does not make).</summary>
+    private static readonly HashSet<string> NeverSucceeds = ["postEventGridEvents", "postDomesticSmsCallback", "postLineWebhook", "postUnsubscribe"];
 
     /// <summary>
     /// Operations whose 400 can also come from rules across fields the schema cannot say (a non-recipient; the audit window;
     /// a day range from after to; a preferred channel the resident has not consented to; revoking links of a resident the case does not name).
     /// </summary>
-    private static readonly HashSet<string> BusinessRuleBadRequests = ["resendCaseMessage", "listAudit", "getDashboard", "listDrops", "putPreferences", "revokeResidentLinks"];
+    private static readonly HashSet<string> BusinessRuleBadRequests = ["resendCaseMessage", "listAudit", "getDashboard", "getTakeUp", "listDrops", "putPreferences", "revokeResidentLinks"];
 
     private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
@@ -83,7 +87,10 @@ public sealed class ConformanceTests(ApiFixture fx)
             }
 
             seen[id] = [];
-            for (var i = 0; i < RequestsPerOperation; i++)
+
+            // An operation only one role may call (the residents' portal's) succeeds in few random requests: draw more,
+            // up to a bound, until one got through, so the check below does not hang on the luck of the sequence.
+            for (var i = 0; i < RequestsPerOperation || (i < MaxRequestsPerOperation && !NeverSucceeds.Contains(id) && !seen[id].Any(x => x is >= 200 and < 300)); i++)
             {
                 var (request, expect) = Generate(random, path, method, op);
                 var described = $"{id} #{i} {request.Method} {Short(request.RequestUri!.OriginalString)} [{expect}]";
@@ -106,7 +113,7 @@ public sealed class ConformanceTests(ApiFixture fx)
         // The run reached the handlers: every tenant operation answered something beyond authentication.
         foreach (var (id, statuses) in seen)
         {
-            Assert.True(statuses.Any(x => x is >= 200 and < 300) || id is "postEventGridEvents" or "postDomesticSmsCallback" or "postLineWebhook" or "postUnsubscribe", $"{id} never succeeded: {string.Join(",", statuses)}");
+            Assert.True(statuses.Any(x => x is >= 200 and < 300) || NeverSucceeds.Contains(id), $"{id} never succeeded: {string.Join(",", statuses)}");
         }
     }
 

@@ -125,6 +125,7 @@ public sealed class EntraAndOpenApiTests(ApiFixture fx)
         Assert.Equal(["get"], paths["/api/tenants/{tenant}/cases/{caseId}"]);
         Assert.Equal(["post"], paths["/api/tenants/{tenant}/drops/{dataset}"]);
         Assert.Equal(["get"], paths["/api/tenants/{tenant}/dashboard"]);
+        Assert.Equal(["get"], paths["/api/tenants/{tenant}/takeup"]);
         Assert.Equal(["get"], paths["/api/tenants/{tenant}/drops"]);
         Assert.Equal(["get"], paths["/api/tenants/{tenant}/catalog"]);
         Assert.Equal(["get"], paths["/api/tenants/{tenant}/cases/{caseId}/people"]);

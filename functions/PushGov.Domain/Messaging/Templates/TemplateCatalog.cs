@@ -441,7 +441,8 @@ public sealed class TemplateCatalog
                     return new RenderedMessage(subjectText, body, null, language, Version);
 
                 case Channel.Email:
-                    return new RenderedMessage(subjectText, body, HtmlEmail.Document(language, subjectText, HtmlBody(values)), language, Version);
+                    var htmlBody = HtmlBody(values);
+                    return new RenderedMessage(subjectText, body, HtmlEmail.Document(language, subjectText, htmlBody), language, Version, HtmlBody: htmlBody);
 
                 default:
                     string addressBlock;

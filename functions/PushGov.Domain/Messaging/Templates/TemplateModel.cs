@@ -50,13 +50,15 @@ public sealed record TemplateModel
 /// <param name="Language">The language actually used after the fallback chain (BCP 47).</param>
 /// <param name="TemplateVersion">Template id and content hash, e.g. <c>jidou-teate/sms/ja@1a2b3c4d</c>.</param>
 /// <param name="Sms">Encoding and fragment count of an SMS body; null otherwise.</param>
+/// <param name="HtmlBody">What <paramref name="Html"/> holds inside its &lt;body&gt;, so a message of several services joins them into one document; null with no HTML part.</param>
 public sealed record RenderedMessage(
     string? Subject,
     string Text,
     string? Html,
     string Language,
     string TemplateVersion,
-    SmsCount? Sms = null);
+    SmsCount? Sms = null,
+    string? HtmlBody = null);
 
 /// <summary>
 /// Worst-case sizes used to refuse, at load time, an SMS template that could exceed its limit: every SMS
