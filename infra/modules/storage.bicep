@@ -44,6 +44,7 @@ var containerNames = [
   'letters'
   'azure-webjobs-hosts'
   'pushgov-state'
+  'applications'
 ]
 
 // StorageNames.Queues.All, StorageNames.Queues.Poison(q) for each, and StorageNames.Queues.BlobPoison
@@ -71,6 +72,7 @@ var tableNames = [
   'pacing'
   'sendindex'
   'residentlinks'
+  'applications'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {

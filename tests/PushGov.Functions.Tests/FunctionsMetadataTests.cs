@@ -42,6 +42,7 @@ public sealed class FunctionsMetadataTests
         ["PostLineWebhook"] = "httpTrigger post tenants/{tenant}/events/line; durableClient; http",
         ["GetResidentCase"] = "httpTrigger post tenants/{tenant}/cases/{caseId}/resident-view; http",
         ["AnswerResidentCase"] = "httpTrigger post tenants/{tenant}/cases/{caseId}/resident-answer; durableClient; http",
+        ["ConfirmResidentApplication"] = "httpTrigger post tenants/{tenant}/cases/{caseId}/resident-application; durableClient; http",
         ["RevokeResidentLinks"] = "httpTrigger post tenants/{tenant}/cases/{caseId}/resident-links/revoke; http",
         ["ListAudit"] = "httpTrigger get tenants/{tenant}/audit; http",
         ["PostEventGridEvents"] = "httpTrigger post events/acs; durableClient; http",

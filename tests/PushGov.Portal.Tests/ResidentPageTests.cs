@@ -1,9 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Storage.Blobs.Models;
 using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PushGov.Domain;
 using PushGov.Domain.Residents;
+using PushGov.Infrastructure.Storage;
 using PushGov.Portal.Tests.Support;
 using Xunit.Abstractions;
 
@@ -47,6 +50,43 @@ public sealed class ResidentPageTests(PortalFixture fx, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task A_resident_confirms_the_prefilled_child_allowance_application_in_easy_Japanese_and_it_is_handed_over_once()
+    {
+        var link = await fx.ResidentLinkAsync(961);
+        await using var context = await fx.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(link + "?lang=ja-x-easy");
+
+        var allowance = page.GetByRole(AriaRole.Article, new() { Name = "じどう てあて（こどもの ための おかね）" });
+        var form = allowance.GetByRole(AriaRole.Region, new() { Name = "かんたん もうしこみ（かいて あります）" });
+        await Assertions.Expect(form).ToContainTextAsync("佐藤 五郎");
+        await Assertions.Expect(form).ToContainTextAsync("佐藤 七郎");
+        await Assertions.Expect(form).ToContainTextAsync("まどぐちで たしかめて ください");
+        Assert.Empty(await ViolationsAsync(page, "one-step application"));
+        var confirm = form.GetByRole(AriaRole.Button, new() { Name = "この ないようで じどう てあて（こどもの ための おかね）を もうしこむ" });
+        await confirm.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("もうしこみを うけつけました");
+        await Assertions.Expect(confirm).ToHaveCountAsync(0);
+
+        var container = fx.Stack.FunctionServices.GetRequiredService<StorageClients>().Container(StorageNames.Containers.Applications);
+        var blobs = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{fx.A.Tenant}/jidou-teate/", CancellationToken.None))
+        {
+            blobs.Add(blob.Name);
+        }
+
+        Assert.Single(blobs, b => b.EndsWith(".json", StringComparison.Ordinal));
+        var csv = Assert.Single(blobs, b => b.EndsWith(".csv", StringComparison.Ordinal));
+        var rows = (await container.GetBlobClient(csv).DownloadContentAsync()).Value.Content.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, rows.Length);
+        Assert.Contains(",佐藤,五郎,", rows[1], StringComparison.Ordinal);
+
+        using var staff = fx.Stack.Api(fx.A.StaffKey);
+        var detail = await staff.GetFromJsonAsync<JsonElement>($"api/tenants/{fx.A.Tenant}/cases/{link.Split('/')[3]}");
+        Assert.Equal(("Closed", "Applied"), (detail.GetProperty("summary").GetProperty("state").GetString(), detail.GetProperty("summary").GetProperty("outcome").GetString()));
+    }
+
+    [Fact]
     public async Task Forged_altered_expired_truncated_and_other_tenants_links_show_only_what_to_do()
     {
         var link = await fx.ResidentLinkAsync(941);
@@ -78,7 +118,7 @@ public sealed class ResidentPageTests(PortalFixture fx, ITestOutputHelper output
 
         // The real link still opens, and an answer posted with an altered link changes nothing.
         Assert.Equal(200, (await page.GotoAsync(link))!.Status);
-        await page.EvaluateAsync($"() => document.querySelector('form').action = '{bad["altered"]}?handler=Answer'");
+        await page.EvaluateAsync($"() => document.querySelector('form.choices').action = '{bad["altered"]}?handler=Answer'");
         await page.GetByRole(AriaRole.Button, new() { Name = "必要ありません" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("このリンクは使えません");
         using var staff = fx.Stack.Api(fx.A.StaffKey);

@@ -38,8 +38,6 @@ public static class TakeUp
     public const string Channel = "channel";
     public const string Language = "language";
 
-    private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-
     public static TakeUpReport Compute(DateOnly from, DateOnly to, IEnumerable<CaseData> cases, IEnumerable<MessageRecord> messages, IReadOnlySet<string> openedCaseIds)
     {
         ArgumentNullException.ThrowIfNull(cases);
@@ -99,7 +97,7 @@ public static class TakeUp
 
     // A closed case takes no more input, so its last write is the moment it closed.
     private static int DaysToApply(CaseData c) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(c.UpdatedAt, Tokyo).DateTime).DayNumber - c.Event.EventDate.DayNumber;
+        JapanTime.Today(c.UpdatedAt).DayNumber - c.Event.EventDate.DayNumber;
 
     private static Tally For(SortedDictionary<string, Tally> into, string key)
     {

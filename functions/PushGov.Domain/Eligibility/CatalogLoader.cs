@@ -1,4 +1,5 @@
 using System.Globalization;
+using PushGov.Domain.Applications;
 using PushGov.Domain.Detection;
 using PushGov.Domain.Residents;
 using YamlDotNet.Core;
@@ -105,7 +106,7 @@ public static class CatalogLoader
                 return null;
             }
 
-            var f = Fields(map, path, "id", "names", "triggers", "department", "apply", "needsClaim", "usesTaxData", "needsPerson", "whenUnknown", "note", "versions");
+            var f = Fields(map, path, "id", "names", "triggers", "department", "apply", "needsClaim", "usesTaxData", "needsPerson", "whenUnknown", "note", "oneStep", "versions");
             var id = f.TryGetValue("id", out var idNode) ? Scalar(idNode, "id") : null;
             if (id is null)
             {
@@ -222,8 +223,36 @@ public static class CatalogLoader
                 NeedsPerson = Bool(f, "needsPerson") ?? false,
                 WhenUnknown = whenUnknown,
                 Note = f.TryGetValue("note", out var note) ? Scalar(note, "note") : null,
+                OneStepFields = f.TryGetValue("oneStep", out var oneStep) ? OneStep(oneStep) : null,
                 Versions = versions,
             };
+        }
+
+        /// <summary><c>oneStep: {fields: [applicant, …]}</c>: the known fields, each once, the applicant always among them.</summary>
+        private List<string>? OneStep(YamlNode node)
+        {
+            if (Args(node, "oneStep", "fields") is not { } f)
+            {
+                return null;
+            }
+
+            var fields = f.TryGetValue("fields", out var fn) ? Strings(fn, "oneStep.fields") : [];
+            foreach (var unknown in fields.Where(x => !ApplicationFields.All.Contains(x)))
+            {
+                Error(fn, "oneStep.fields", $"unknown field '{unknown}' (one of {string.Join(", ", ApplicationFields.All)})");
+            }
+
+            if (fields.Count != fields.Distinct(StringComparer.Ordinal).Count())
+            {
+                Error(fn, "oneStep.fields", "a field is listed twice");
+            }
+
+            if (!fields.Contains(ApplicationFields.Applicant))
+            {
+                Error(fn ?? node, "oneStep.fields", $"'{ApplicationFields.Applicant}' is required: an application says who applies");
+            }
+
+            return fields;
         }
 
         private static bool UsesTax(ServiceVersion v) =>

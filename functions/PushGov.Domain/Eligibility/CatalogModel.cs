@@ -36,6 +36,13 @@ public sealed record ServiceDefinition
 
     public string? Note { get; init; }
 
+    /// <summary>
+    /// The fields of the prefilled application (<see cref="Applications.ApplicationFields"/>) when the service allows
+    /// one-step application (申請不要: the resident confirms an application PushGov fills from the resident view); null
+    /// when it does not, and then it never offers one.
+    /// </summary>
+    public IReadOnlyList<string>? OneStepFields { get; init; }
+
     /// <summary>Rule versions, ordered by <see cref="ServiceVersion.ValidFrom"/>; they do not overlap.</summary>
     public required IReadOnlyList<ServiceVersion> Versions { get; init; }
 

@@ -1,3 +1,4 @@
+using PushGov.Domain.Applications;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Eligibility;
@@ -11,7 +12,8 @@ public sealed record HowToApply(string? PortalUrl, string? Counter, string? Depa
 /// <summary>
 /// One thing a resident can get from their case: the service's names (ja, ja-x-easy, en), the deadline in 西暦
 /// (<see cref="Deadline"/>) and 和暦 (<see cref="DeadlineWareki"/>), the amount, whether a claim is needed, how to apply,
-/// and why, in plain words.
+/// and why, in plain words; and, when the catalog lets the service be applied for in one step (申請不要), the application
+/// already filled from the resident view (<see cref="OneStep"/>), which the resident only confirms.
 /// </summary>
 public sealed record ResidentOffer(
     string ServiceId,
@@ -23,7 +25,8 @@ public sealed record ResidentOffer(
     bool AmountUpTo,
     bool NeedsClaim,
     HowToApply Apply,
-    IReadOnlyList<PlainText> Reasons);
+    IReadOnlyList<PlainText> Reasons,
+    PrefilledApplication? OneStep);
 
 /// <summary>
 /// What a resident sees of their case through their signed link: who sends it (the municipality and its portal's
@@ -48,14 +51,18 @@ public sealed record ResidentCaseView(
     string LinkLastDayWareki,
     IReadOnlyList<ResidentOffer> Offers)
 {
-    /// <summary>The view of <paramref name="c"/> for one of its residents: the services they are a recipient of, most urgent first.</summary>
-    public static ResidentCaseView For(TenantConfig tenant, CaseData c, string residentId, Catalog catalog, DateOnly linkLastDay)
+    /// <summary>
+    /// The view of <paramref name="c"/> for one of its residents: the services they are a recipient of, most urgent first;
+    /// one-step applications are filled from <paramref name="household"/> (the resident's household now) as of
+    /// <paramref name="today"/> (Asia/Tokyo).
+    /// </summary>
+    public static ResidentCaseView For(TenantConfig tenant, CaseData c, string residentId, Catalog catalog, DateOnly linkLastDay, IReadOnlyList<Person> household, DateOnly today)
     {
         var offers = c.Matches
             .Where(m => m.RecipientIds.Contains(residentId, StringComparer.Ordinal))
             .OrderBy(m => m.Deadline ?? DateOnly.MaxValue)
             .ThenBy(m => m.ServiceId, StringComparer.Ordinal)
-            .Select(m => Offer(c, m, catalog.Find(m.ServiceId)))
+            .Select(m => Offer(c, m, catalog.Find(m.ServiceId), PrefilledApplication.For(catalog.Find(m.ServiceId), residentId, household, today)))
             .ToList();
         var language = c.Deliveries.Where(d => d.ResidentId == residentId).Select(d => d.Language).FirstOrDefault();
         return new ResidentCaseView(
@@ -76,7 +83,11 @@ public sealed record ResidentCaseView(
             offers);
     }
 
-    private static ResidentOffer Offer(CaseData c, ServiceMatch m, ServiceDefinition? service)
+    /// <summary>True when a service the resident is offered in <paramref name="c"/> may be applied for in one step (the view then needs their household).</summary>
+    public static bool OffersOneStep(CaseData c, string residentId, Catalog catalog) =>
+        c.Matches.Any(m => m.RecipientIds.Contains(residentId, StringComparer.Ordinal) && catalog.Find(m.ServiceId)?.OneStepFields is not null);
+
+    private static ResidentOffer Offer(CaseData c, ServiceMatch m, ServiceDefinition? service, PrefilledApplication? oneStep)
     {
         var names = service?.NamesOn(c.Event.EventDate);
         string Name(string language) => names is not null && names.TryGetValue(language, out var n) ? n : names?.GetValueOrDefault(ResidentLanguages.Japanese) ?? m.ServiceId;
@@ -91,6 +102,7 @@ public sealed record ResidentCaseView(
             m.AmountYen is not null && amount?.UpTo == true,
             m.NeedsClaim,
             new HowToApply(service?.PortalUrl, service?.Counter, service?.Department),
-            ResidentReasons.Explain(c.Event.Kind, c.Event.EventDate, m));
+            ResidentReasons.Explain(c.Event.Kind, c.Event.EventDate, m),
+            oneStep);
     }
 }

@@ -322,6 +322,20 @@ public static class ApiContract
         ],
     };
 
+    public static readonly ApiOperation ResidentApplication = Tenant("confirmResidentApplication", "POST", "/cases/{caseId}/resident-application", "Residents", "The resident confirms, through their signed link, the prefilled one-step application (申請不要) of a service of their case: it is handed to the back office and the case closes as applied.", ApiPermission.ResidentLinks, "resident.application.confirm") with
+    {
+        Description = "Only for a service the catalog marks oneStep and the resident is a recipient of. The application goes to container applications as {tenant}/{service}/{yyyy-MM-dd}/{applicationId}.json (the day in Asia/Tokyo) and into that day's CSV batch {tenant}/{service}/{yyyy-MM-dd}.csv. Its id is derived from tenant, case and service: confirming again hands nothing more over and answers 200 with the same application.",
+        Parameters = [TenantParam, CaseIdParam],
+        Body = new ApiBody(JsonOnly, typeof(ResidentApi.ConfirmBody), true, MaxJsonBytes, "The link token and the service id."),
+        Responses =
+        [
+            new(201, "Handed over by this confirmation.", MediaType.Json, typeof(ResidentApi.ApplicationConfirmed)),
+            new(200, "Handed over already by an earlier confirmation: the same application, nothing more handed over.", MediaType.Json, typeof(ResidentApi.ApplicationConfirmed)),
+            new(404, BadLink + " Or the service offers this resident no one-step application."),
+            new(409, "The case is closed and nothing was handed over, or the resident is no longer registered (apply at the counter)."),
+        ],
+    };
+
     public static readonly ApiOperation RevokeResidentLinks = Tenant("revokeResidentLinks", "POST", "/cases/{caseId}/resident-links/revoke", "Staff", "Stop every link of one resident for this case (a lost or forwarded message); the next message sent carries a link that is revoked too.", ApiPermission.ActOnCases, "resident.links.revoke") with
     {
         Parameters = [TenantParam, CaseIdParam],
@@ -333,7 +347,7 @@ public static class ApiContract
     public static readonly IReadOnlyList<ApiOperation> All =
     [
         ListCases, GetCase, RaiseCaseEvent, AddNote, Resend, Escalations, CasePeople, GetPreferences, PutPreferences, Notifications, UploadDrop, DropReport, ListDrops, Audit,
-        Dashboard, TakeUp, Catalog, LineLink, LineQuota, ResidentView, ResidentAnswer, RevokeResidentLinks,
+        Dashboard, TakeUp, Catalog, LineLink, LineQuota, ResidentView, ResidentAnswer, ResidentApplication, RevokeResidentLinks,
         Health, OpenApi, EventGridEvents, DomesticSmsCallback, LineWebhook, UnsubscribePage, Unsubscribe,
     ];
 

@@ -52,6 +52,12 @@ public static class ContractSchemas
         [(typeof(ResidentApi.LinkBody), "link")] = LinkToken,
         [(typeof(ResidentApi.AnswerBody), "link")] = LinkToken,
         [(typeof(ResidentApi.AnswerBody), "answer")] = s => s["enum"] = Strings([ExternalEvent.Applied, ExternalEvent.Declined]),
+        [(typeof(ResidentApi.ConfirmBody), "link")] = LinkToken,
+        [(typeof(ResidentApi.ConfirmBody), "service")] = s =>
+        {
+            s["pattern"] = ApiPatterns.Id;
+            s["description"] = "The id of a service of the case (e.g. jidou-teate) whose one-step application the resident confirms.";
+        },
         [(typeof(ResidentApi.RevokeBody), "residentId")] = s => s["pattern"] = ApiPatterns.Id,
         [(typeof(StaffApi.ResendBody), "channel")] = s => s["enum"] = Strings(EnumNames.Of<Channel>(EnumNames.Lower)),
         [(typeof(PreferencesApi.PreferencesUpdate), "language")] = s => s["description"] = "A BCP 47 language tag such as ja, en, zh-Hans, pt-BR or ja-x-easy (stored in canonical case).",
@@ -86,6 +92,7 @@ public static class ContractSchemas
         [typeof(LineApi.LineLinkRequest)] = ["linkToken"],
         [typeof(ResidentApi.LinkBody)] = ["link"],
         [typeof(ResidentApi.AnswerBody)] = ["link", "answer"],
+        [typeof(ResidentApi.ConfirmBody)] = ["link", "service"],
         [typeof(ResidentApi.RevokeBody)] = ["residentId"],
         [typeof(ApiContract.LineWebhookSchema)] = ["destination", "events"],
         [typeof(PreferencesApi.ChannelUpdate)] = ["channel", "consent"],

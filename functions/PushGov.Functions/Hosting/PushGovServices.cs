@@ -49,6 +49,7 @@ public static class PushGovServices
         var links = Domain.Residents.ResidentLinkSigner.FromSetting(config[Domain.Residents.ResidentLinkSigner.Setting]);
         services.AddSingleton(links);
         services.AddSingleton<ResidentLinks>();
+        services.AddSingleton<Infrastructure.Applications.ApplicationHandOver>();
         services.AddSingleton<Domain.Messaging.IMessageComposer>(new Domain.Messaging.TemplateComposer(_ => templates.Value, links, id => catalog.Value.Find(id)?.Counter));
         services.AddSingleton(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<Infrastructure.Line.LineQuota>()));
         services.AddPushGovSending(config);

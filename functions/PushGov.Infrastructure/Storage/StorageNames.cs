@@ -23,7 +23,13 @@ public static class StorageNames
         /// <summary>PushGov's own state blobs: per-tenant resident fingerprints for snapshot diffing.</summary>
         public const string State = "pushgov-state";
 
-        public static readonly IReadOnlyList<string> All = [Drops, DropReports, Letters, Hosts, State];
+        /// <summary>
+        /// One-step applications (申請不要) handed to the back office: <c>applications/{tenant}/{service}/{yyyy-MM-dd}/{applicationId}.json</c>
+        /// and the day's batch <c>applications/{tenant}/{service}/{yyyy-MM-dd}.csv</c> for the 基幹システム.
+        /// </summary>
+        public const string Applications = "applications";
+
+        public static readonly IReadOnlyList<string> All = [Drops, DropReports, Letters, Hosts, State, Applications];
     }
 
     public static class Queues
@@ -74,7 +80,13 @@ public static class StorageNames
         /// <summary>Residents' signed links: revocations (PartitionKey tenant, RowKey <c>revoked|{caseId}|{residentTag}</c>).</summary>
         public const string ResidentLinks = "residentlinks";
 
+        /// <summary>
+        /// One-step applications claimed, by id (the idempotency key): PartitionKey tenant, RowKey applicationId, the
+        /// application document as first confirmed. It fixes the day (and so the file) an application is handed over on.
+        /// </summary>
+        public const string Applications = "applications";
+
         public static readonly IReadOnlyList<string> All =
-            [Tenants, ApiKeys, Residents, ResidentIndex, Birthdays, Facts, Drops, Events, Cases, CaseHistory, Messages, Sink, Audit, Pacing, SendIndex, ResidentLinks];
+            [Tenants, ApiKeys, Residents, ResidentIndex, Birthdays, Facts, Drops, Events, Cases, CaseHistory, Messages, Sink, Audit, Pacing, SendIndex, ResidentLinks, Applications];
     }
 }

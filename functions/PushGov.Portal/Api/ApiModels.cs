@@ -96,7 +96,17 @@ public sealed record PlainText(string Ja, string Easy, string En)
 
 public sealed record HowToApply(string? PortalUrl, string? Counter, string? Department);
 
-public sealed record ResidentOffer(string ServiceId, PlainText Name, DateOnly? Deadline, string? DeadlineWareki, long? AmountYen, string? AmountPeriod, bool AmountUpTo, bool NeedsClaim, HowToApply Apply, IReadOnlyList<PlainText> Reasons);
+public sealed record ApplicationPerson(string ResidentId, string FamilyName, string GivenName, string? FamilyNameKana, string? GivenNameKana, string BirthDate, string Relationship)
+{
+    public string Name => $"{FamilyName} {GivenName}";
+}
+
+public sealed record ApplicationHousehold(string HouseholdId, ApplicationPerson? Head, int Members);
+
+/// <summary>A one-step application (申請不要) filled from the resident view; only the fields the catalog lists are set.</summary>
+public sealed record PrefilledApplication(string ServiceId, IReadOnlyList<string> Fields, ApplicationPerson Applicant, IReadOnlyList<ApplicationPerson>? Children, ApplicationHousehold? Household, string? PublicFundsAccount);
+
+public sealed record ResidentOffer(string ServiceId, PlainText Name, DateOnly? Deadline, string? DeadlineWareki, long? AmountYen, string? AmountPeriod, bool AmountUpTo, bool NeedsClaim, HowToApply Apply, IReadOnlyList<PlainText> Reasons, PrefilledApplication? OneStep);
 
 public sealed record ResidentCase(string Tenant, string CaseId, string ResidentId, string Municipality, string PortalHost, string EventKind, PlainText EventName, DateOnly EventDate, string EventDateWareki, string State, string Outcome, string Language, DateOnly LinkLastDay, string LinkLastDayWareki, IReadOnlyList<ResidentOffer> Offers)
 {

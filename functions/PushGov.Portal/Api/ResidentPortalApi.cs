@@ -47,6 +47,24 @@ public sealed partial class ResidentPortalApi(HttpClient http, IOptions<PortalOp
         };
     }
 
+    /// <summary>
+    /// Confirms the prefilled one-step application of a service: <see cref="ResidentAnswerResult.Accepted"/> when it is
+    /// handed over (by this or an earlier confirmation), <see cref="ResidentAnswerResult.TooLate"/> when the case is closed
+    /// or the application cannot be filled any more, <see cref="ResidentAnswerResult.LinkNotValid"/> for a link or service
+    /// that does not offer it.
+    /// </summary>
+    public async Task<ResidentAnswerResult> ConfirmApplicationAsync(string tenant, string caseId, string token, string service, CancellationToken ct)
+    {
+        using var response = await PostAsync(tenant, caseId, "resident-application", new { link = token, service }, ct);
+        return response?.StatusCode switch
+        {
+            null or HttpStatusCode.NotFound => ResidentAnswerResult.LinkNotValid,
+            HttpStatusCode.Conflict => ResidentAnswerResult.TooLate,
+            HttpStatusCode.Created or HttpStatusCode.OK => ResidentAnswerResult.Accepted,
+            _ => throw await ProblemAsync(response, ct),
+        };
+    }
+
     /// <summary>The resident's channels, consent and language (the resident id comes from their opened link, never from the browser).</summary>
     public async Task<ResidentPreferences> PreferencesAsync(string tenant, string residentId, CancellationToken ct)
     {

@@ -156,7 +156,7 @@ public sealed class ResidentLinkTests
         };
         var tenant = new TenantConfig { Code = Tenant, Name = "福岡市", PortalBaseUrl = "https://portal.city.fukuoka.example.jp" };
 
-        var view = ResidentCaseView.For(tenant, c, Resident, CatalogLoader.LoadDefault(), new DateOnly(2026, 12, 25));
+        var view = ResidentCaseView.For(tenant, c, Resident, CatalogLoader.LoadDefault(), new DateOnly(2026, 12, 25), [], new DateOnly(2026, 11, 26));
 
         Assert.Equal(["jidou-teate", "kodomo-iryouhi"], view.Offers.Select(o => o.ServiceId));
         var first = view.Offers[0];

@@ -75,7 +75,7 @@ public sealed class ConformanceTests(ApiFixture fx)
         var seen = new Dictionary<string, SortedSet<int>>();
         // Events (a close ends the case) and preference changes (a withdrawal cancels messages) last: the others need the case open.
         var operations = _doc["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(m => (Path: p.Key, Method: m.Key.ToUpperInvariant(), Op: m.Value!)))
-            .OrderBy(o => o.Op["operationId"]!.GetValue<string>() switch { "raiseCaseEvent" or "putPreferences" => 1, "answerResidentCase" => 2, _ => 0 }).ToList();
+            .OrderBy(o => o.Op["operationId"]!.GetValue<string>() switch { "raiseCaseEvent" or "putPreferences" => 1, "answerResidentCase" => 2, "confirmResidentApplication" => 3, _ => 0 }).ToList();
         foreach (var (path, method, op) in operations)
         {
             var id = op["operationId"]!.GetValue<string>();
@@ -84,6 +84,12 @@ public sealed class ConformanceTests(ApiFixture fx)
             {
                 // A resident's answer closes the case, which raiseCaseEvent may have closed already: it gets a birth of its own (last, as its snapshot replaces the first household's).
                 _world = _world with { Answered = await Scenario.BirthAsync(fx, a.Code, serial: 1819) };
+            }
+
+            if (id == "confirmResidentApplication")
+            {
+                // A confirmation closes the case too: a birth of its own, whose head is the recipient of 児童手当.
+                _world = _world with { Answered = await Scenario.BirthAsync(fx, a.Code, serial: 1820) };
             }
 
             seen[id] = [];
@@ -522,6 +528,7 @@ public sealed class ConformanceTests(ApiFixture fx)
             {
                 "caseId" => [CaseOf(w).CaseId, CaseOf(w).CaseId, "no-such-case"],
                 "residentId" => [w.S.HeadId, w.S.WifeId, w.S.ChildId, "999999999"],
+                "service" => ["jidou-teate", "jidou-teate", "kodomo-iryouhi"],
                 _ => [$"m-{r.Next(1000)}"],
             };
             return ids[r.Next(ids.Length)];
@@ -544,7 +551,7 @@ public sealed class ConformanceTests(ApiFixture fx)
         };
     }
 
-    private Scenario CaseOf(World w) => _operation == "answerResidentCase" ? w.Answered : w.S;
+    private Scenario CaseOf(World w) => _operation is "answerResidentCase" or "confirmResidentApplication" ? w.Answered : w.S;
 
     /// <summary>A value the schema refuses: out of its enum, pattern, bounds or type.</summary>
     private static string InvalidFor(Random r, JsonNode schema) => Types(schema).FirstOrDefault() switch

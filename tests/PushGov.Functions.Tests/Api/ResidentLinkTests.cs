@@ -1,12 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Messaging;
 
 using PushGov.Testing;
 
@@ -22,7 +20,7 @@ public sealed class ResidentLinkTests(ApiFixture fx)
     [Fact]
     public async Task The_link_in_a_message_opens_that_residents_own_case_view()
     {
-        var (t, s, link) = await MessagedAsync(531);
+        var (t, s, link) = await Scenario.MessagedAsync(fx, 531);
         var portal = fx.Client(t.PortalKey);
 
         using var answer = await portal.PostAsJsonAsync(View(t.Code, s.CaseId), new { link });
@@ -38,7 +36,7 @@ public sealed class ResidentLinkTests(ApiFixture fx)
     [Fact]
     public async Task Forged_altered_expired_and_other_cases_links_all_get_the_same_not_found()
     {
-        var (t, s, link) = await MessagedAsync(532);
+        var (t, s, link) = await Scenario.MessagedAsync(fx, 532);
         var other = await Scenario.BirthAsync(fx, t.Code, serial: 533);
         var portal = fx.Client(t.PortalKey);
         var yesterday = JapanTime.Today(DateTimeOffset.UtcNow).AddDays(-1);
@@ -69,7 +67,7 @@ public sealed class ResidentLinkTests(ApiFixture fx)
     [Fact]
     public async Task Applied_through_the_link_closes_the_case_as_the_residents_act_and_a_second_answer_is_refused()
     {
-        var (t, s, link) = await MessagedAsync(534);
+        var (t, s, link) = await Scenario.MessagedAsync(fx, 534);
         var portal = fx.Client(t.PortalKey);
 
         using var applied = await portal.PostAsJsonAsync(Answer(t.Code, s.CaseId), new { link, answer = "applied" });
@@ -90,7 +88,7 @@ public sealed class ResidentLinkTests(ApiFixture fx)
     [Fact]
     public async Task Staff_revoke_a_residents_links_and_only_the_residents_portal_opens_links()
     {
-        var (t, s, link) = await MessagedAsync(535);
+        var (t, s, link) = await Scenario.MessagedAsync(fx, 535);
         using var byStaff = await fx.Client(t.StaffKey).PostAsJsonAsync(View(t.Code, s.CaseId), new { link });
         Assert.Equal(HttpStatusCode.Forbidden, byStaff.StatusCode);
         using var revokeByPortal = await fx.Client(t.PortalKey).PostAsJsonAsync(Revoke(t.Code, s.CaseId), new { residentId = s.HeadId });
@@ -111,16 +109,4 @@ public sealed class ResidentLinkTests(ApiFixture fx)
     private static string Answer(string tenant, string caseId) => $"/api/tenants/{tenant}/cases/{caseId}/resident-answer";
 
     private static string Revoke(string tenant, string caseId) => $"/api/tenants/{tenant}/cases/{caseId}/resident-links/revoke";
-
-    /// <summary>A birth whose e-mail to the head went out, and the token of the link in it.</summary>
-    private async Task<(TestTenant Tenant, Scenario Scenario, string Link)> MessagedAsync(int serial)
-    {
-        var t = await fx.NewTenantAsync();
-        var s = await Scenario.BirthAsync(fx, t.Code, serial: serial);
-        var sink = await fx.Service<DevSink>().ListAsync(t.Code, 1000, CancellationToken.None);
-        var email = Assert.Single(sink, e => e.Channel == "Email" && e.To == s.Pii.Email);
-        var match = Regex.Match(email.Text, $@"https://portal\.example\.jp/r/{t.Code}/{Regex.Escape(s.CaseId)}/([A-Za-z0-9_-]{{{ResidentLinkSigner.TokenLength}}})");
-        Assert.True(match.Success, email.Text);
-        return (t, s, match.Groups[1].Value);
-    }
 }

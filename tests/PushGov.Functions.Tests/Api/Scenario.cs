@@ -1,5 +1,8 @@
+using System.Text.RegularExpressions;
 using PushGov.Domain.Cases;
+using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
+using PushGov.Infrastructure.Messaging;
 
 namespace PushGov.Functions.Tests.Api;
 
@@ -33,6 +36,18 @@ public sealed record Scenario(string Tenant, string CaseId, string HeadId, strin
         Assert.NotNull(stored);
         Assert.NotEqual(CaseState.Detected, stored.State);
         return new Scenario(tenant, birthEvent.EventId, head, wife, child, hh, pii);
+    }
+
+    /// <summary>A birth in a new tenant whose e-mail to the head went out, and the token of the resident link in it.</summary>
+    public static async Task<(TestTenant Tenant, Scenario Scenario, string Link)> MessagedAsync(ApiFixture fx, int serial)
+    {
+        var t = await fx.NewTenantAsync();
+        var s = await BirthAsync(fx, t.Code, serial: serial);
+        var sink = await fx.Service<DevSink>().ListAsync(t.Code, 1000, CancellationToken.None);
+        var email = Assert.Single(sink, e => e.Channel == "Email" && e.To == s.Pii.Email);
+        var match = Regex.Match(email.Text, $@"https://portal\.example\.jp/r/{t.Code}/{Regex.Escape(s.CaseId)}/([A-Za-z0-9_-]{{{ResidentLinkSigner.TokenLength}}})");
+        Assert.True(match.Success, email.Text);
+        return (t, s, match.Groups[1].Value);
     }
 }
 

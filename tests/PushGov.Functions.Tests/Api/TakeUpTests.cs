@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
@@ -45,7 +46,7 @@ public sealed class TakeUpTests(ApiFixture fx)
         var report = (await staff.GetFromJsonAsync<TakeUpReport>($"/api/tenants/{t.Code}/takeup", Json))!;
 
         var closed = (await fx.Service<CaseStore>().GetAsync(t.Code, applied.CaseId, CancellationToken.None))!;
-        var days = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(closed.UpdatedAt, Dashboard.Tokyo).DateTime).DayNumber - closed.Event.EventDate.DayNumber;
+        var days = JapanTime.Today(closed.UpdatedAt).DayNumber - closed.Event.EventDate.DayNumber;
         Assert.Equal(Dashboard.Today(TimeProvider.System), report.To);
         Assert.Equal(new TakeUpRow("total", "all", 3, 3, 1, 1, 1, days), report.Rows[0]);
         Assert.Equal(new TakeUpRow("service", "jidou-teate", 3, 3, 1, 1, 1, days), Assert.Single(report.Rows, r => r.Key == "jidou-teate"));

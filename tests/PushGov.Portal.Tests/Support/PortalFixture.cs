@@ -12,7 +12,7 @@ public sealed class PortalCollection : ICollectionFixture<PortalFixture>;
 /// <summary>
 /// One stack and one browser for every portal test. Tenant A gets the sample drops of <c>samples/401307</c> (as
 /// <c>./run.sh</c> uploads them) plus two households with no contact on record, whose births escalate to staff
-/// (no digital channel), and three whose head has an e-mail address (households 931, 941 and 951: their births are notified,
+/// (no digital channel), and four whose head has an e-mail address (households 931, 941, 951 and 961: their births are notified,
 /// so residents' tests follow the link in the e-mail); tenant B gets one birth with no contact, so a test can try to open
 /// B's case while signed in to A.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class PortalFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         Stack = await PortalStack.StartAsync("福岡市", "別の市");
         (A, B) = (Stack.Tenants[0], Stack.Tenants[1]);
-        await SeedAsync(A.Tenant, A.StaffKey, withSamples: true, households: [901, 911, 931, 941, 951]);
+        await SeedAsync(A.Tenant, A.StaffKey, withSamples: true, households: [901, 911, 931, 941, 951, 961]);
         await SeedAsync(B.Tenant, B.StaffKey, withSamples: false, households: [921]);
         EscalatedA = await EscalatedAsync(A.StaffKey, A.Tenant, 2);
         EscalatedB = (await EscalatedAsync(B.StaffKey, B.Tenant, 1))[0];
@@ -89,7 +89,7 @@ public sealed class PortalFixture : IAsyncLifetime
 
     /// <summary>
     /// The path of the link (<c>/r/{tenant}/{caseId}/{token}</c>) in the e-mail a household's head got about their
-    /// child's birth (households 931, 941 and 951 of tenant A), waiting for it with a deadline.
+    /// child's birth (households 931, 941, 951 and 961 of tenant A), waiting for it with a deadline.
     /// </summary>
     public async Task<string> ResidentLinkAsync(int household)
     {

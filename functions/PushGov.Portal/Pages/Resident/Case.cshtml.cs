@@ -8,7 +8,8 @@ namespace PushGov.Portal.Pages.Resident;
 /// <summary>
 /// The resident's case page, opened from the signed link in their message: what they can get, why, by when (和暦 and
 /// 西暦) and how to apply, in their language first (日本語, やさしい日本語, English), and their answer ("I applied" /
-/// "not for me"), which goes to the case through the API. A link that does not open gets the page of
+/// "not for me"), which goes to the case through the API; for a service that allows it, the application already filled
+/// in (申請不要) and one button that confirms it. A link that does not open gets the page of
 /// <see cref="InvalidLinkModel"/> (the same partial) and nothing else. Answers are form posts with the antiforgery token, then a redirect back.
 /// </summary>
 public sealed class CaseModel(ResidentPortalApi api) : PageModel
@@ -55,6 +56,25 @@ public sealed class CaseModel(ResidentPortalApi api) : PageModel
         }
 
         Answered = result == ResidentAnswerResult.Accepted ? "answered." + answer : "answered.late";
+        return RedirectToPage(new { tenant, caseId, token, lang });
+    }
+
+    /// <summary>The resident confirms the prefilled application of one service (申請不要); the case then closes as applied.</summary>
+    public async Task<IActionResult> OnPostConfirmAsync(string tenant, string caseId, string token, string? service, string? lang, CancellationToken ct)
+    {
+        NoStore();
+        if (string.IsNullOrEmpty(service))
+        {
+            return RedirectToPage(new { tenant, caseId, token, lang });
+        }
+
+        var result = await api.ConfirmApplicationAsync(tenant, caseId, token, service, ct);
+        if (result == ResidentAnswerResult.LinkNotValid)
+        {
+            return NotValid(lang);
+        }
+
+        Answered = result == ResidentAnswerResult.Accepted ? "answered.confirmed" : "answered.late";
         return RedirectToPage(new { tenant, caseId, token, lang });
     }
 
