@@ -15,6 +15,7 @@ namespace PushGov.Domain.Cases;
 [JsonDerivedType(typeof(ConsentWithdrawn), "consent-withdrawn")]
 [JsonDerivedType(typeof(RecipientDied), "recipient-died")]
 [JsonDerivedType(typeof(StepFailed), "step-failed")]
+[JsonDerivedType(typeof(OrchestrationFailed), "orchestration-failed")]
 public abstract record CaseInput
 {
     /// <summary>Who caused it: "system", "resident", or the staff member's id.</summary>
@@ -82,6 +83,15 @@ public sealed record RecipientDied(string ResidentId) : CaseInput
 public sealed record StepFailed(string Step, string Reason) : CaseInput
 {
     public override string Name => "step-failed";
+}
+
+/// <summary>
+/// The machinery that runs the case failed outside every step it handles (the orchestrator threw, or writing the effects
+/// of a failed step failed too): the case goes to staff with <see cref="Reason"/>, so it is never silently stuck.
+/// </summary>
+public sealed record OrchestrationFailed(string Reason) : CaseInput
+{
+    public override string Name => "orchestration-failed";
 }
 
 /// <summary>An effect a transition asks for. Commands leave through the case's outbox, written with the state.</summary>

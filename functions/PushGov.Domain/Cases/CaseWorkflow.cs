@@ -81,6 +81,7 @@ public static class CaseWorkflow
         {
             (CaseState.Closed, _) => Decision.Refuse(c, "the case is closed"),
             (_, StepFailed f) when c.IsOpen => Escalate(c, EscalationReasons.StepFailed, now, f.Step + ": " + f.Reason),
+            (_, OrchestrationFailed f) when c.IsOpen => Escalate(c, EscalationReasons.OrchestrationFailed, now, f.Reason),
 
             (CaseState.Detected, MatchCompleted m) when m.Matches.Count == 0 => Close(c, CaseOutcome.NothingToOffer, now),
             (CaseState.Detected, MatchCompleted m) => Go(c with { Matches = m.Matches }, CaseState.Matched, now, new RunStep(RunStep.Resolve)),

@@ -236,6 +236,21 @@ public sealed class CaseWorkflowTests
     }
 
     [Fact]
+    public void A_failed_orchestration_sends_an_open_case_to_staff_with_the_reason_and_leaves_a_closed_one_alone()
+    {
+        var notified = InState(CaseState.Notified);
+        var d = CaseWorkflow.Apply(notified, new OrchestrationFailed("JsonException: unknown input"), Now);
+        Assert.Equal((CaseState.Escalated, EscalationReasons.OrchestrationFailed), (d.State.State, d.State.EscalationReason));
+        Assert.Equal("JsonException: unknown input", d.State.Note);
+        Assert.Equal(notified.Deliveries, d.State.Deliveries);
+        var entry = Assert.Single(d.Commands.OfType<AppendHistory>().Single().Entries);
+        Assert.Equal((CaseState.Notified, CaseState.Escalated, EscalationReasons.OrchestrationFailed), (entry.From, entry.To, entry.Detail));
+
+        var closed = CaseWorkflow.Apply(notified, new ExternalEvent(ExternalEvent.Declined) { Actor = "resident" }, Now).State;
+        Assert.False(CaseWorkflow.Apply(closed, new OrchestrationFailed("late"), Now).Accepted);
+    }
+
+    [Fact]
     public void Delivery_failure_on_every_channel_of_a_recipient_escalates()
     {
         var d = CaseWorkflow.Apply(InState(CaseState.Notified), new DeliveryReported(Sms().MessageId, DeliveryState.Failed), Now);
