@@ -62,31 +62,7 @@ public sealed class CaseEffects(CaseStore cases, MessageStore messages, StorageC
     private async Task CreateMessageAsync(CaseData c, Delivery d, CancellationToken ct)
     {
         var composed = composer.Compose(await tenants.GetAsync(c.Tenant, ct), c, d);
-        var now = clock.GetUtcNow();
-        await messages.TryAddAsync(
-            new MessageRecord
-            {
-                Tenant = c.Tenant,
-                MessageId = d.MessageId,
-                CaseId = c.CaseId,
-                ResidentId = d.ResidentId,
-                Channel = d.Channel,
-                To = d.Address,
-                Language = composed.Language,
-                ServiceIds = d.ServiceIds,
-                Purpose = d.Purpose,
-                Subject = composed.Subject,
-                Text = composed.Text,
-                Html = composed.Html,
-                ActionLabel = composed.ActionLabel,
-                ActionUrl = composed.ActionUrl,
-                TemplateVersion = composed.TemplateVersion,
-                Status = NotificationStatus.Created,
-                TestMode = c.TestMode,
-                CreatedAt = now,
-                UpdatedAt = now,
-            },
-            ct);
+        await messages.TryAddAsync(MessageRecord.Created(c.Tenant, c.CaseId, d, composed, c.TestMode, clock.GetUtcNow()), ct);
 
         // Enqueued even when the row existed: a repeat is harmless (the sender sends only from 'created').
         await storage.Queue(StorageNames.Queues.Send).SendMessageAsync(new SendQueueMessage(c.Tenant, d.MessageId).ToJson(), ct);
