@@ -113,8 +113,19 @@ public sealed record RunStep(string Step) : CaseCommand
 /// <summary>Render and send one delivery (the sender reloads the message and sends it only if still 'created').</summary>
 public sealed record SendMessage(Delivery Delivery) : CaseCommand;
 
-/// <summary>Cancel a message not yet sent (consent withdrawn, case closed).</summary>
-public sealed record CancelMessage(string MessageId) : CaseCommand;
+/// <summary>
+/// Cancel a message not yet sent (consent withdrawn, case closed, replaced). <see cref="Why"/>, when given, is kept on the
+/// message's row (<c>LastError</c>), written by the same effect that cancels it.
+/// </summary>
+public sealed record CancelMessage(string MessageId, string? Why = null) : CaseCommand
+{
+    /// <summary>The start of <see cref="Why"/> for a message another one replaced.</summary>
+    public const string SupersededPrefix = "superseded by ";
+
+    /// <summary>Cancels <paramref name="messageId"/> for the replacement <paramref name="rerouted"/> brings, naming it and why.</summary>
+    public static CancelMessage Superseded(string messageId, DeliveryRerouted rerouted) =>
+        new(messageId, $"{SupersededPrefix}{rerouted.Replacement.MessageId}: {rerouted.Reason}");
+}
 
 public sealed record StartTimer(CaseTimer Timer) : CaseCommand;
 

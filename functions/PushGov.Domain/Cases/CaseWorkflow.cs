@@ -236,7 +236,7 @@ public static class CaseWorkflow
 
         var deliveries = c.Deliveries.Select(d => d.MessageId == original.MessageId ? d with { State = DeliveryState.Cancelled } : d).Append(replacement).ToList();
         var next = c with { Deliveries = deliveries };
-        CaseCommand[] commands = [new CancelMessage(original.MessageId), new SendMessage(replacement)];
+        CaseCommand[] commands = [CancelMessage.Superseded(original.MessageId, r), new SendMessage(replacement)];
         var live = deliveries.Where(d => d.State is DeliveryState.Pending or DeliveryState.Delivered).ToList();
         if (c.State != CaseState.Escalated && replacement.Channel == Channel.Post && c.Matches.Any(m => m.NeedsClaim) && live.All(d => d.Channel == Channel.Post))
         {

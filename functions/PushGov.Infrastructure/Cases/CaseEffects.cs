@@ -27,7 +27,7 @@ public sealed class CaseEffects(CaseStore cases, MessageStore messages, StorageC
                     await CreateMessageAsync(c, send.Delivery, ct);
                     break;
                 case CancelMessage cancel:
-                    await CancelAsync(c.Tenant, cancel.MessageId, ct);
+                    await CancelAsync(c.Tenant, cancel.MessageId, cancel.Why, ct);
                     break;
                 default:
                     throw new InvalidOperationException($"{command.GetType().Name} is not an effect.");
@@ -38,8 +38,11 @@ public sealed class CaseEffects(CaseStore cases, MessageStore messages, StorageC
         await cases.AppendHistoryAsync(c.Tenant, c.CaseId, history, ct);
     }
 
-    /// <summary>Cancels a message not yet sent (sending, sent and failed messages stay as they are).</summary>
-    public async Task CancelAsync(string tenant, string messageId, CancellationToken ct)
+    /// <summary>
+    /// Cancels a message not yet sent (sending, sent and failed messages stay as they are), keeping <paramref name="why"/>
+    /// on its row when given.
+    /// </summary>
+    public async Task CancelAsync(string tenant, string messageId, string? why, CancellationToken ct)
     {
         for (var attempt = 0; attempt < MaxConflicts; attempt++)
         {
@@ -49,7 +52,7 @@ public sealed class CaseEffects(CaseStore cases, MessageStore messages, StorageC
                 return;
             }
 
-            var cancelled = m.Message with { Status = NotificationStatus.Cancelled, UpdatedAt = clock.GetUtcNow() };
+            var cancelled = m.Message with { Status = NotificationStatus.Cancelled, LastError = why ?? m.Message.LastError, UpdatedAt = clock.GetUtcNow() };
             if (await messages.TryUpdateAsync(cancelled, m.ETag, ct) is not null)
             {
                 return;

@@ -48,7 +48,7 @@ public sealed class ReroutingTests
 
         Assert.True(d.Accepted);
         Assert.Equal(CaseState.Notified, d.State.State);
-        Assert.Equal([new CancelMessage(Line.MessageId), new SendMessage(sms)], d.Commands.Where(x => x is not AppendHistory));
+        Assert.Equal([new CancelMessage(Line.MessageId, $"superseded by {sms.MessageId}: line → sms: LINE not available"), new SendMessage(sms)], d.Commands.Where(x => x is not AppendHistory));
         Assert.Equal(DeliveryState.Cancelled, d.State.Deliveries.Single(x => x.MessageId == Line.MessageId).State);
         Assert.Single(d.State.Deliveries, x => x.ResidentId == "mother" && x.Purpose == Purposes.Initial && x.State == DeliveryState.Pending);
         var history = d.Commands.OfType<AppendHistory>().Single().Entries.Single();
