@@ -1,5 +1,4 @@
 using PushGov.Domain.Cases;
-using PushGov.Domain.Detection;
 using PushGov.Domain.Eligibility;
 using PushGov.Domain.Residents;
 
@@ -9,35 +8,11 @@ public sealed class CaseWorkflowTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 1, 0, 0, TimeSpan.Zero);
 
-    private static CaseData NewCase() => new()
-    {
-        Tenant = "401307",
-        CaseId = "BIRTH-1",
-        CreatedAt = Now,
-        Event = new LifeEvent
-        {
-            Kind = LifeEventKind.BIRTH,
-            Tenant = "401307",
-            EventId = "BIRTH-1",
-            ResidentId = "child",
-            HouseholdId = "h1",
-            EventDate = new DateOnly(2026, 11, 20),
-            Source = new EventSource("resident-changes", 2),
-        },
-    };
+    private static CaseData NewCase() => BirthCase.New(Now);
 
-    private static ServiceMatch Claim(DateOnly? deadline = null, bool needsPerson = false) => new()
-    {
-        EventId = "BIRTH-1",
-        ServiceId = "jidou-teate",
-        RecipientIds = ["mother"],
-        Deadline = deadline ?? new DateOnly(2026, 12, 5),
-        NeedsClaim = true,
-        NeedsPerson = needsPerson,
-    };
+    private static ServiceMatch Claim(DateOnly? deadline = null, bool needsPerson = false) => BirthCase.ChildAllowance(deadline ?? BirthCase.Deadline, needsPerson: needsPerson);
 
-    private static Delivery Sms(string resident = "mother") =>
-        new(MessageIds.For("BIRTH-1", Purposes.Initial, resident, Channel.Sms), resident, Channel.Sms, "+819012345678", "ja", ["jidou-teate"], Purposes.Initial);
+    private static Delivery Sms(string resident = BirthCase.Mother) => BirthCase.Initial(Channel.Sms, "+819012345678", resident);
 
     private static CaseData InState(CaseState state)
     {
