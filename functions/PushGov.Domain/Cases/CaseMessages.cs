@@ -15,6 +15,7 @@ namespace PushGov.Domain.Cases;
 [JsonDerivedType(typeof(ConsentWithdrawn), "consent-withdrawn")]
 [JsonDerivedType(typeof(RecipientDied), "recipient-died")]
 [JsonDerivedType(typeof(StepFailed), "step-failed")]
+[JsonDerivedType(typeof(OrchestrationFailed), "orchestration-failed")]
 public abstract record CaseInput
 {
     /// <summary>Who caused it: "system", "resident", or the staff member's id.</summary>
@@ -84,6 +85,15 @@ public sealed record StepFailed(string Step, string Reason) : CaseInput
     public override string Name => "step-failed";
 }
 
+/// <summary>
+/// The machinery that runs the case failed outside every step it handles (the orchestrator threw, or writing the effects
+/// of a failed step failed too): the case goes to staff with <see cref="Reason"/>, so it is never silently stuck.
+/// </summary>
+public sealed record OrchestrationFailed(string Reason) : CaseInput
+{
+    public override string Name => "orchestration-failed";
+}
+
 /// <summary>An effect a transition asks for. Commands leave through the case's outbox, written with the state.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
 [JsonDerivedType(typeof(RunStep), "run")]
@@ -103,8 +113,19 @@ public sealed record RunStep(string Step) : CaseCommand
 /// <summary>Render and send one delivery (the sender reloads the message and sends it only if still 'created').</summary>
 public sealed record SendMessage(Delivery Delivery) : CaseCommand;
 
-/// <summary>Cancel a message not yet sent (consent withdrawn, case closed).</summary>
-public sealed record CancelMessage(string MessageId) : CaseCommand;
+/// <summary>
+/// Cancel a message not yet sent (consent withdrawn, case closed, replaced). <see cref="Why"/>, when given, is kept on the
+/// message's row (<c>LastError</c>), written by the same effect that cancels it.
+/// </summary>
+public sealed record CancelMessage(string MessageId, string? Why = null) : CaseCommand
+{
+    /// <summary>The start of <see cref="Why"/> for a message another one replaced.</summary>
+    public const string SupersededPrefix = "superseded by ";
+
+    /// <summary>Cancels <paramref name="messageId"/> for the replacement <paramref name="rerouted"/> brings, naming it and why.</summary>
+    public static CancelMessage Superseded(string messageId, DeliveryRerouted rerouted) =>
+        new(messageId, $"{SupersededPrefix}{rerouted.Replacement.MessageId}: {rerouted.Reason}");
+}
 
 public sealed record StartTimer(CaseTimer Timer) : CaseCommand;
 

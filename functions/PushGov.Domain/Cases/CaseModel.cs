@@ -41,6 +41,9 @@ public static class EscalationReasons
     public const string NeedsPerson = "needs-person";
     public const string StaffTakeover = "staff-takeover";
     public const string StepFailed = "step-failed";
+
+    /// <summary>The case's orchestration ended in failure outside a step (see <see cref="OrchestrationFailed"/>).</summary>
+    public const string OrchestrationFailed = "orchestration-failed";
 }
 
 public enum TimerKind

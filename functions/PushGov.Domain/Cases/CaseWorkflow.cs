@@ -80,6 +80,7 @@ public static class CaseWorkflow
         {
             (CaseState.Closed, _) => Decision.Refuse(c, "the case is closed"),
             (_, StepFailed f) when c.IsOpen => Escalate(c, EscalationReasons.StepFailed, now, f.Step + ": " + f.Reason),
+            (_, OrchestrationFailed f) when c.IsOpen => Escalate(c, EscalationReasons.OrchestrationFailed, now, f.Reason),
 
             (CaseState.Detected, MatchCompleted m) when m.Matches.Count == 0 => Close(c, CaseOutcome.NothingToOffer, now),
             (CaseState.Detected, MatchCompleted m) => Go(c with { Matches = m.Matches }, CaseState.Matched, now, new RunStep(RunStep.Resolve)),
@@ -234,7 +235,7 @@ public static class CaseWorkflow
 
         var deliveries = c.Deliveries.Select(d => d.MessageId == original.MessageId ? d with { State = DeliveryState.Cancelled } : d).Append(replacement).ToList();
         var next = c with { Deliveries = deliveries };
-        CaseCommand[] commands = [new CancelMessage(original.MessageId), new SendMessage(replacement)];
+        CaseCommand[] commands = [CancelMessage.Superseded(original.MessageId, r), new SendMessage(replacement)];
         var live = deliveries.Where(d => d.State is DeliveryState.Pending or DeliveryState.Delivered).ToList();
         if (c.State != CaseState.Escalated && replacement.Channel == Channel.Post && c.Matches.Any(m => m.NeedsClaim) && live.All(d => d.Channel == Channel.Post))
         {

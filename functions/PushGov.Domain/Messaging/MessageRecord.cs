@@ -1,3 +1,4 @@
+using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 
@@ -66,6 +67,33 @@ public sealed record MessageRecord
     public required DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// A new message, not yet sent, for one delivery of case <paramref name="caseId"/> as composed: the one place a
+    /// delivery and its rendering become a stored message (a case's own messages and a staff resend alike).
+    /// </summary>
+    public static MessageRecord Created(string tenant, string caseId, Delivery delivery, ComposedMessage composed, bool testMode, DateTimeOffset now) => new()
+    {
+        Tenant = tenant,
+        MessageId = delivery.MessageId,
+        CaseId = caseId,
+        ResidentId = delivery.ResidentId,
+        Channel = delivery.Channel,
+        To = delivery.Address,
+        Language = composed.Language,
+        ServiceIds = delivery.ServiceIds,
+        Purpose = delivery.Purpose,
+        Subject = composed.Subject,
+        Text = composed.Text,
+        Html = composed.Html,
+        ActionLabel = composed.ActionLabel,
+        ActionUrl = composed.ActionUrl,
+        TemplateVersion = composed.TemplateVersion,
+        Status = NotificationStatus.Created,
+        TestMode = testMode,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 
     public OutgoingMessage ToOutgoing() => new()
     {

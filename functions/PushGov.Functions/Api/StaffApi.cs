@@ -173,31 +173,7 @@ public static class StaffApi
         var messageId = MessageIds.For(c.MessageKey, $"{ResendPurpose}-{c.Version}", residentId, channel);
         var delivery = new Delivery(messageId, residentId, channel, address, language, services, ResendPurpose, GivenName: person.GivenName, FamilyName: person.FamilyName, GivenNameKana: person.GivenNameKana, FamilyNameKana: person.FamilyNameKana);
         var composed = composer.Compose(await tenants.GetAsync(tenant, ct), c, delivery);
-        var now = clock.GetUtcNow();
-        var added = await messages.TryAddAsync(
-            new MessageRecord
-            {
-                Tenant = tenant,
-                MessageId = messageId,
-                CaseId = caseId,
-                ResidentId = residentId,
-                Channel = channel,
-                To = address,
-                Language = composed.Language,
-                ServiceIds = services,
-                Purpose = ResendPurpose,
-                Subject = composed.Subject,
-                Text = composed.Text,
-                Html = composed.Html,
-                ActionLabel = composed.ActionLabel,
-                ActionUrl = composed.ActionUrl,
-                TemplateVersion = composed.TemplateVersion,
-                Status = NotificationStatus.Created,
-                TestMode = ApiPrincipal.From(http).IsTest,
-                CreatedAt = now,
-                UpdatedAt = now,
-            },
-            ct);
+        var added = await messages.TryAddAsync(MessageRecord.Created(tenant, caseId, delivery, composed, ApiPrincipal.From(http).IsTest, clock.GetUtcNow()), ct);
         await storage.Queue(StorageNames.Queues.Send).SendMessageAsync(new SendQueueMessage(tenant, messageId).ToJson(), ct);
         var status = added ? NotificationStatus.Created : (await messages.GetAsync(tenant, messageId, ct))?.Message.Status ?? NotificationStatus.Created;
         return Results.Accepted($"/api/tenants/{tenant}/cases/{caseId}", new ResendAccepted(messageId, channel.ToString().ToLowerInvariant(), status.ToWireName(), !added));

@@ -78,7 +78,11 @@ public sealed class DurableCases(CaseStore projection, CaseEffects effects, Case
         }
 
         await Client.RaiseEventAsync(caseId, CaseOrchestration.InputEvent, CaseOrchestration.Write(input), ct);
-        if (decision is { Accepted: true } && decision.State.Version > before)
+
+        // A rerouted delivery comes from the sender (ChannelFallback), inside the send queue's trigger: nobody is waiting
+        // to read the case, and the sender needs only this decision (did the case take the replacement?). The case's own
+        // effects cancel the original and say why on its row, so waiting would only hold the send queue for up to 10 s.
+        if (decision is { Accepted: true } && decision.State.Version > before && input is not DeliveryRerouted)
         {
             await AwaitProjectionAsync(tenant, caseId, decision.State.Version, ct);
         }
@@ -112,7 +116,7 @@ public sealed class DurableCases(CaseStore projection, CaseEffects effects, Case
         var pending = await messages.ListPendingAsync(tenant, residentId, channel, ct);
         foreach (var (message, _) in pending)
         {
-            await effects.CancelAsync(tenant, message.MessageId, ct);
+            await effects.CancelAsync(tenant, message.MessageId, null, ct);
         }
 
         foreach (var caseId in pending.Select(p => p.Message.CaseId).Distinct(StringComparer.Ordinal))

@@ -11,9 +11,10 @@ namespace PushGov.Functions.Handlers;
 /// minute) re-queues messages stuck after a crash (<see cref="SendingOptions.StuckAfter"/>) and drains the poison queues:
 /// <c>send-poison</c>, so a message whose sending failed every retry becomes a technical failure its case is told about
 /// (a failure on every channel goes to staff), and <c>webjobs-blobtrigger-poison</c>, so a drop whose ingestion failed
-/// every try gets a report that says so on the staff's drops list (<see cref="DropPoison"/>).
+/// every try gets a report that says so on the staff's drops list (<see cref="DropPoison"/>); and it escalates to staff
+/// every case whose orchestration failed, restarting it from the escalated state (<see cref="FailedCases"/>).
 /// </summary>
-public sealed class SendFunctions(SendWorker worker, SendingOptions options, DropPoison drops, DurableCases cases, ILogger<SendFunctions> logger)
+public sealed class SendFunctions(SendWorker worker, SendingOptions options, DropPoison drops, DurableCases cases, FailedCases failedCases, ILogger<SendFunctions> logger)
 {
     [Function("SendMessage")]
     public Task SendAsync([QueueTrigger("send", Connection = "AzureWebJobsStorage")] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
@@ -41,9 +42,10 @@ public sealed class SendFunctions(SendWorker worker, SendingOptions options, Dro
         var stuck = await worker.SweepStuckAsync(options.StuckAfter, context.CancellationToken);
         var poisoned = await worker.DrainPoisonAsync(context.CancellationToken);
         var failedDrops = await drops.DrainAsync(context.CancellationToken);
-        if (stuck + poisoned + failedDrops > 0)
+        var failed = await failedCases.EscalateAsync(client, context.CancellationToken);
+        if (stuck + poisoned + failedDrops + failed > 0)
         {
-            logger.LogInformation("Sweep: {Stuck} stuck messages re-queued, {Poisoned} poison messages drained to their cases, {FailedDrops} failed drops reported", stuck, poisoned, failedDrops);
+            logger.LogInformation("Sweep: {Stuck} stuck messages re-queued, {Poisoned} poison messages drained to their cases, {FailedDrops} failed drops reported, {FailedCases} failed case orchestrations escalated", stuck, poisoned, failedDrops, failed);
         }
     }
 }

@@ -39,6 +39,7 @@ public static class PushGovServices
         services.AddSingleton<DurableCases>();
         services.AddSingleton<ICaseStarter>(sp => sp.GetRequiredService<DurableCases>());
         services.AddSingleton<ICaseInbox>(sp => sp.GetRequiredService<DurableCases>());
+        services.AddSingleton<FailedCases>();
 
         // The default catalog and templates, compiled once; tenant overrides are the next step (see docs).
         var catalog = new Lazy<Domain.Eligibility.Catalog>(Domain.Eligibility.CatalogLoader.LoadDefault);

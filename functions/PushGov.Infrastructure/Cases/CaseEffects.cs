@@ -27,7 +27,7 @@ public sealed class CaseEffects(CaseStore cases, MessageStore messages, StorageC
                     await CreateMessageAsync(c, send.Delivery, ct);
                     break;
                 case CancelMessage cancel:
-                    await CancelAsync(c.Tenant, cancel.MessageId, ct);
+                    await CancelAsync(c.Tenant, cancel.MessageId, cancel.Why, ct);
                     break;
                 default:
                     throw new InvalidOperationException($"{command.GetType().Name} is not an effect.");
@@ -38,8 +38,11 @@ public sealed class CaseEffects(CaseStore cases, MessageStore messages, StorageC
         await cases.AppendHistoryAsync(c.Tenant, c.CaseId, history, ct);
     }
 
-    /// <summary>Cancels a message not yet sent (sending, sent and failed messages stay as they are).</summary>
-    public async Task CancelAsync(string tenant, string messageId, CancellationToken ct)
+    /// <summary>
+    /// Cancels a message not yet sent (sending, sent and failed messages stay as they are), keeping <paramref name="why"/>
+    /// on its row when given.
+    /// </summary>
+    public async Task CancelAsync(string tenant, string messageId, string? why, CancellationToken ct)
     {
         for (var attempt = 0; attempt < MaxConflicts; attempt++)
         {
@@ -49,7 +52,7 @@ public sealed class CaseEffects(CaseStore cases, MessageStore messages, StorageC
                 return;
             }
 
-            var cancelled = m.Message with { Status = NotificationStatus.Cancelled, UpdatedAt = clock.GetUtcNow() };
+            var cancelled = m.Message with { Status = NotificationStatus.Cancelled, LastError = why ?? m.Message.LastError, UpdatedAt = clock.GetUtcNow() };
             if (await messages.TryUpdateAsync(cancelled, m.ETag, ct) is not null)
             {
                 return;
@@ -62,31 +65,7 @@ public sealed class CaseEffects(CaseStore cases, MessageStore messages, StorageC
     private async Task CreateMessageAsync(CaseData c, Delivery d, CancellationToken ct)
     {
         var composed = composer.Compose(await tenants.GetAsync(c.Tenant, ct), c, d);
-        var now = clock.GetUtcNow();
-        await messages.TryAddAsync(
-            new MessageRecord
-            {
-                Tenant = c.Tenant,
-                MessageId = d.MessageId,
-                CaseId = c.CaseId,
-                ResidentId = d.ResidentId,
-                Channel = d.Channel,
-                To = d.Address,
-                Language = composed.Language,
-                ServiceIds = d.ServiceIds,
-                Purpose = d.Purpose,
-                Subject = composed.Subject,
-                Text = composed.Text,
-                Html = composed.Html,
-                ActionLabel = composed.ActionLabel,
-                ActionUrl = composed.ActionUrl,
-                TemplateVersion = composed.TemplateVersion,
-                Status = NotificationStatus.Created,
-                TestMode = c.TestMode,
-                CreatedAt = now,
-                UpdatedAt = now,
-            },
-            ct);
+        await messages.TryAddAsync(MessageRecord.Created(c.Tenant, c.CaseId, d, composed, c.TestMode, clock.GetUtcNow()), ct);
 
         // Enqueued even when the row existed: a repeat is harmless (the sender sends only from 'created').
         await storage.Queue(StorageNames.Queues.Send).SendMessageAsync(new SendQueueMessage(c.Tenant, d.MessageId).ToJson(), ct);

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
-using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
@@ -16,15 +15,13 @@ namespace PushGov.Infrastructure.Messaging;
 /// order, post last) without the stopped one, read afresh; the replacement's id (its idempotency key) is derived from the
 /// original's (<see cref="MessageIds.Rerouted"/>), so a repeated attempt makes the same one. The case decides
 /// (<see cref="DeliveryRerouted"/>): it cancels the original and sends the replacement, one message per resident and
-/// purpose. The original's row then says why (<see cref="MessageRecord.LastError"/> "superseded by …").
+/// purpose; the effect that cancels the original says why on its row (<see cref="MessageRecord.LastError"/>
+/// "superseded by …", <see cref="CancelMessage.Superseded"/>).
 /// When no channel is usable, or the case does not take it (the message is not one of its pending deliveries, e.g. a
 /// staff resend), nothing is changed and the sender fails the message as before: the case goes to staff.
 /// </summary>
-public sealed class ChannelFallback(ResidentStore residents, TenantDirectory tenants, ICaseInbox cases, MessageStore messages, TimeProvider clock, ILogger<ChannelFallback> logger)
+public sealed class ChannelFallback(ResidentStore residents, TenantDirectory tenants, ICaseInbox cases, ILogger<ChannelFallback> logger)
 {
-    /// <summary>The start of <see cref="MessageRecord.LastError"/> on a message another one replaced.</summary>
-    public const string SupersededPrefix = "superseded by ";
-
     /// <summary>True when the case took a replacement for <paramref name="message"/> (the original is then cancelled).</summary>
     public async Task<bool> TryRerouteAsync(MessageRecord message, string why, CancellationToken ct)
     {
@@ -64,11 +61,6 @@ public sealed class ChannelFallback(ResidentStore residents, TenantDirectory ten
         {
             logger.LogWarning("The case did not take a replacement for the {Channel} message ({Reason})", message.Channel, decision?.RefusedBecause ?? "unknown case");
             return false;
-        }
-
-        if (await messages.GetAsync(message.Tenant, message.MessageId, ct) is { } row && row.Message.Status == NotificationStatus.Cancelled && row.Message.LastError?.StartsWith(SupersededPrefix, StringComparison.Ordinal) != true)
-        {
-            await messages.TryUpdateAsync(row.Message with { LastError = $"{SupersededPrefix}{replacement.MessageId} ({Name(next.Channel)}): {why}", UpdatedAt = clock.GetUtcNow() }, row.ETag, ct);
         }
 
         logger.LogInformation("{From} stopped for the tenant: the message moved to {To} ({Replacement})", message.Channel, next.Channel, replacement.MessageId);

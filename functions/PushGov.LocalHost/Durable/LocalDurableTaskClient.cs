@@ -12,7 +12,9 @@ namespace PushGov.LocalHost.Durable;
 /// <summary>
 /// The <see cref="DurableTaskClient"/> that <c>[DurableClient]</c> parameters get, over the Durable Task Framework's
 /// <see cref="IOrchestrationServiceClient"/> (the Azure Storage provider's). Starting an instance id that already exists,
-/// in any state, does nothing and returns the id: no error, no second instance.
+/// in any state, does nothing and returns the id: no error, no second instance; unless the start names the statuses it
+/// keeps (<see cref="StartOrchestrationOptions.DedupeStatuses"/>): an instance in any other state is then replaced, as
+/// the Functions host's client does (the failed-case sweep replaces a failed case orchestration this way).
 /// </summary>
 public sealed class LocalDurableTaskClient(IOrchestrationServiceClient client, DataConverter converter) : DurableTaskClient("local")
 {
@@ -34,7 +36,8 @@ public sealed class LocalDurableTaskClient(IOrchestrationServiceClient client, D
             ScheduledStartTime = options?.StartAt?.UtcDateTime,
             Tags = options?.Tags?.ToDictionary(t => t.Key, t => t.Value),
         };
-        await client.CreateTaskOrchestrationAsync(new TaskMessage { OrchestrationInstance = instance, Event = started }, AnyStatus);
+        var keep = options?.DedupeStatuses is { } statuses ? [.. statuses.Select(Enum.Parse<OrchestrationStatus>)] : AnyStatus;
+        await client.CreateTaskOrchestrationAsync(new TaskMessage { OrchestrationInstance = instance, Event = started }, keep);
         return instance.InstanceId;
     }
 

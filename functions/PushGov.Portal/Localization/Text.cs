@@ -223,6 +223,7 @@ public sealed class Text(IHttpContextAccessor context)
         ["reason.needs-person"] = ("職員の対応が必要な制度", "A service that needs a person"),
         ["reason.staff-takeover"] = ("職員が担当", "Taken over by staff"),
         ["reason.step-failed"] = ("処理の失敗", "A processing step failed"),
+        ["reason.orchestration-failed"] = ("案件処理の異常終了（再開済み）", "The case's processing failed (restarted)"),
         ["channel.sms"] = ("SMS", "SMS"),
         ["channel.email"] = ("メール", "E-mail"),
         ["channel.post"] = ("郵送", "Post"),

@@ -1,5 +1,4 @@
 using PushGov.Domain.Cases;
-using PushGov.Domain.Detection;
 using PushGov.Domain.Eligibility;
 using PushGov.Domain.Residents;
 
@@ -9,35 +8,11 @@ public sealed class CaseWorkflowTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 1, 0, 0, TimeSpan.Zero);
 
-    private static CaseData NewCase() => new()
-    {
-        Tenant = "401307",
-        CaseId = "BIRTH-1",
-        CreatedAt = Now,
-        Event = new LifeEvent
-        {
-            Kind = LifeEventKind.BIRTH,
-            Tenant = "401307",
-            EventId = "BIRTH-1",
-            ResidentId = "child",
-            HouseholdId = "h1",
-            EventDate = new DateOnly(2026, 11, 20),
-            Source = new EventSource("resident-changes", 2),
-        },
-    };
+    private static CaseData NewCase() => BirthCase.New(Now);
 
-    private static ServiceMatch Claim(DateOnly? deadline = null, bool needsPerson = false) => new()
-    {
-        EventId = "BIRTH-1",
-        ServiceId = "jidou-teate",
-        RecipientIds = ["mother"],
-        Deadline = deadline ?? new DateOnly(2026, 12, 5),
-        NeedsClaim = true,
-        NeedsPerson = needsPerson,
-    };
+    private static ServiceMatch Claim(DateOnly? deadline = null, bool needsPerson = false) => BirthCase.ChildAllowance(deadline ?? BirthCase.Deadline, needsPerson: needsPerson);
 
-    private static Delivery Sms(string resident = "mother") =>
-        new(MessageIds.For("BIRTH-1", Purposes.Initial, resident, Channel.Sms), resident, Channel.Sms, "+819012345678", "ja", ["jidou-teate"], Purposes.Initial);
+    private static Delivery Sms(string resident = BirthCase.Mother) => BirthCase.Initial(Channel.Sms, "+819012345678", resident);
 
     private static CaseData InState(CaseState state)
     {
@@ -233,6 +208,21 @@ public sealed class CaseWorkflowTests
         var matched = CaseWorkflow.Apply(InState(CaseState.Detected), new MatchCompleted([Claim(needsPerson: true)]), Now).State;
         var d = CaseWorkflow.Apply(matched, new RecipientsResolved([Sms()]), Now);
         Assert.Equal(EscalationReasons.NeedsPerson, d.State.EscalationReason);
+    }
+
+    [Fact]
+    public void A_failed_orchestration_sends_an_open_case_to_staff_with_the_reason_and_leaves_a_closed_one_alone()
+    {
+        var notified = InState(CaseState.Notified);
+        var d = CaseWorkflow.Apply(notified, new OrchestrationFailed("JsonException: unknown input"), Now);
+        Assert.Equal((CaseState.Escalated, EscalationReasons.OrchestrationFailed), (d.State.State, d.State.EscalationReason));
+        Assert.Equal("JsonException: unknown input", d.State.Note);
+        Assert.Equal(notified.Deliveries, d.State.Deliveries);
+        var entry = Assert.Single(d.Commands.OfType<AppendHistory>().Single().Entries);
+        Assert.Equal((CaseState.Notified, CaseState.Escalated, EscalationReasons.OrchestrationFailed), (entry.From, entry.To, entry.Detail));
+
+        var closed = CaseWorkflow.Apply(notified, new ExternalEvent(ExternalEvent.Declined) { Actor = "resident" }, Now).State;
+        Assert.False(CaseWorkflow.Apply(closed, new OrchestrationFailed("late"), Now).Accepted);
     }
 
     [Fact]

@@ -1,6 +1,4 @@
 using PushGov.Domain.Cases;
-using PushGov.Domain.Detection;
-using PushGov.Domain.Eligibility;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
 
@@ -10,23 +8,7 @@ public sealed class ChannelChoiceTests
 {
     private static readonly DateTimeOffset Then = new(2026, 4, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly CaseData Case = new()
-    {
-        Tenant = "401307",
-        CaseId = "BIRTH-1",
-        CreatedAt = Then,
-        Event = new LifeEvent
-        {
-            Kind = LifeEventKind.BIRTH,
-            Tenant = "401307",
-            EventId = "BIRTH-1",
-            ResidentId = "child",
-            HouseholdId = "h1",
-            EventDate = new DateOnly(2026, 11, 20),
-            Source = new EventSource("resident-changes", 2),
-        },
-        Matches = [new ServiceMatch { EventId = "BIRTH-1", ServiceId = "jidou-teate", RecipientIds = ["mother"], NeedsClaim = true }],
-    };
+    private static readonly CaseData Case = BirthCase.New(Then, [BirthCase.ChildAllowance(deadline: null)]);
 
     private static readonly HouseholdSnapshot Household = new()
     {

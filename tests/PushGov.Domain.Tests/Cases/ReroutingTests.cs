@@ -1,6 +1,4 @@
 using PushGov.Domain.Cases;
-using PushGov.Domain.Detection;
-using PushGov.Domain.Eligibility;
 using PushGov.Domain.Residents;
 
 namespace PushGov.Domain.Tests.Cases;
@@ -10,31 +8,15 @@ public sealed class ReroutingTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 1, 0, 0, TimeSpan.Zero);
 
-    private static readonly Delivery Line = new(MessageIds.For("BIRTH-1", Purposes.Initial, "mother", Channel.Line), "mother", Channel.Line, "U0123456789abcdef0123456789abcdef", "ja", ["jidou-teate"], Purposes.Initial);
+    private static readonly Delivery Line = BirthCase.Initial(Channel.Line, "U0123456789abcdef0123456789abcdef");
 
     private static Delivery To(Channel channel, string address) =>
         Line with { MessageId = MessageIds.Rerouted(Line.MessageId, channel), Channel = channel, Address = address };
 
     private static CaseData Notified(bool needsClaim = true)
     {
-        var fresh = new CaseData
-        {
-            Tenant = "401307",
-            CaseId = "BIRTH-1",
-            CreatedAt = Now,
-            Event = new LifeEvent
-            {
-                Kind = LifeEventKind.BIRTH,
-                Tenant = "401307",
-                EventId = "BIRTH-1",
-                ResidentId = "child",
-                HouseholdId = "h1",
-                EventDate = new DateOnly(2026, 11, 20),
-                Source = new EventSource("resident-changes", 2),
-            },
-        };
-        var c = CaseWorkflow.Start(fresh, Now).State;
-        c = CaseWorkflow.Apply(c, new MatchCompleted([new ServiceMatch { EventId = "BIRTH-1", ServiceId = "jidou-teate", RecipientIds = ["mother"], Deadline = new DateOnly(2026, 12, 5), NeedsClaim = needsClaim }]), Now).State;
+        var c = CaseWorkflow.Start(BirthCase.New(Now), Now).State;
+        c = CaseWorkflow.Apply(c, new MatchCompleted([BirthCase.ChildAllowance(BirthCase.Deadline, needsClaim)]), Now).State;
         return CaseWorkflow.Apply(c, new RecipientsResolved([Line]), Now).State;
     }
 
@@ -48,7 +30,7 @@ public sealed class ReroutingTests
 
         Assert.True(d.Accepted);
         Assert.Equal(CaseState.Notified, d.State.State);
-        Assert.Equal([new CancelMessage(Line.MessageId), new SendMessage(sms)], d.Commands.Where(x => x is not AppendHistory));
+        Assert.Equal([new CancelMessage(Line.MessageId, $"superseded by {sms.MessageId}: line → sms: LINE not available"), new SendMessage(sms)], d.Commands.Where(x => x is not AppendHistory));
         Assert.Equal(DeliveryState.Cancelled, d.State.Deliveries.Single(x => x.MessageId == Line.MessageId).State);
         Assert.Single(d.State.Deliveries, x => x.ResidentId == "mother" && x.Purpose == Purposes.Initial && x.State == DeliveryState.Pending);
         var history = d.Commands.OfType<AppendHistory>().Single().Entries.Single();

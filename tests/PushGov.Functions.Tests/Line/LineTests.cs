@@ -318,7 +318,7 @@ public sealed class LineTests(AzuriteFixture azurite) : IAsyncLifetime
         var lineMessage = Assert.Single(messages, m => m.Channel == Channel.Line);
         var smsMessage = Assert.Single(messages, m => m.Channel == Channel.Sms);
         Assert.Equal(NotificationStatus.Cancelled, lineMessage.Status);
-        Assert.StartsWith($"{ChannelFallback.SupersededPrefix}{smsMessage.MessageId} (sms): LINE not available: 960 of 1000", lineMessage.LastError, StringComparison.Ordinal);
+        Assert.StartsWith($"{Domain.Cases.CancelMessage.SupersededPrefix}{smsMessage.MessageId}: line → sms: LINE not available: 960 of 1000", lineMessage.LastError, StringComparison.Ordinal);
         Assert.Equal(Domain.Cases.MessageIds.Rerouted(lineMessage.MessageId, Channel.Sms), smsMessage.MessageId);
         Assert.Equal(smsMessage.Purpose, lineMessage.Purpose);
 

@@ -34,7 +34,7 @@ public sealed class ChannelFallbackTests(AzuriteFixture azurite) : IAsyncLifetim
         residents = new ResidentStore(storage);
         var tenants = new TenantStore(storage);
         await tenants.SaveAsync(new TenantConfig { Code = tenant, Name = "福岡市", LiveSending = true }, create: true, CancellationToken.None);
-        fallback = new ChannelFallback(residents, new TenantDirectory(tenants, TimeProvider.System), inbox, new MessageStore(storage), TimeProvider.System, NullLogger<ChannelFallback>.Instance);
+        fallback = new ChannelFallback(residents, new TenantDirectory(tenants, TimeProvider.System), inbox, NullLogger<ChannelFallback>.Instance);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
