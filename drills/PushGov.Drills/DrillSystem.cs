@@ -27,7 +27,7 @@ public sealed class DrillSystem : IAsyncDisposable
 {
     private const string AcsSmsFrom = "+18005550100";
 
-    /// <summary>How long a step may take with no end in sight, at the least (a killed host's queue messages come back after 20 s, stuck sends after the sweep).</summary>
+    /// <summary>How long a step may go on with no progress, at the least (a killed host's queue messages come back after 20 s, stuck sends after the sweep).</summary>
     private static readonly TimeSpan MinimumDeadline = TimeSpan.FromMinutes(4);
 
     private readonly string _location;
@@ -53,7 +53,7 @@ public sealed class DrillSystem : IAsyncDisposable
     /// <summary>Since the system was started.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    /// <summary>How long a step may wait for the app, for a drop of <see cref="DrillOptions.Rows"/> rows (about 1 case a second on a busy 2-core machine, and then some).</summary>
+    /// <summary>How long a step may wait for the app with no progress, for a drop of <see cref="DrillOptions.Rows"/> rows.</summary>
     public TimeSpan Deadline { get; private init; } = MinimumDeadline;
 
     /// <summary>Starts Azurite (in a new temporary folder), the fakes and the local host (not yet running: <see cref="LocalHostProcess.Start"/>).</summary>
@@ -81,8 +81,11 @@ public sealed class DrillSystem : IAsyncDisposable
             ["PushGov__Sending__StuckAfter"] = "00:00:20",
 
             // Durable Task's messages taken by a killed host (an activity in flight, an orchestration's inputs) come back
-            // after these; 5 minutes by default (as in Azure), so a crash there delays its cases that long.
-            ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:00:20",
+            // after these; 5 minutes by default (as in Azure), so a crash there delays its cases that long. With 20 s for the
+            // control queues, on a machine loaded far beyond its cores (load 30 on 2), orchestration messages came back while
+            // their episode still ran (dequeue counts up to 5 in the host's log), and the retries and conflicting completions
+            // (handled, nothing lost) slowed the cases several times over: the control queues get 60 s.
+            ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:01:00",
             ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:20",
         });
         await log.WriteLineAsync($"storage: Azurite in {location}; host output: {host.LogPath}");
@@ -150,12 +153,15 @@ public sealed class DrillSystem : IAsyncDisposable
     }
 
     /// <summary>
-    /// Polls <paramref name="condition"/> often (a kill should land mid-work) until it holds; fails at the
-    /// <see cref="Deadline"/> or when the host dies by itself.
+    /// Polls <paramref name="condition"/> often (a kill should land mid-work) until it holds; fails when the host dies by
+    /// itself, or when <see cref="Deadline"/> passes with no progress: with <paramref name="state"/> given, each change of
+    /// the state it describes (counts of what is still pending) is progress and starts the deadline again, so a slow
+    /// machine is not taken for a hung app.
     /// </summary>
     public async Task UntilAsync(Func<Task<bool>> condition, string what, CancellationToken ct, Func<string>? state = null)
     {
         var clock = Stopwatch.StartNew();
+        var last = state?.Invoke();
         while (!await condition())
         {
             if (Host.ExitedByItself)
@@ -163,9 +169,14 @@ public sealed class DrillSystem : IAsyncDisposable
                 throw new DrillFailedException($"The host exited by itself while waiting for {what}.\nLast lines of its output:\n{Host.Tail()}");
             }
 
+            if (state?.Invoke() is { } now && now != last)
+            {
+                (last, clock) = (now, Stopwatch.StartNew());
+            }
+
             if (clock.Elapsed > Deadline)
             {
-                throw new DrillFailedException($"Waited {Deadline.TotalSeconds:0} s for {what}; it did not happen. {state?.Invoke()}\nLast lines of the host's output:\n{Host.Tail()}");
+                throw new DrillFailedException($"Waited {Deadline.TotalSeconds:0} s for {what} with no progress; it did not happen. {last}\nLast lines of the host's output:\n{Host.Tail()}");
             }
 
             await Task.Delay(25, ct);

@@ -43,7 +43,7 @@ public static class KillDrill
         var moments = new List<string>();
         foreach (var (what, reached) in KillMoments(system, killed, random, options.Kills, cases, sent, before, ct))
         {
-            await system.UntilAsync(reached, what, ct);
+            await system.UntilAsync(reached, what, ct, () => $"{system.TakenKeys().Count - before} messages taken.");
             await system.Host.Kill();
             var moment = $"kill {system.Host.Kills} at {what}: {await system.CountCasesAsync(killed, ct)} cases, {system.TakenKeys().Count - before} messages taken";
             moments.Add(moment);
