@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Eligibility;
+using PushGov.Testing;
 using PushGov.Tooling.Generate;
 using PushGov.Tooling.Pipeline;
 using Sylvan.Data.Csv;

@@ -7,7 +7,8 @@ namespace PushGov.Testing;
 
 /// <summary>
 /// A real Azurite (the Azure Storage emulator from the repository's npm lockfile), started for a test run on
-/// free loopback ports with in-memory persistence, and stopped when disposed. Nothing is assumed to be running.
+/// free loopback ports with in-memory persistence, or keeping its data in a folder (as a deployed storage account keeps
+/// it), and stopped when disposed. Nothing is assumed to be running.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
@@ -33,6 +34,9 @@ public sealed class Azurite : IAsyncDisposable
 
     public int TablePort { get; }
 
+    /// <summary>The emulator's Node.js process, for its CPU time (<see cref="ProcessCpu"/>).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>A connection string for this Azurite, in the shape Azure's storage SDKs take.</summary>
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
@@ -51,8 +55,14 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts Azurite from <c>node_modules/.bin/azurite</c> at the repository root.</summary>
-    public static async Task<Azurite> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Starts Azurite from <c>node_modules/.bin/azurite</c> at the repository root, keeping its data in memory.</summary>
+    public static Task<Azurite> StartAsync(CancellationToken cancellationToken = default) => StartAsync(location: null, cancellationToken);
+
+    /// <summary>
+    /// Starts Azurite keeping its data in the folder <paramref name="location"/> (created if missing), or in memory when it
+    /// is null.
+    /// </summary>
+    public static async Task<Azurite> StartAsync(string? location, CancellationToken cancellationToken = default)
     {
         var root = RepositoryRoot.Find();
         var azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
@@ -71,9 +81,20 @@ public sealed class Azurite : IAsyncDisposable
                 UseShellExecute = false,
                 WorkingDirectory = Path.GetTempPath(),
             };
+            if (location is null)
+            {
+                start.ArgumentList.Add("--inMemoryPersistence");
+            }
+            else
+            {
+                Directory.CreateDirectory(location);
+                start.ArgumentList.Add("--location");
+                start.ArgumentList.Add(location);
+            }
+
             foreach (var arg in new[]
             {
-                "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
+                "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
                 "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
                 "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
                 "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),

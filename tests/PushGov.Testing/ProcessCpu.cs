@@ -1,11 +1,11 @@
 using System.Globalization;
 
-namespace PushGov.Bench;
+namespace PushGov.Testing;
 
 /// <summary>
 /// CPU time (user + system) of processes from <c>/proc/&lt;pid&gt;/stat</c> (fields 14 and 15, in clock ticks of 1/100 s,
-/// Linux's USER_HZ): this process (the app on the local host, or the bare Durable Task floor), and the storage emulator,
-/// a separate Node.js process started by this one.
+/// Linux's USER_HZ): this process (a benchmark or drill, the local host it runs, or the bare Durable Task floor), and the storage emulator,
+/// a separate Node.js process started by this one (<see cref="Azurite.ProcessId"/>).
 /// </summary>
 public static class ProcessCpu
 {

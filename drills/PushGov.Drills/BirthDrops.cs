@@ -1,21 +1,26 @@
 using System.Globalization;
 using System.Text;
 using PushGov.Domain.Drops;
+using PushGov.Domain.Messaging.Pacing;
 
-namespace PushGov.Functions.Tests.Crash;
+namespace PushGov.Drills;
 
 /// <summary>
-/// The three drops of a crash run, deterministic for a seed: a <c>residents</c> snapshot of two-parent households, the
+/// The three drops of a drill, deterministic for a seed: a <c>residents</c> snapshot of two-parent households, the
 /// heads' <c>contacts</c> (most by SMS to a Japanese mobile, which routes to the domestic provider; some to a US number,
 /// which routes to ACS SMS; some by e-mail; some with none, whose cases go to a letter and to staff), and a
 /// <c>resident-changes</c> drop with one birth in every household.
 /// </summary>
-internal sealed record BirthDrops(string Residents, string Contacts, string Births, int Households)
+public sealed record BirthDrops(string Residents, string Contacts, string Births, int Households)
 {
     private static readonly string[] Families = ["山田", "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村", "小林", "加藤"];
     private static readonly string[] Fathers = ["太郎", "健一", "大輔", "翔太", "拓也", "直樹"];
     private static readonly string[] Mothers = ["花子", "美咲", "陽子", "彩", "真由美", "由美"];
     private static readonly string[] Children = ["一郎", "結衣", "蓮", "陽菜", "湊", "さくら"];
+
+    /// <summary>The drops of <paramref name="households"/> households, the births two days ago (in Tokyo), recent enough for every service.</summary>
+    public static BirthDrops Generate(int seed, int households) =>
+        Generate(seed, households, JapanTime.LocalDay(DateTimeOffset.UtcNow, JapanTime.Tokyo).AddDays(-2));
 
     /// <summary>
     /// <paramref name="households"/> households (two resident rows and one birth row each); the births on

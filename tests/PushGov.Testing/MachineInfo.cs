@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace PushGov.Bench;
+namespace PushGov.Testing;
 
-/// <summary>The machine a benchmark ran on: cores, memory, CPU model (from /proc/cpuinfo on Linux) and .NET version.</summary>
+/// <summary>The machine a benchmark or drill ran on: cores, memory, CPU model (from /proc/cpuinfo on Linux) and .NET version.</summary>
 public static class MachineInfo
 {
     public static string Describe()

@@ -1,22 +1,28 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using PushGov.Testing;
 
-namespace PushGov.Functions.Tests.Crash;
+namespace PushGov.Drills;
 
 /// <summary>
 /// PushGov on the local host as a child process: the built <c>PushGov.Local</c> (the executable <c>./run.sh</c> starts,
-/// copied beside the tests by the project reference) run with <c>dotnet</c>, its settings in environment variables. A test
-/// can kill it as a crash does (<see cref="Kill"/>: SIGKILL on Linux, no shutdown, no drain) and start it again on the
-/// same storage. Its console output goes to <see cref="LogPath"/> (the app logs no personal data in clear).
+/// copied beside the drills, and beside the tests that run them, by the project reference) run with <c>dotnet</c>, its
+/// settings in environment variables. A drill can kill it as a crash does (<see cref="Kill"/>: SIGKILL on Linux, no
+/// shutdown, no drain) and start it again on the same storage. Its console output goes to <see cref="LogPath"/> (the app
+/// logs no personal data in clear). The CPU time and peak resident memory of all its starts are kept
+/// (<see cref="CpuSeconds"/>, <see cref="PeakResidentBytes"/>).
 /// </summary>
-internal sealed class LocalHostProcess : IAsyncDisposable
+public sealed class LocalHostProcess : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly StreamWriter _log;
     private readonly Lock _logLock = new();
     private Process? _process;
     private bool _closed;
+    private double _cpuOfEndedStarts;
+    private long _peakOfEndedStarts;
 
     public LocalHostProcess(IReadOnlyDictionary<string, string> settings)
     {
@@ -32,6 +38,12 @@ internal sealed class LocalHostProcess : IAsyncDisposable
 
     public int Kills { get; private set; }
 
+    /// <summary>CPU seconds (user + system) of every start so far, the running one included; NaN where /proc is not there.</summary>
+    public double CpuSeconds => _cpuOfEndedStarts + (_process is { HasExited: false } running ? ProcessCpu.Seconds(running.Id) : 0);
+
+    /// <summary>The largest resident set of any start so far (VmHWM of /proc/&lt;pid&gt;/status), in bytes; 0 where /proc is not there.</summary>
+    public long PeakResidentBytes => Math.Max(_peakOfEndedStarts, _process is { HasExited: false } running ? PeakResident(running.Id) : 0);
+
     /// <summary>True when the current process ended without being killed by the test (a start-up failure, a crash of its own).</summary>
     public bool ExitedByItself => _process is { HasExited: true } && Kills < Starts;
 
@@ -43,7 +55,7 @@ internal sealed class LocalHostProcess : IAsyncDisposable
             var dll = Path.Combine(AppContext.BaseDirectory, "PushGov.Local.dll");
             return File.Exists(dll) && File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json"))
                 ? dll
-                : throw new InvalidOperationException($"PushGov.Local.dll and its runtimeconfig.json are not beside the tests in {AppContext.BaseDirectory}: build tests/PushGov.Functions.Tests (it references functions/PushGov.Local).");
+                : throw new InvalidOperationException($"PushGov.Local.dll and its runtimeconfig.json are not in {AppContext.BaseDirectory}: build drills/PushGov.Drills (it references functions/PushGov.Local).");
         }
     }
 
@@ -84,6 +96,7 @@ internal sealed class LocalHostProcess : IAsyncDisposable
     {
         var process = _process ?? throw new InvalidOperationException("The host was not started.");
         Kills++;
+        Account(process);
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
         Write($"===== killed at {DateTimeOffset.UtcNow:HH:mm:ss.fff} =====");
@@ -106,6 +119,7 @@ internal sealed class LocalHostProcess : IAsyncDisposable
     {
         if (_process is { HasExited: false } running)
         {
+            Account(running);
             running.Kill(entireProcessTree: true);
             await running.WaitForExitAsync();
         }
@@ -131,6 +145,26 @@ internal sealed class LocalHostProcess : IAsyncDisposable
             {
                 _log.WriteLine(line);
             }
+        }
+    }
+
+    /// <summary>Keeps the CPU time and peak memory of a start that is about to end (/proc forgets them once it has).</summary>
+    private void Account(Process process)
+    {
+        _cpuOfEndedStarts += ProcessCpu.Seconds(process.Id);
+        _peakOfEndedStarts = Math.Max(_peakOfEndedStarts, PeakResident(process.Id));
+    }
+
+    private static long PeakResident(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 

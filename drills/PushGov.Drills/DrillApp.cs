@@ -1,0 +1,113 @@
+using System.CommandLine;
+
+namespace PushGov.Drills;
+
+/// <summary>
+/// <c>./pushgov drill kill|repeat|bad-drops [--rows N] [--kills K] [--seed S] [--huge-mb M]</c>: the reliability drills of docs/reliability.md.
+/// Each prints its progress to standard error and its figures to standard output, writes them to docs/reliability.md,
+/// and exits with 1 on any loss, duplicate or difference.
+/// </summary>
+public static class DrillApp
+{
+    public const int Ok = 0;
+
+    public const int Failed = 1;
+
+    private delegate Task<DrillResult> Drill(DrillOptions options, TextWriter log, CancellationToken ct);
+
+    public static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("PushGov reliability drills (docs/reliability.md): the local host as a process on Azurite with the fake providers, from outside.");
+        root.Subcommands.Add(BuildDrill("kill", "SIGKILL the host at seeded moments while it works through a drop; compare with a clean run of the same drop; every message taken once by its provider.", KillDrill.RunAsync, killsDefault: 20, output, error));
+        root.Subcommands.Add(BuildDrill("repeat", "The same drop uploaded three times and once more under another name: one set of cases and messages.", RepeatDrill.RunAsync, killsDefault: null, output, error));
+        root.Subcommands.Add(BuildDrill("bad-drops", "Malformed drops of every kind in data-drops.md beside good ones: each reported with its reason, the good ones unaffected, the host's peak memory reported.", BadDropsDrill.RunAsync, killsDefault: null, output, error));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var parse = Build(output, error).Parse(args);
+        if (parse.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
+        {
+            foreach (var e in parse.Errors)
+            {
+                await error.WriteLineAsync(e.Message);
+            }
+
+            return 2;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("Cancelled.");
+            return Failed;
+        }
+    }
+
+    private static Command BuildDrill(string name, string description, Drill drill, int? killsDefault, TextWriter output, TextWriter error)
+    {
+        var rows = new Option<int>("--rows") { Description = "Households in the drops: rows of the births drop (one case each), twice as many residents.", DefaultValueFactory = _ => 10_000 };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the drops and the kill moments (default: a random one, printed)." };
+        var doc = new Option<string?>("--doc") { Description = "Markdown file whose section of this drill is replaced (default: docs/reliability.md at the repository root; 'none' to skip)." };
+        var huge = new Option<int>("--huge-mb") { Description = "bad-drops: size of the file of one line, in MB.", DefaultValueFactory = _ => 2048 };
+        var command = new Command(name, description) { rows, seed, doc };
+        if (name == "bad-drops")
+        {
+            command.Options.Add(huge);
+        }
+
+        Option<int>? kills = null;
+        if (killsDefault is { } k)
+        {
+            kills = new Option<int>("--kills") { Description = "SIGKILLs of the host during the drop.", DefaultValueFactory = _ => k };
+            command.Options.Add(kills);
+        }
+
+        command.SetAction(async (r, ct) =>
+        {
+            var options = new DrillOptions(
+                r.GetValue(rows),
+                kills is null ? 0 : r.GetValue(kills),
+                r.GetValue(seed) ?? Random.Shared.Next(1, 1_000_000),
+                "./pushgov drill " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+                r.GetValue(huge));
+            await error.WriteLineAsync($"drill {name}: seed {options.Seed} (--seed {options.Seed} replays it)");
+            DrillResult result;
+            try
+            {
+                result = await drill(options, error, ct);
+            }
+            catch (DrillFailedException failure)
+            {
+                await error.WriteLineAsync(failure.Message);
+                result = new DrillResult(name, options);
+                result.Problem(failure.Message);
+            }
+
+            foreach (var figure in result.Figures)
+            {
+                await output.WriteLineAsync(figure);
+            }
+
+            foreach (var problem in result.Problems)
+            {
+                await error.WriteLineAsync(problem);
+            }
+
+            var path = r.GetValue(doc) ?? ReliabilityDoc.DefaultPath();
+            if (path is not null and not "none")
+            {
+                ReliabilityDoc.Update(path, result, DateTimeOffset.UtcNow);
+                await error.WriteLineAsync($"figures written to {path}");
+            }
+
+            await output.WriteLineAsync(result.Passed ? $"drill {name}: passed" : $"drill {name}: FAILED ({result.Problems.Count} problems)");
+            return result.Passed ? Ok : Failed;
+        });
+        return command;
+    }
+}
