@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
+using PushGov.Infrastructure.Applications;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Messaging;
@@ -13,7 +14,7 @@ namespace PushGov.Functions.Handlers;
 /// (a failure on every channel goes to staff), and <c>webjobs-blobtrigger-poison</c>, so a drop whose ingestion failed
 /// every try gets a report that says so on the staff's drops list (<see cref="DropPoison"/>).
 /// </summary>
-public sealed class SendFunctions(SendWorker worker, SendingOptions options, DropPoison drops, DurableCases cases, ILogger<SendFunctions> logger)
+public sealed class SendFunctions(SendWorker worker, SendingOptions options, DropPoison drops, DurableCases cases, ApplicationHandOver applications, ILogger<SendFunctions> logger)
 {
     [Function("SendMessage")]
     public Task SendAsync([QueueTrigger("send", Connection = "AzureWebJobsStorage")] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
@@ -41,6 +42,7 @@ public sealed class SendFunctions(SendWorker worker, SendingOptions options, Dro
         var stuck = await worker.SweepStuckAsync(options.StuckAfter, context.CancellationToken);
         var poisoned = await worker.DrainPoisonAsync(context.CancellationToken);
         var failedDrops = await drops.DrainAsync(context.CancellationToken);
+        await applications.FinishInterruptedAsync(cases, ApplicationHandOver.FinishAfter, context.CancellationToken);
         if (stuck + poisoned + failedDrops > 0)
         {
             logger.LogInformation("Sweep: {Stuck} stuck messages re-queued, {Poisoned} poison messages drained to their cases, {FailedDrops} failed drops reported", stuck, poisoned, failedDrops);
