@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
+using PushGov.Domain;
 using PushGov.Domain.Drops;
-using PushGov.Domain.Messaging.Pacing;
 
 namespace PushGov.Drills;
 
@@ -20,7 +20,7 @@ public sealed record BirthDrops(string Residents, string Contacts, string Births
 
     /// <summary>The drops of <paramref name="households"/> households, the births two days ago (in Tokyo), recent enough for every service.</summary>
     public static BirthDrops Generate(int seed, int households) =>
-        Generate(seed, households, JapanTime.LocalDay(DateTimeOffset.UtcNow, JapanTime.Tokyo).AddDays(-2));
+        Generate(seed, households, JapanTime.Today(DateTimeOffset.UtcNow).AddDays(-2));
 
     /// <summary>
     /// <paramref name="households"/> households (two resident rows and one birth row each); the births on

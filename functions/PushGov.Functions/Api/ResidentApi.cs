@@ -68,7 +68,8 @@ public static class ResidentApi
     /// <summary>
     /// The resident confirms the prefilled application of one service of their case: it is handed to the back office
     /// once (<see cref="ApplicationHandOver"/>; a repeated confirmation hands nothing more over and answers 200 with the
-    /// same application) and the case is told the resident applied, as their "I applied" answer would.
+    /// same application) and the case is told the resident applied, as their "I applied" answer would; a hand-over
+    /// interrupted by a crash is finished by the <c>Sweep</c> timer.
     /// </summary>
     internal static async Task<IResult> ConfirmAsync(string tenant, string caseId, HttpContext http, ResidentLinks links, TenantCatalog catalog, ResidentStore residents, ApplicationHandOver handOver, ICaseInbox inbox, TimeProvider clock, CancellationToken ct)
     {
@@ -113,10 +114,7 @@ public static class ResidentApi
             application = OneStepApplication.Confirmed(tenant, caseId, name, access.Case.Event.Kind.ToString(), access.Case.Event.EventDate, clock.GetUtcNow(), form);
         }
 
-        var handedOver = await handOver.HandOverAsync(application, ct);
-
-        // The case closes as applied (a closed case refuses it, which changes nothing: the application is handed over).
-        await inbox.SendAsync(tenant, caseId, new ExternalEvent(ExternalEvent.Applied, Note: $"one-step application {handedOver.Application.ApplicationId} ({service.Id})") { Actor = Actor(access) }, ct);
+        var handedOver = await handOver.HandOverAsync(application, Actor(access), inbox, ct);
         var a = handedOver.Application;
         var answer = new ApplicationConfirmed(a.ApplicationId, a.ServiceId, a.HandedOverOn, handedOver.Created);
         return handedOver.Created ? Results.Created($"/api/tenants/{tenant}/cases/{caseId}", answer) : Results.Ok(answer);

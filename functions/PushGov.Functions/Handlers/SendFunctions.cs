@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
+using PushGov.Infrastructure.Applications;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Messaging;
@@ -12,9 +13,10 @@ namespace PushGov.Functions.Handlers;
 /// <c>send-poison</c>, so a message whose sending failed every retry becomes a technical failure its case is told about
 /// (a failure on every channel goes to staff), and <c>webjobs-blobtrigger-poison</c>, so a drop whose ingestion failed
 /// every try gets a report that says so on the staff's drops list (<see cref="DropPoison"/>); and it escalates to staff
-/// every case whose orchestration failed, restarting it from the escalated state (<see cref="FailedCases"/>).
+/// every case whose orchestration failed, restarting it from the escalated state (<see cref="FailedCases"/>); and it
+/// finishes one-step application hand-overs a crash interrupted (<see cref="ApplicationHandOver"/>).
 /// </summary>
-public sealed class SendFunctions(SendWorker worker, SendingOptions options, DropPoison drops, DurableCases cases, FailedCases failedCases, ILogger<SendFunctions> logger)
+public sealed class SendFunctions(SendWorker worker, SendingOptions options, DropPoison drops, DurableCases cases, FailedCases failedCases, ApplicationHandOver applications, ILogger<SendFunctions> logger)
 {
     [Function("SendMessage")]
     public Task SendAsync([QueueTrigger("send", Connection = "AzureWebJobsStorage")] string message, [DurableClient] DurableTaskClient client, FunctionContext context)
@@ -43,9 +45,10 @@ public sealed class SendFunctions(SendWorker worker, SendingOptions options, Dro
         var poisoned = await worker.DrainPoisonAsync(context.CancellationToken);
         var failedDrops = await drops.DrainAsync(context.CancellationToken);
         var failed = await failedCases.EscalateAsync(client, context.CancellationToken);
-        if (stuck + poisoned + failedDrops + failed > 0)
+        var handedOver = await applications.FinishInterruptedAsync(cases, ApplicationHandOver.FinishAfter, context.CancellationToken);
+        if (stuck + poisoned + failedDrops + failed + handedOver > 0)
         {
-            logger.LogInformation("Sweep: {Stuck} stuck messages re-queued, {Poisoned} poison messages drained to their cases, {FailedDrops} failed drops reported, {FailedCases} failed case orchestrations escalated", stuck, poisoned, failedDrops, failed);
+            logger.LogInformation("Sweep: {Stuck} stuck messages re-queued, {Poisoned} poison messages drained to their cases, {FailedDrops} failed drops reported, {FailedCases} failed case orchestrations escalated, {HandedOver} interrupted application hand-overs finished", stuck, poisoned, failedDrops, failed, handedOver);
         }
     }
 }

@@ -83,6 +83,8 @@ public static class StorageNames
         /// <summary>
         /// One-step applications claimed, by id (the idempotency key): PartitionKey tenant, RowKey applicationId, the
         /// application document as first confirmed. It fixes the day (and so the file) an application is handed over on.
+        /// Partition <c>~pending</c> holds the marks of hand-overs not finished yet, which the <c>Sweep</c> finishes
+        /// (<c>ApplicationHandOver</c>).
         /// </summary>
         public const string Applications = "applications";
 

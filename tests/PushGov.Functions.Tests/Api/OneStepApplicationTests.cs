@@ -7,6 +7,8 @@ using PushGov.Domain.Applications;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Functions.Api;
+using PushGov.Functions.Cases;
+using PushGov.Infrastructure.Applications;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Storage;
 using PushGov.Testing;
@@ -79,9 +81,49 @@ public sealed class OneStepApplicationTests(ApiFixture fx)
         Assert.Equal((s.CaseId, s.HeadId, "児童手当"), (application.CaseId, application.Form.Applicant.ResidentId, application.ServiceName));
         var csv = (await container.GetBlobClient($"{t.Code}/jidou-teate/{day}.csv").DownloadContentAsync()).Value.Content.ToArray();
         Assert.Equal(Encoding.UTF8.GetPreamble(), csv[..3]);
-        var rows = Encoding.UTF8.GetString(csv.AsSpan(3)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var rows = CsvRows(csv);
         Assert.Equal(2, rows.Length);
         Assert.StartsWith(confirmed.ApplicationId + ",", rows[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hand_over_that_crashed_after_its_json_file_is_finished_by_the_sweep_once_into_the_days_csv_and_the_case_applied()
+    {
+        var (t, s, link) = await Scenario.MessagedAsync(fx, 545);
+        var form = (await ViewAsync(t, s, link)).Offers.Single(o => o.ServiceId == "jidou-teate").OneStep!;
+        var c = (await fx.Service<CaseStore>().GetAsync(t.Code, s.CaseId, CancellationToken.None))!;
+        var candidate = OneStepApplication.Confirmed(t.Code, s.CaseId, "児童手当", c.Event.Kind.ToString(), c.Event.EventDate, DateTimeOffset.UtcNow, form);
+        var actor = "resident:" + signer.ResidentTag(t.Code, s.CaseId, s.HeadId);
+        var handOver = fx.Service<ApplicationHandOver>();
+
+        // The first half of the hand-over, then the crash: no CSV, no applied.
+        var claimed = (await handOver.ClaimAsync(candidate, actor, CancellationToken.None)).Application;
+        var day = claimed.HandedOverOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal([$"{t.Code}/jidou-teate/{day}/{claimed.ApplicationId}.json"], await BlobsAsync(t.Code));
+
+        // The sweep's finishing step (TimeSpan.Zero: this mark is taken at once rather than after a minute).
+        var inbox = fx.Service<DurableCases>();
+        await handOver.FinishInterruptedAsync(inbox, TimeSpan.Zero, CancellationToken.None);
+
+        CaseData stored = null!;
+        await Wait.Eventually(async () => (stored = (await fx.Service<CaseStore>().GetAsync(t.Code, s.CaseId, CancellationToken.None))!).State == CaseState.Closed, "the case closed");
+        Assert.Equal(CaseOutcome.Applied, stored.Outcome);
+        var history = await fx.Service<ICaseReader>().GetHistoryAsync(t.Code, s.CaseId, CancellationToken.None);
+        Assert.Equal(actor, history[^1].Actor);
+        var container = fx.Storage.Container(StorageNames.Containers.Applications);
+        var csv = container.GetBlobClient($"{t.Code}/jidou-teate/{day}.csv");
+        var rows = CsvRows((await csv.DownloadContentAsync()).Value.Content.ToArray());
+        Assert.Single(rows, r => r.StartsWith(claimed.ApplicationId + ",", StringComparison.Ordinal));
+        Assert.False((await fx.Storage.Table(StorageNames.Tables.Applications).GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(ApplicationHandOver.PendingPartition, $"{t.Code}|{claimed.ApplicationId}")).HasValue);
+
+        // A second run finds nothing left of this hand-over: the CSV is not rewritten and the case hears nothing more.
+        var etag = (await csv.GetPropertiesAsync()).Value.ETag;
+        await handOver.FinishInterruptedAsync(inbox, TimeSpan.Zero, CancellationToken.None);
+        Assert.Equal(etag, (await csv.GetPropertiesAsync()).Value.ETag);
+        Assert.Equal(history.Count, (await fx.Service<ICaseReader>().GetHistoryAsync(t.Code, s.CaseId, CancellationToken.None)).Count);
+        Assert.Equal(
+            [$"{t.Code}/jidou-teate/{day}.csv", $"{t.Code}/jidou-teate/{day}/{claimed.ApplicationId}.json"],
+            await BlobsAsync(t.Code));
     }
 
     [Fact]
@@ -131,6 +173,9 @@ public sealed class OneStepApplicationTests(ApiFixture fx)
         var c = (await fx.Service<CaseStore>().GetAsync(t.Code, s.CaseId, CancellationToken.None))!;
         return signer.Sign(t.Code, s.CaseId, s.HeadId, c.Matches.Max(m => m.Deadline)!.Value.AddDays(30));
     }
+
+    /// <summary>The CSV's lines (header first) after its UTF-8 BOM.</summary>
+    private static string[] CsvRows(byte[] csv) => Encoding.UTF8.GetString(csv.AsSpan(3)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
     private async Task<List<string>> BlobsAsync(string tenant)
     {
