@@ -105,10 +105,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     PushGov__Portal__ApiBaseUrl: apiBaseUrl
     PushGov__Portal__EasyAuth__Enabled: 'true'
     PushGov__Portal__EasyAuth__Tenant: tenantCode
+    // The residents' side: the tenant's ResidentPortal key, which the portal calls the API with when a resident opens
+    // their signed link (secret resident-portal-key-<tenant>, set by an operator from ./pushgov tenant rotate-key).
+    'PushGov__Portal__ResidentKeys__${tenantCode}': kvRef(keyVaultUri, 'resident-portal-key-${tenantCode}')
   }
 }
 
-// Easy Auth: every request needs a Microsoft Entra sign-in; the token store keeps the user's API access token.
+// Easy Auth: every staff request needs a Microsoft Entra sign-in (residents' pages excluded); the token store keeps
+// the user's API access token.
 resource auth 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'authsettingsV2'
@@ -120,6 +124,12 @@ resource auth 'Microsoft.Web/sites/config@2024-11-01' = {
       requireAuthentication: true
       unauthenticatedClientAction: 'RedirectToLoginPage'
       redirectToProvider: 'azureactivedirectory'
+      // Residents have no staff account: their pages (/r/{tenant}/{caseId}/{token} and …/preferences) are opened by
+      // the signed link itself, which the API checks; the stylesheet they load is excluded with them.
+      excludedPaths: [
+        '/r/*'
+        '/css/*'
+      ]
     }
     httpSettings: {
       requireHttps: true

@@ -133,7 +133,7 @@ public static class ArmExpression
 
     /// <summary>
     /// The settings an <c>appsettings</c> config resource sets, by name, with the expression of each value. Reads an
-    /// object literal, or <c>union(createObject(...), variables('v'), ...)</c>; a variable built per tenant with
+    /// object literal (a per-tenant name in it as <c>X{tenantCode}</c>), or <c>union(createObject(...), variables('v'), ...)</c>; a variable built per tenant with
     /// <c>toObject(... createObject('name', format('X{0}Y', ...), 'value', v) ...)</c> gives the name <c>X{tenantCode}Y</c>.
     /// </summary>
     public static IReadOnlyDictionary<string, ArmNode> Settings(JsonObject template, JsonNode properties)
@@ -143,7 +143,8 @@ public static class ArmExpression
         {
             foreach (var (name, value) in literal)
             {
-                settings.Add(name, Parse(value!.GetValue<string>()));
+                // A name built per tenant compiles to an expression key: "[format('X{0}', parameters('tenantCode'))]".
+                settings.Add(name.StartsWith('[') ? Name(Parse(name)) : name, Parse(value!.GetValue<string>()));
             }
 
             return settings;
@@ -158,7 +159,7 @@ public static class ArmExpression
                 case ArmNode.Call { Name: "createObject" } createObject:
                     for (var i = 0; i + 1 < createObject.Arguments.Count; i += 2)
                     {
-                        settings.Add(((ArmNode.Literal)createObject.Arguments[i]).Value, createObject.Arguments[i + 1]);
+                        settings.Add(Name(createObject.Arguments[i]), createObject.Arguments[i + 1]);
                     }
 
                     break;
@@ -177,6 +178,15 @@ public static class ArmExpression
 
         return settings;
     }
+
+    /// <summary>A setting's name: a literal, or <c>format('X{0}', parameters('tenantCode'))</c> read as <c>X{tenantCode}</c>.</summary>
+    private static string Name(ArmNode name) => name switch
+    {
+        ArmNode.Literal literal => literal.Value,
+        ArmNode.Call { Name: "format", Arguments: [ArmNode.Literal format, ArmNode.Call { Name: "parameters", Arguments: [ArmNode.Literal { Value: "tenantCode" }] }] } =>
+            format.Value.Replace("{0}", "{tenantCode}", StringComparison.Ordinal),
+        _ => throw new FormatException($"Cannot read a setting's name from {Text(name)}"),
+    };
 
     private static IEnumerable<KeyValuePair<string, ArmNode>> PerTenant(ArmNode expression) =>
         expression.DescendantsAndSelf()

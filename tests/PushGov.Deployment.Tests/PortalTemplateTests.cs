@@ -77,6 +77,8 @@ public sealed class PortalTemplateTests(CompiledTemplate compiled)
         Assert.True(auth["platform"]!["enabled"]!.GetValue<bool>());
         Assert.True(auth["globalValidation"]!["requireAuthentication"]!.GetValue<bool>());
         Assert.Equal("RedirectToLoginPage", auth["globalValidation"]!["unauthenticatedClientAction"]!.GetValue<string>());
+        // Only the residents' pages (their signed link is the credential) and their stylesheet go without a staff sign-in.
+        Assert.Equal(["/r/*", "/css/*"], auth["globalValidation"]!["excludedPaths"]!.AsArray().Select(p => p!.GetValue<string>()));
         Assert.True(auth["httpSettings"]!["requireHttps"]!.GetValue<bool>());
         Assert.True(entra["enabled"]!.GetValue<bool>());
         Assert.Equal("[parameters('entraClientId')]", entra["registration"]!["clientId"]!.GetValue<string>());
