@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using PushGov.Domain.Serialization;
 using Spectre.Console;
 
 namespace PushGov.Cli.Commands;
 
 /// <summary><c>./pushgov notifications</c>: the messages PushGov would send, as a table (from the running app's API).</summary>
-public static class NotificationsCommand
+public static partial class NotificationsCommand
 {
     private sealed record Notification(string MessageId, string Channel, string To, string? Subject, string Text, string Language, string? TemplateVersion, DateTimeOffset RecordedAt);
 
@@ -76,10 +77,28 @@ public static class NotificationsCommand
             }
 
             AnsiConsole.Write(table);
+
+            // The table cuts each message short: the page each one links to (the resident's signed case link) in full.
+            var links = list.Select((n, index) => (Number: index + 1, Link: ResidentLinkIn(n.Text))).Where(l => l.Link is not null).ToList();
+            if (links.Count > 0)
+            {
+                AnsiConsole.WriteLine("Residents' case pages the messages link to:");
+                foreach (var (number, link) in links)
+                {
+                    AnsiConsole.WriteLine($"  #{number}  {link}");
+                }
+            }
+
             return list.Count >= r.GetValue(waitFor) ? 0 : 1;
         });
         return command;
     }
+
+    /// <summary>The first resident's case link (<c>…/r/{tenant}/{caseId}/{token}</c>) in a message's text; null without one.</summary>
+    internal static string? ResidentLinkIn(string text) => ResidentLink().Match(text) is { Success: true } m ? m.Value : null;
+
+    [GeneratedRegex(@"https?://[^\s/]+(/[^\s]*)?/r/[0-9]{6}/[^\s/]+/[A-Za-z0-9_\-]+")]
+    private static partial Regex ResidentLink();
 
     /// <summary>True when no case of the tenant is still detected or matched (each has reached its messages or closed).</summary>
     private static async Task<bool> NoCaseInFlightAsync(HttpClient http, string tenant, CancellationToken ct)
