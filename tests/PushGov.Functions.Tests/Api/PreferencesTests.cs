@@ -135,13 +135,14 @@ public sealed class PreferencesTests(ApiFixture fx)
             UpdatedAt = now,
         };
         Assert.True(await messages.TryAddAsync(queued, CancellationToken.None));
-        await fx.Storage.Queue(StorageNames.Queues.Send).SendMessageAsync(new SendQueueMessage(t.Code, queued.MessageId).ToJson());
 
         using var put = await fx.Client(t.PortalKey).PutAsJsonAsync(Url(t, s.WifeId), new { channels = new[] { new { channel = "sms", consent = false } } });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
-        // Cancelled before any sender ran.
+        // Cancelled when the answer comes, before any sender ran: its queue message is taken only now (had it been
+        // enqueued before the withdrawal, a sender could win the race and send first, which is not this case).
         Assert.Equal(NotificationStatus.Cancelled, (await messages.GetAsync(t.Code, queued.MessageId, CancellationToken.None))!.Value.Message.Status);
+        await fx.Storage.Queue(StorageNames.Queues.Send).SendMessageAsync(new SendQueueMessage(t.Code, queued.MessageId).ToJson());
         await fx.DrainAsync();
         Assert.Equal(NotificationStatus.Cancelled, (await messages.GetAsync(t.Code, queued.MessageId, CancellationToken.None))!.Value.Message.Status);
         var sink = await fx.Service<DevSink>().ListAsync(t.Code, 1000, CancellationToken.None);
