@@ -28,7 +28,7 @@ public sealed class StaffFlowTests(PortalFixture fx, ITestOutputHelper output)
         var events = page.Locator("table", new() { Has = page.GetByText("検知したライフイベント（種類別） — グラフの数値") });
         await Assertions.Expect(events.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("^出生 \\d+$") })).ToHaveCountAsync(1);
         var births = await events.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("^出生") }).Locator("td").InnerTextAsync();
-        Assert.Equal("7", births); // 2 of the samples, 5 of the fixture's households
+        Assert.Equal("8", births); // 2 of the samples, 6 of the fixture's households
         await Assertions.Expect(page.Locator("table", new() { Has = page.GetByText("送信したメッセージ（チャネル・状態別） — グラフの数値") }).Locator("tbody tr").First).ToBeAttachedAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "郵送でしか届かなかった住民の割合（デジタル・ディバイド）" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "制度別" })).ToBeVisibleAsync();
