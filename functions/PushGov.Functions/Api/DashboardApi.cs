@@ -16,43 +16,39 @@ public static class DashboardApi
 {
     public sealed record DropListing(DateOnly From, DateOnly To, IReadOnlyList<DropSummary> Drops);
 
-    internal static async Task<IResult> DashboardAsync(string tenant, Dashboard dashboard, TimeProvider clock, HttpContext http, CancellationToken ct)
+    internal static Task<IResult> DashboardAsync(string tenant, Dashboard dashboard, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        InRangeAsync(http, ApiContract.Dashboard, clock, async (start, end) =>
+        {
+            var report = await dashboard.ReadAsync(tenant, start, end, ct);
+            return (report, $"from={start:yyyy-MM-dd} to={end:yyyy-MM-dd} drops={report.Drops.Count}");
+        });
+
+    internal static Task<IResult> TakeUpAsync(string tenant, TakeUpFigures figures, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        InRangeAsync(http, ApiContract.TakeUp, clock, async (start, end) =>
+            (await figures.ReadAsync(tenant, start, end, ct), $"from={start:yyyy-MM-dd} to={end:yyyy-MM-dd}"));
+
+    internal static Task<IResult> DropsAsync(string tenant, DropList drops, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        InRangeAsync(http, ApiContract.ListDrops, clock, async (start, end) =>
+        {
+            var list = await drops.ListAsync(tenant, Dashboard.StartOf(start), Dashboard.StartOf(end.AddDays(1)), ct);
+            return (new DropListing(start, end, list), $"count={list.Count}");
+        });
+
+    /// <summary>
+    /// One read over the days asked for: 400 when the range is wrong, otherwise the answer of <paramref name="read"/>,
+    /// with its audit detail noted.
+    /// </summary>
+    private static async Task<IResult> InRangeAsync<T>(HttpContext http, ApiOperation op, TimeProvider clock, Func<DateOnly, DateOnly, Task<(T Answer, string Audit)>> read)
     {
-        var (start, end, problem) = Range(http, ApiContract.Dashboard, clock);
+        var (start, end, problem) = Range(http, op, clock);
         if (problem is not null)
         {
             return Problems.Result(problem);
         }
 
-        var report = await dashboard.ReadAsync(tenant, start, end, ct);
-        AuditApi.Note(http, detail: $"from={start:yyyy-MM-dd} to={end:yyyy-MM-dd} drops={report.Drops.Count}");
-        return Results.Ok(report);
-    }
-
-    internal static async Task<IResult> TakeUpAsync(string tenant, TakeUpFigures figures, TimeProvider clock, HttpContext http, CancellationToken ct)
-    {
-        var (start, end, problem) = Range(http, ApiContract.TakeUp, clock);
-        if (problem is not null)
-        {
-            return Problems.Result(problem);
-        }
-
-        var report = await figures.ReadAsync(tenant, start, end, ct);
-        AuditApi.Note(http, detail: $"from={start:yyyy-MM-dd} to={end:yyyy-MM-dd}");
-        return Results.Ok(report);
-    }
-
-    internal static async Task<IResult> DropsAsync(string tenant, DropList drops, TimeProvider clock, HttpContext http, CancellationToken ct)
-    {
-        var (start, end, problem) = Range(http, ApiContract.ListDrops, clock);
-        if (problem is not null)
-        {
-            return Problems.Result(problem);
-        }
-
-        var list = await drops.ListAsync(tenant, Dashboard.StartOf(start), Dashboard.StartOf(end.AddDays(1)), ct);
-        AuditApi.Note(http, detail: $"count={list.Count}");
-        return Results.Ok(new DropListing(start, end, list));
+        var (answer, audit) = await read(start, end);
+        AuditApi.Note(http, detail: audit);
+        return Results.Ok(answer);
     }
 
     /// <summary>The days asked for (from/to as the operation describes them), or the 400 saying what was wrong.</summary>
