@@ -53,20 +53,12 @@ public sealed class EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
             $"the report for {blobName}");
     }
 
-    private static async Task<JsonArray> NotificationsAsync(HttpClient client, string tenant, int atLeast)
-    {
-        JsonArray list = [];
-        for (var i = 0; i < 300 && list.Count < atLeast; i++)
-        {
-            list = (await client.GetFromJsonAsync<JsonArray>($"/api/tenants/{tenant}/notifications"))!;
-            if (list.Count < atLeast)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        return list;
-    }
+    private static Task<JsonArray> NotificationsAsync(HttpClient client, string tenant, int atLeast) =>
+        Wait.Eventually(
+            async () => (await client.GetFromJsonAsync<JsonArray>($"/api/tenants/{tenant}/notifications"))!,
+            l => l.Count >= atLeast,
+            $"{atLeast} notifications of tenant {tenant}",
+            TimeSpan.FromSeconds(60));
 
     [Fact]
     public async Task A_birth_drop_in_azurite_reaches_the_parent_as_a_japanese_sms_in_the_sink()
@@ -182,14 +174,15 @@ public sealed class EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
         var accepted = await client.PostAsync(new Uri($"/api/tenants/{tenant}/drops/residents?name=http.csv", UriKind.Relative), content);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var location = accepted.Headers.Location!.ToString();
-        JsonObject? report = null;
-        for (var i = 0; i < 200 && report is null; i++)
-        {
-            var r = await client.GetAsync(new Uri(location, UriKind.Relative));
-            report = r.StatusCode == HttpStatusCode.OK ? await r.Content.ReadFromJsonAsync<JsonObject>() : null;
-            await Task.Delay(report is null ? 150 : 0);
-        }
+        var report = await Wait.Eventually(
+            async () =>
+            {
+                using var r = await client.GetAsync(new Uri(location, UriKind.Relative));
+                return r.StatusCode == HttpStatusCode.OK ? await r.Content.ReadFromJsonAsync<JsonObject>() : null;
+            },
+            $"the report at {location}",
+            TimeSpan.FromSeconds(60));
 
-        Assert.Equal(2, report!["accepted"]!.GetValue<int>());
+        Assert.Equal(2, report["accepted"]!.GetValue<int>());
     }
 }

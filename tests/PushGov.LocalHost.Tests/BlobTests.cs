@@ -86,9 +86,9 @@ public sealed class BlobTests(AzuriteFixture azurite)
             await container.GetBlobClient($"131016/residents/{i}.csv").UploadAsync(BinaryData.FromString("v1"));
         }
 
-        await Eventually.Until(() => Task.FromResult(one.Events.Count + two.Events.Count), n => n >= 12, TimeSpan.FromSeconds(30), "every blob");
+        await Wait.Eventually(() => Task.FromResult(one.Events.Count + two.Events.Count), n => n >= 12, "every blob", TimeSpan.FromSeconds(30));
         var last = await container.GetBlobClient("131016/residents/last.csv").UploadAsync(BinaryData.FromString("v1"));
-        await Eventually.Until(() => Task.FromResult(one.Events.Concat(two.Events).ToArray()), e => e.Any(x => x.Contains("last.csv", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "the last blob");
+        await Wait.Eventually(() => Task.FromResult(one.Events.Concat(two.Events).ToArray()), e => e.Any(x => x.Contains("last.csv", StringComparison.Ordinal)), "the last blob", TimeSpan.FromSeconds(30));
 
         var all = one.Events.Concat(two.Events).ToList();
         Assert.Equal(13, all.Count);
@@ -97,9 +97,9 @@ public sealed class BlobTests(AzuriteFixture azurite)
 
     private static async Task<JsonElement> PoisonMessageAsync(QueueClient poison, string container, string blob)
     {
-        var messages = await Eventually.Until(
+        var messages = await Wait.Eventually(
             async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(32)).Value : [],
-            m => m.Any(x => Matches(x.Body, container, blob)), TimeSpan.FromSeconds(60), $"the poison message for {blob}");
+            m => m.Any(x => Matches(x.Body, container, blob)), $"the poison message for {blob}", TimeSpan.FromSeconds(60));
         return JsonDocument.Parse(messages.First(x => Matches(x.Body, container, blob)).Body).RootElement.Clone();
     }
 

@@ -54,7 +54,7 @@ public sealed class DurableTests(AzuriteFixture azurite)
 
         await queue.SendMessageAsync($$"""{"orderId":"{{orderId}}","waitSeconds":2}""");
         await queue.SendMessageAsync($$"""{"orderId":"{{orderId}}","waitSeconds":2}""");
-        await Eventually.Until(() => client.GetInstanceAsync(orderId), i => i is not null, TimeSpan.FromSeconds(30), "the instance");
+        await Wait.Eventually(() => client.GetInstanceAsync(orderId), i => i is not null, "the instance", TimeSpan.FromSeconds(30));
         var again = await client.ScheduleNewOrchestrationInstanceAsync(OrderFunctions.Workflow, new OrderState(orderId, 0, 2, []), new StartOrchestrationOptions(orderId));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var done = await client.WaitForInstanceCompletionAsync(orderId, getInputsAndOutputs: true, timeout.Token);
@@ -116,7 +116,7 @@ public sealed class DurableTests(AzuriteFixture azurite)
             await client.ScheduleNewOrchestrationInstanceAsync("HoldWorkflow", null, new StartOrchestrationOptions(id));
         }
 
-        await Eventually.Until(() => Task.FromResult((one.Events.Count, two.Events.Count)), n => n.Item1 == 1 && n.Item2 == 1, TimeSpan.FromSeconds(60), "one held activity on each instance");
+        await Wait.Eventually(() => Task.FromResult((one.Events.Count, two.Events.Count)), n => n.Item1 == 1 && n.Item2 == 1, "one held activity on each instance", TimeSpan.FromSeconds(60));
         one.Gate.SetResult();
         two.Gate.SetResult();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -28,7 +28,7 @@ public sealed class QueueTests(AzuriteFixture azurite)
 
         var events = await Eventually.Events(probe, e => e.Length == 2, "both messages");
         Assert.Equal(["work a1 3 1 True", "work a2 4 1 True"], events.Order(StringComparer.Ordinal));
-        await Eventually.Until(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, TimeSpan.FromSeconds(10), "an empty queue");
+        await Wait.Eventually(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, "an empty queue", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -77,9 +77,9 @@ public sealed class QueueTests(AzuriteFixture azurite)
         await (await QueueAsync(name)).SendMessageAsync("doomed");
 
         var poison = await QueueAsync(name + "-poison");
-        var moved = await Eventually.Until(
+        var moved = await Wait.Eventually(
             async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(10)).Value : [],
-            m => m.Length > 0, TimeSpan.FromSeconds(60), "the poison message");
+            m => m.Length > 0, "the poison message", TimeSpan.FromSeconds(60));
         Assert.Equal("doomed", Assert.Single(moved).Body.ToString());
         Assert.Equal(["fail doomed 1", "fail doomed 2", "fail doomed 3", "fail doomed 4", "fail doomed 5"], probe.Events);
         Assert.Equal(0, (await (await QueueAsync(name)).GetPropertiesAsync()).Value.ApproximateMessagesCount);

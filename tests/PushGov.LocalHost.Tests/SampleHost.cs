@@ -39,29 +39,9 @@ internal static class SampleHost
     }
 }
 
-/// <summary>Waits for a condition with a deadline (never a fixed sleep).</summary>
+/// <summary>Waits for the sample app's probe to record events (with a deadline, through <see cref="Wait"/>).</summary>
 internal static class Eventually
 {
-    public static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds} s for {what}; last value: {value}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
     public static Task<string[]> Events(Probe probe, Func<string[], bool> done, string what, int seconds = 30) =>
-        Until(() => Task.FromResult(probe.Events.ToArray()), done, TimeSpan.FromSeconds(seconds), what);
+        Wait.Eventually(() => Task.FromResult(probe.Events.ToArray()), done, what, TimeSpan.FromSeconds(seconds));
 }

@@ -16,12 +16,12 @@ public sealed class TimerTests(AzuriteFixture azurite)
         await using var second = await SampleHost.StartAsync(azurite, two, ["Tick"], settings, hostId);
         try
         {
-            await Eventually.Until(() => Task.FromResult(one.Events.Count + two.Events.Count), n => n >= 4, TimeSpan.FromSeconds(30), "four ticks");
+            await Wait.Eventually(() => Task.FromResult(one.Events.Count + two.Events.Count), n => n >= 4, "four ticks", TimeSpan.FromSeconds(30));
             Assert.True(one.Events.IsEmpty || two.Events.IsEmpty, "Both instances ran the timer at once.");
             var (holder, other) = one.Events.IsEmpty ? (second, one) : (first, two);
             await holder.StopAsync();
             var before = other.Events.Count;
-            await Eventually.Until(() => Task.FromResult(other.Events.Count), n => n >= before + 2, TimeSpan.FromSeconds(30), "the other instance's ticks");
+            await Wait.Eventually(() => Task.FromResult(other.Events.Count), n => n >= before + 2, "the other instance's ticks", TimeSpan.FromSeconds(30));
         }
         finally
         {

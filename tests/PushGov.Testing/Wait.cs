@@ -41,6 +41,33 @@ public static class Wait
         }
     }
 
+    /// <summary>
+    /// Reads a value until <paramref name="done"/> accepts it, and returns it; at the deadline the exception names
+    /// <paramref name="what"/> and the last value read (for values that are not "absent until ready": counts, lists).
+    /// </summary>
+    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(done);
+        var limit = timeout ?? DefaultTimeout;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (clock.Elapsed >= limit)
+            {
+                throw new TimeoutException($"Waited {limit.TotalSeconds:0.#} s for {what}; last value: {value}");
+            }
+
+            await Task.Delay(Interval);
+        }
+    }
+
     /// <summary>Checks <paramref name="condition"/> every poll for <paramref name="duration"/>; fails at the first poll it is false.</summary>
     public static async Task Consistently(Func<Task<bool>> condition, string what, TimeSpan duration)
     {

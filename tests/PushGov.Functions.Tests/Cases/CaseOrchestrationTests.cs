@@ -108,12 +108,10 @@ public sealed class CaseOrchestrationTests(AzuriteFixture azurite)
         await h.Cases.StartAsync(CaseHarness.NewCase(e, h.Clock), CancellationToken.None);
 
         // The case runs but the sender does not: the SMS is created and queued.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await h.Messages.ListForCaseAsync(tenant, e.EventId, CancellationToken.None)).Count == 0 || (await h.Projection.GetAsync(tenant, e.EventId, CancellationToken.None))?.State != CaseState.Notified)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the case did not notify");
-            await Task.Delay(100);
-        }
+        await Wait.Eventually(
+            async () => (await h.Messages.ListForCaseAsync(tenant, e.EventId, CancellationToken.None)).Count > 0
+                && (await h.Projection.GetAsync(tenant, e.EventId, CancellationToken.None))?.State == CaseState.Notified,
+            "the case to notify (a message created and the case notified)");
 
         Assert.Equal(1, await h.Cases.WithdrawConsentAsync(tenant, "300000101", Channel.Sms, CancellationToken.None));
         var c = await h.SettleAsync(tenant, e.EventId, c => c.State == CaseState.Closed);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
+using PushGov.Testing;
 
 namespace PushGov.Portal.Tests.Support;
 
@@ -94,46 +95,30 @@ public sealed class PortalFixture : IAsyncLifetime
     public async Task<string> ResidentLinkAsync(int household)
     {
         using var api = Stack.Api(A.AdminKey);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var sink = await api.GetFromJsonAsync<JsonElement>($"api/tenants/{A.Tenant}/notifications?max=5000&reveal=true");
-            var email = sink.EnumerateArray().FirstOrDefault(n => n.GetProperty("to").GetString() == $"head{household}@example.jp");
-            if (email.ValueKind == JsonValueKind.Object)
-            {
-                var match = System.Text.RegularExpressions.Regex.Match(email.GetProperty("text").GetString()!, $@"https://portal\.example\.jp(/r/{A.Tenant}/[A-Za-z0-9._:-]+/[A-Za-z0-9_-]{{28}})");
-                Assert.True(match.Success, "The e-mail has no link to the resident's case page.");
-                return match.Groups[1].Value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No e-mail to the head of household {household} after 90 s.");
-            }
-
-            await Task.Delay(300);
-        }
+        var email = await Wait.Eventually(
+            async () => (await api.GetFromJsonAsync<JsonElement>($"api/tenants/{A.Tenant}/notifications?max=5000&reveal=true"))
+                .EnumerateArray().FirstOrDefault(n => n.GetProperty("to").GetString() == $"head{household}@example.jp"),
+            n => n.ValueKind == JsonValueKind.Object,
+            $"an e-mail to the head of household {household}",
+            TimeSpan.FromSeconds(90));
+        var match = System.Text.RegularExpressions.Regex.Match(email.GetProperty("text").GetString()!, $@"https://portal\.example\.jp(/r/{A.Tenant}/[A-Za-z0-9._:-]+/[A-Za-z0-9_-]{{28}})");
+        Assert.True(match.Success, "The e-mail has no link to the resident's case page.");
+        return match.Groups[1].Value;
     }
 
     /// <summary>Waits (with a deadline) for a drop's report, as run.sh does.</summary>
     public async Task<JsonElement> ReportAsync(HttpClient api, string tenant, string dataset, string name)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            using var response = await api.GetAsync($"api/tenants/{tenant}/drops/{dataset}/{name}/report");
-            if (response.StatusCode == HttpStatusCode.OK)
+        var report = await Wait.Eventually(
+            async () =>
             {
-                return await response.Content.ReadFromJsonAsync<JsonElement>();
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No report for {dataset}/{name} after 90 s.");
-            }
-
-            await Task.Delay(250);
-        }
+                using var response = await api.GetAsync($"api/tenants/{tenant}/drops/{dataset}/{name}/report");
+                return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonElement>() : (JsonElement?)null;
+            },
+            r => r is not null,
+            $"the report for {dataset}/{name}",
+            TimeSpan.FromSeconds(90));
+        return report!.Value;
     }
 
     private async Task SeedAsync(string tenant, string key, bool withSamples, int[] households)
@@ -182,23 +167,12 @@ public sealed class PortalFixture : IAsyncLifetime
     private async Task<IReadOnlyList<string>> EscalatedAsync(string key, string tenant, int count)
     {
         using var api = Stack.Api(key);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var list = await api.GetFromJsonAsync<JsonElement>($"api/tenants/{tenant}/escalations");
-            var ids = list.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("caseId").GetString()!).ToList();
-            if (ids.Count >= count)
-            {
-                return ids;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{ids.Count} of {count} cases escalated after 90 s.");
-            }
-
-            await Task.Delay(300);
-        }
+        return await Wait.Eventually(
+            async () => (await api.GetFromJsonAsync<JsonElement>($"api/tenants/{tenant}/escalations"))
+                .GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("caseId").GetString()!).ToList(),
+            ids => ids.Count >= count,
+            $"{count} escalated cases of tenant {tenant}",
+            TimeSpan.FromSeconds(90));
     }
 
     public static string Repository()
