@@ -1,7 +1,6 @@
-using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 
-namespace PushGov.Infrastructure.Cases;
+namespace PushGov.Domain.Cases;
 
 /// <summary>Starts the case of a life event (case id = event id): starting the same event twice is harmless.</summary>
 public interface ICaseStarter
@@ -44,3 +43,6 @@ public interface ICaseReader
     /// <summary>Every case of a tenant written at or after <paramref name="since"/>, for the staff dashboard's counts.</summary>
     IAsyncEnumerable<CaseData> ListWrittenSinceAsync(string tenant, DateTimeOffset since, CancellationToken ct);
 }
+
+/// <summary>A page of a tenant's cases, filtered by state, service and event date (<see cref="ICaseReader.ListAsync"/>).</summary>
+public sealed record CaseQuery(CaseState? State = null, string? Service = null, DateOnly? From = null, DateOnly? To = null, string? ContinuationToken = null, int PageSize = 50);

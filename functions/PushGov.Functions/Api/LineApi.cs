@@ -1,7 +1,7 @@
 using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
-using PushGov.Infrastructure.Line;
+using PushGov.Infrastructure.Notifications.Providers.Line;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Tenants;
 

@@ -3,7 +3,7 @@ using Microsoft.DurableTask.Client;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
 
 namespace PushGov.Functions.Cases;
 

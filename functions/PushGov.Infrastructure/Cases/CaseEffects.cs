@@ -1,7 +1,7 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
 using PushGov.Infrastructure.Storage;
 
 namespace PushGov.Infrastructure.Cases;

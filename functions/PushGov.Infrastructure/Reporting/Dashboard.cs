@@ -2,9 +2,8 @@ using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
-using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Line;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Providers.Line;
 using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Infrastructure.Reporting;

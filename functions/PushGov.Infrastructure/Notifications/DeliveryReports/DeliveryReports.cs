@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using PushGov.Domain.Messaging.Statuses;
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Sending;
 
-namespace PushGov.Infrastructure.Messaging;
+namespace PushGov.Infrastructure.Notifications.DeliveryReports;
 
 /// <summary>What became of one delivery report.</summary>
 public enum ReportOutcome
@@ -58,7 +60,7 @@ public sealed class DeliveryReports(SendIndex index, MessageStore messages, Send
             {
                 Status = status.Value,
                 ProviderMessageId = message.ProviderMessageId ?? providerMessageId,
-                LastError = failed ? $"{rawStatus}{(string.IsNullOrWhiteSpace(detail) ? string.Empty : ": " + Sending.HttpSendAnswers.Redact(detail))}" : null,
+                LastError = failed ? $"{rawStatus}{(string.IsNullOrWhiteSpace(detail) ? string.Empty : ": " + Providers.HttpSendAnswers.Redact(detail))}" : null,
                 UpdatedAt = clock.GetUtcNow(),
             };
             if (await messages.TryUpdateAsync(next, etag, ct) is null)

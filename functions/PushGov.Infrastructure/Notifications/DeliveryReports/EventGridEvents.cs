@@ -3,7 +3,7 @@ using System.Text;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 
-namespace PushGov.Infrastructure.Acs;
+namespace PushGov.Infrastructure.Notifications.DeliveryReports;
 
 /// <summary>
 /// One event of an Event Grid delivery (EventGridEvent schema), as PushGov needs it: <see cref="EventGridParser"/> reads

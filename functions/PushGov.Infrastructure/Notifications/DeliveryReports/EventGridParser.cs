@@ -2,7 +2,7 @@ using System.Text.Json;
 using Azure.Messaging.EventGrid;
 using Azure.Messaging.EventGrid.SystemEvents;
 
-namespace PushGov.Infrastructure.Acs;
+namespace PushGov.Infrastructure.Notifications.DeliveryReports;
 
 /// <summary>
 /// Reads an Event Grid delivery in the EventGridEvent schema (a JSON array of events; a single object is accepted too)

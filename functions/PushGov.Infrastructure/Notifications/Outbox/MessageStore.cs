@@ -5,7 +5,7 @@ using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infrastructure.Messaging;
+namespace PushGov.Infrastructure.Notifications.Outbox;
 
 /// <summary>Messages in the <c>messages</c> table (PartitionKey tenant, RowKey message id), ETag-guarded status changes.</summary>
 public sealed class MessageStore(StorageClients storage)

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
+using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
 
-namespace PushGov.Infrastructure.Messaging;
+namespace PushGov.Infrastructure.Notifications.Outbox;
 
 /// <summary>
 /// A resident's "no more of these", honoured at once: an SMS reply STOP/配信停止 (withdraws SMS consent for every resident

@@ -3,7 +3,7 @@ using System.Text;
 using Azure.Data.Tables;
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infrastructure.Messaging;
+namespace PushGov.Infrastructure.Notifications.Outbox;
 
 /// <summary>
 /// The lookups the callbacks of the providers need, as point reads in the <c>sendindex</c> table (no scan of every tenant):

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PushGov.Domain.Serialization;
 
-namespace PushGov.Infrastructure.Cases;
+namespace PushGov.Infrastructure.Notifications.Outbox;
 
 /// <summary>A message on <c>send</c>: the message id only; the sender reloads the row (GOV.UK Notify's pattern).</summary>
 public sealed record SendQueueMessage(string Tenant, string MessageId)

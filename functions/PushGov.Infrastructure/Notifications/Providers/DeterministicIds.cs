@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PushGov.Infrastructure.Sending;
+namespace PushGov.Infrastructure.Notifications.Providers;
 
 /// <summary>
 /// GUIDs derived from an idempotency key: the same key (and purpose) always gives the same GUID, so a repeated send

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using PushGov.Domain.Messaging;
 
-namespace PushGov.Infrastructure.Sending;
+namespace PushGov.Infrastructure.Notifications.Providers;
 
 /// <summary>
 /// Turns HTTP answers and transport failures into <see cref="SendResult"/>s, the same way for every provider:

@@ -2,11 +2,10 @@ using Microsoft.Extensions.Logging;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Tenants;
 
-namespace PushGov.Infrastructure.Messaging;
+namespace PushGov.Infrastructure.Notifications.Sending;
 
 /// <summary>
 /// A message whose channel the sender finds stopped for the tenant (<see cref="SendRoute.ChannelStopped"/>: LINE with its

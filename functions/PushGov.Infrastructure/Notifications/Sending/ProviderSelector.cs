@@ -1,13 +1,14 @@
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Pacing;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Acs;
-using PushGov.Infrastructure.Letters;
-using PushGov.Infrastructure.Line;
-using PushGov.Infrastructure.Sending;
+using PushGov.Infrastructure.Notifications.Providers.Acs;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
+using PushGov.Infrastructure.Notifications.Providers.Letters;
+using PushGov.Infrastructure.Notifications.Providers.Line;
 using PushGov.Infrastructure.Tenants;
 
-namespace PushGov.Infrastructure.Messaging;
+namespace PushGov.Infrastructure.Notifications.Sending;
 
 /// <summary>Send-rate limits per provider, and where one-click unsubscribe requests go.</summary>
 public sealed class SendingOptions

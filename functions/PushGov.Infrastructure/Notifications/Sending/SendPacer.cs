@@ -5,7 +5,7 @@ using PushGov.Domain;
 using PushGov.Domain.Messaging.Pacing;
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infrastructure.Messaging;
+namespace PushGov.Infrastructure.Notifications.Sending;
 
 /// <summary>
 /// How one message is paced: quiet hours (SMS, by the tenant's clock in Asia/Tokyo), the provider's rate limits (kept per

@@ -2,10 +2,11 @@ using Microsoft.Extensions.Logging;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
-using PushGov.Infrastructure.Cases;
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infrastructure.Messaging;
+namespace PushGov.Infrastructure.Notifications.Sending;
 
 /// <summary>
 /// Where one message goes: the sender, the provider name to record on the row (the real one: "domestic-sms", not the
@@ -20,7 +21,7 @@ public sealed record SendRoute(IMessageSender? Sender, string Provider, SendPaci
     /// Providers whose acceptance is the end of the story: the message is delivered when they take it. LINE has no delivery
     /// report: its 200 (or 409 for a retry key already accepted) is delivered (ProviderStatusMap, source LinePush).
     /// </summary>
-    public bool IsSynchronous => Provider is "dev-sink" or "letters" or Line.LineSender.ProviderName;
+    public bool IsSynchronous => Provider is "dev-sink" or "letters" or Providers.Line.LineSender.ProviderName;
 
     public static SendRoute Refuse(string provider, string why) => new(null, provider, Refusal: why);
 

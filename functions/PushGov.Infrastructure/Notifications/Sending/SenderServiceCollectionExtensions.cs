@@ -1,9 +1,10 @@
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using PushGov.Infrastructure.Acs;
+using PushGov.Infrastructure.Notifications.Providers.Acs;
+using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
 
-namespace PushGov.Infrastructure.Sending;
+namespace PushGov.Infrastructure.Notifications.Sending;
 
 /// <summary>Registers the provider adapters: <see cref="AcsSmsClient"/>, <see cref="AcsEmailClient"/>, <see cref="DomesticSmsClient"/> and <see cref="SmsRouter"/>.</summary>
 public static class SenderServiceCollectionExtensions

@@ -1,6 +1,6 @@
 using PushGov.Domain.Messaging.Pacing;
 
-namespace PushGov.Infrastructure.Messaging;
+namespace PushGov.Infrastructure.Notifications.Sending;
 
 /// <summary>
 /// Reserves send slots against rate limits, exactly: a slot at <c>t</c> is granted only when, with it, no span shorter

@@ -1,7 +1,8 @@
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
+using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
 
-namespace PushGov.Infrastructure.Sending;
+namespace PushGov.Infrastructure.Notifications.Sending;
 
 /// <summary>One routing rule: destinations starting with <see cref="Prefix"/> (E.164, "+81") go to <see cref="Provider"/>.</summary>
 public sealed record SmsRoute(string Prefix, string Provider);
@@ -18,7 +19,7 @@ public sealed class SmsRoutingOptions
     public IList<SmsRoute> Routes { get; init; } =
     [
         new("+81", DomesticSmsClient.ProviderName),
-        new("+", Acs.AcsSmsClient.ProviderName),
+        new("+", Providers.Acs.AcsSmsClient.ProviderName),
     ];
 
     /// <summary>Per tenant (local government code) rules, e.g. a city whose contract uses another aggregator.</summary>

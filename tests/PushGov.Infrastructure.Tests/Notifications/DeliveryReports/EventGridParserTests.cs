@@ -1,8 +1,8 @@
 using System.Text.Json;
 using PushGov.Domain.Messaging.Statuses;
-using PushGov.Infrastructure.Acs;
+using PushGov.Infrastructure.Notifications.DeliveryReports;
 
-namespace PushGov.Infrastructure.Tests.Acs;
+namespace PushGov.Infrastructure.Tests.Notifications.DeliveryReports;
 
 public sealed class EventGridParserTests
 {

@@ -4,14 +4,14 @@ using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
 using PushGov.Testing;
 using PushGov.Testing.Sending;
 
-namespace PushGov.Infrastructure.Tests.Messaging;
+namespace PushGov.Infrastructure.Tests.Notifications.Sending;
 
 /// <summary>
 /// What the sender hands the case when a message's channel is stopped: the resident's next usable channel, read afresh

@@ -1,7 +1,7 @@
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 
-namespace PushGov.Infrastructure.Tests.Sending;
+namespace PushGov.Infrastructure.Tests.Notifications.Sending;
 
 public sealed class RetryPolicyTests
 {

@@ -2,14 +2,14 @@ using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Acs;
-using PushGov.Infrastructure.Letters;
-using PushGov.Infrastructure.Messaging;
-using PushGov.Infrastructure.Sending;
+using PushGov.Infrastructure.Notifications.Providers.Acs;
+using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
+using PushGov.Infrastructure.Notifications.Providers.Letters;
+using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Testing.Fakes;
 using PushGov.Testing.Sending;
 
-namespace PushGov.Infrastructure.Tests.Messaging;
+namespace PushGov.Infrastructure.Tests.Notifications.Sending;
 
 public sealed class SendWorkerTests
 {

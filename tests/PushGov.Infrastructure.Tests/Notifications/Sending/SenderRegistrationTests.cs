@@ -1,11 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using PushGov.Domain.Messaging;
-using PushGov.Infrastructure.Acs;
-using PushGov.Infrastructure.Sending;
-using PushGov.Infrastructure.Tests.Acs;
+using PushGov.Infrastructure.Notifications.Providers.Acs;
+using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
+using PushGov.Infrastructure.Notifications.Sending;
+using PushGov.Infrastructure.Tests.Notifications.Providers.Acs;
 using PushGov.Testing.Fakes;
 
-namespace PushGov.Infrastructure.Tests.Sending;
+namespace PushGov.Infrastructure.Tests.Notifications.Sending;
 
 public sealed class SenderRegistrationTests
 {

@@ -1,7 +1,7 @@
 using PushGov.Domain.Messaging.Pacing;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Sending;
 
-namespace PushGov.Infrastructure.Tests.Messaging;
+namespace PushGov.Infrastructure.Tests.Notifications.Sending;
 
 public sealed class SlotBookTests
 {

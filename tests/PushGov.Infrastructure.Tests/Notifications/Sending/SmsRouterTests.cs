@@ -1,10 +1,11 @@
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Acs;
-using PushGov.Infrastructure.Sending;
+using PushGov.Infrastructure.Notifications.Providers.Acs;
+using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
+using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Testing.Fakes;
 
-namespace PushGov.Infrastructure.Tests.Sending;
+namespace PushGov.Infrastructure.Tests.Notifications.Sending;
 
 public sealed class SmsRouterTests
 {

@@ -1,4 +1,4 @@
-namespace PushGov.Infrastructure.Acs;
+namespace PushGov.Infrastructure.Notifications.Providers.Acs;
 
 /// <summary>
 /// An ACS connection string, <c>endpoint=https://contoso.communication.azure.com/;accesskey=BASE64</c>

@@ -4,9 +4,8 @@ using System.Text.Json;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Sending;
 
-namespace PushGov.Infrastructure.Acs;
+namespace PushGov.Infrastructure.Notifications.Providers.Acs;
 
 /// <summary>
 /// ACS Email over REST: <c>POST {endpoint}/emails:send?api-version=2023-03-31</c> with an <c>Operation-Id</c> header

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PushGov.Infrastructure.Acs;
+namespace PushGov.Infrastructure.Notifications.Providers.Acs;
 
 /// <summary>
 /// The ACS access-key scheme (as Azure SDK's HMACAuthenticationPolicy and the "Sign an HTTP request with HMAC" tutorial):

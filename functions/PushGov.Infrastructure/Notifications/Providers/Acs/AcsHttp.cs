@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 
-namespace PushGov.Infrastructure.Acs;
+namespace PushGov.Infrastructure.Notifications.Providers.Acs;
 
 /// <summary>Builds the HTTP pipeline for the ACS clients: transport, then the authentication chosen by <see cref="AcsOptions"/>.</summary>
 public static class AcsHttp

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace PushGov.Infrastructure.Acs;
+namespace PushGov.Infrastructure.Notifications.Providers.Acs;
 
 /// <summary>JSON as the ACS REST APIs write it: camelCase, nulls left out, names read without regard to case.</summary>
 internal static class AcsJson

@@ -1,4 +1,4 @@
-namespace PushGov.Infrastructure.Acs;
+namespace PushGov.Infrastructure.Notifications.Providers.Acs;
 
 /// <summary>
 /// Azure Communication Services settings (configuration section <c>Acs</c>). Authentication is either an access key

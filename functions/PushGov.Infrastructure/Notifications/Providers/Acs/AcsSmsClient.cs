@@ -3,9 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Sending;
 
-namespace PushGov.Infrastructure.Acs;
+namespace PushGov.Infrastructure.Notifications.Providers.Acs;
 
 /// <summary>
 /// ACS SMS over REST: <c>POST {endpoint}/sms?api-version=2021-03-07</c>, one recipient per request.

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using Azure.Core;
 
-namespace PushGov.Infrastructure.Acs;
+namespace PushGov.Infrastructure.Notifications.Providers.Acs;
 
 /// <summary>
 /// Microsoft Entra ID for ACS: a bearer token for <see cref="Scope"/> from a <see cref="TokenCredential"/> (a managed

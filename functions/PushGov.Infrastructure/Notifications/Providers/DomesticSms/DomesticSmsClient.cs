@@ -5,7 +5,7 @@ using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 
-namespace PushGov.Infrastructure.Sending;
+namespace PushGov.Infrastructure.Notifications.Providers.DomesticSms;
 
 /// <summary>Settings of the domestic (+81) SMS aggregator (configuration section <c>DomesticSms</c>).</summary>
 public sealed class DomesticSmsOptions

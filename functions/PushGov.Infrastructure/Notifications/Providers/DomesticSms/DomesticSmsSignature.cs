@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PushGov.Infrastructure.Sending;
+namespace PushGov.Infrastructure.Notifications.Providers.DomesticSms;
 
 /// <summary>Why a signature was refused (or that it was not).</summary>
 public enum SignatureCheck

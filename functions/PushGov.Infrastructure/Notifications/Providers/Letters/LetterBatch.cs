@@ -7,7 +7,7 @@ using PushGov.Domain.Messaging;
 using PushGov.Domain.Serialization;
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infrastructure.Letters;
+namespace PushGov.Infrastructure.Notifications.Providers.Letters;
 
 /// <summary>
 /// Assembles one print-vendor CSV per tenant and day, <c>letters/{tenant}/{yyyy-MM-dd}.csv</c>, from the letters filed

@@ -9,7 +9,7 @@ using PushGov.Domain.Residents;
 using PushGov.Domain.Serialization;
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infrastructure.Letters;
+namespace PushGov.Infrastructure.Notifications.Providers.Letters;
 
 /// <summary>One rendered letter as filed for the print vendor. Personal data: never logged.</summary>
 public sealed record LetterDocument(

@@ -6,7 +6,7 @@ using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infrastructure.Line;
+namespace PushGov.Infrastructure.Notifications.Providers.Line;
 
 /// <summary>The portal's next step of an account link: send the resident's browser to <see cref="RedirectUrl"/>.</summary>
 public sealed record LineLinkStart(string RedirectUrl, DateTimeOffset ExpiresAt);

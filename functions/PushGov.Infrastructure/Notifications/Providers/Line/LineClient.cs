@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace PushGov.Infrastructure.Line;
+namespace PushGov.Infrastructure.Notifications.Providers.Line;
 
 /// <summary>One answer of the Messaging API: the status, LINE's request ids, its error message, and Retry-After.</summary>
 public sealed record LineAnswer(int Status, string? RequestId, string? AcceptedRequestId, string? ErrorMessage, TimeSpan? RetryAfter, JsonNode? Body)

@@ -1,4 +1,4 @@
-namespace PushGov.Infrastructure.Line;
+namespace PushGov.Infrastructure.Notifications.Providers.Line;
 
 /// <summary>
 /// LINE Messaging API settings (configuration section <c>PushGov:Line</c>; app settings with <c>__</c> for <c>:</c>):

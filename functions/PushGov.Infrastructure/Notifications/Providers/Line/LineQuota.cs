@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using PushGov.Domain.Tenants;
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infrastructure.Line;
+namespace PushGov.Infrastructure.Notifications.Providers.Line;
 
 /// <summary>
 /// A tenant's LINE message quota as the staff dashboard shows it. <see cref="Available"/>: LINE may be used for new

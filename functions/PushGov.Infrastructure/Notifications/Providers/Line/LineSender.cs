@@ -2,9 +2,8 @@ using System.Text.Json.Nodes;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Sending;
 
-namespace PushGov.Infrastructure.Line;
+namespace PushGov.Infrastructure.Notifications.Providers.Line;
 
 /// <summary>
 /// Sends a LINE message: a push to the resident's LINE user id (the message's address) of the text, then a card whose

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PushGov.Infrastructure.Line;
+namespace PushGov.Infrastructure.Notifications.Providers.Line;
 
 /// <summary>
 /// The <c>X-Line-Signature</c> of a webhook: base64 of HMAC-SHA256 over the raw request body with the channel secret.

@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
 
-namespace PushGov.Infrastructure.Line;
+namespace PushGov.Infrastructure.Notifications.Providers.Line;
 
 /// <summary>How a webhook request ended: the route answers 200, 401, 404 or 400.</summary>
 public enum LineWebhookStatus

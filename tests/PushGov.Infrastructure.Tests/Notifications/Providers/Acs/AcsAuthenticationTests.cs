@@ -3,10 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Core;
 using Microsoft.Extensions.Time.Testing;
-using PushGov.Infrastructure.Acs;
+using PushGov.Infrastructure.Notifications.Providers.Acs;
 using PushGov.Testing.Fakes;
 
-namespace PushGov.Infrastructure.Tests.Acs;
+namespace PushGov.Infrastructure.Tests.Notifications.Providers.Acs;
 
 public sealed class AcsAuthenticationTests
 {

@@ -1,10 +1,10 @@
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Acs;
+using PushGov.Infrastructure.Notifications.Providers.Acs;
 using PushGov.Testing.Fakes;
 
-namespace PushGov.Infrastructure.Tests.Acs;
+namespace PushGov.Infrastructure.Tests.Notifications.Providers.Acs;
 
 public sealed class AcsEmailClientTests : IAsyncLifetime
 {

@@ -3,10 +3,10 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Acs;
+using PushGov.Infrastructure.Notifications.Providers.Acs;
 using PushGov.Testing.Fakes;
 
-namespace PushGov.Infrastructure.Tests.Acs;
+namespace PushGov.Infrastructure.Tests.Notifications.Providers.Acs;
 
 public sealed class AcsSmsClientTests : IAsyncLifetime
 {

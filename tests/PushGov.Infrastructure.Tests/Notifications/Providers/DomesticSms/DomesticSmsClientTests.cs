@@ -3,10 +3,10 @@ using Microsoft.Extensions.Time.Testing;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Sending;
+using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
 using PushGov.Testing.Fakes;
 
-namespace PushGov.Infrastructure.Tests.Sending;
+namespace PushGov.Infrastructure.Tests.Notifications.Providers.DomesticSms;
 
 public sealed class DomesticSmsClientTests : IAsyncLifetime
 {

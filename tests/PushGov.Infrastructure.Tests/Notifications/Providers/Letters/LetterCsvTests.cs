@@ -1,7 +1,7 @@
 using System.Text;
-using PushGov.Infrastructure.Letters;
+using PushGov.Infrastructure.Notifications.Providers.Letters;
 
-namespace PushGov.Infrastructure.Tests.Messaging;
+namespace PushGov.Infrastructure.Tests.Notifications.Providers.Letters;
 
 public sealed class LetterCsvTests
 {

@@ -3,15 +3,16 @@ using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
-using PushGov.Infrastructure.Letters;
-using PushGov.Infrastructure.Line;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Letters;
+using PushGov.Infrastructure.Notifications.Providers.Line;
+using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
 using PushGov.Testing;
 using PushGov.Testing.Fakes;
 
-namespace PushGov.Infrastructure.Tests.Line;
+namespace PushGov.Infrastructure.Tests.Notifications.Providers.Line;
 
 /// <summary>The LINE client and sender against the fake LINE platform on loopback; quota rows in Azurite.</summary>
 [Collection("Azurite")]
