@@ -6,6 +6,7 @@ using PushGov.Domain.Cases;
 using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
+using PushGov.Infrastructure.Notifications;
 using PushGov.Infrastructure.Notifications.Outbox;
 using PushGov.Infrastructure.Notifications.Providers.DevSink;
 using PushGov.Infrastructure.Notifications.Sending;
@@ -29,6 +30,7 @@ public static class PushGovServices
         services.AddSingleton<CaseStore>();
         services.AddSingleton<ICaseReader>(sp => sp.GetRequiredService<CaseStore>());
         services.AddSingleton<MessageStore>();
+        services.AddSingleton<INotificationRequests, NotificationRequests>();
         services.AddSingleton<ResidentStore>();
         services.AddSingleton<DevSink>();
         services.AddSingleton<SendWorker>();
