@@ -45,9 +45,6 @@ public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList
     /// <summary>The instant a Tokyo day starts.</summary>
     public static DateTimeOffset StartOf(DateOnly day) => JapanTime.At(day, TimeOnly.MinValue, JapanTime.Tokyo);
 
-    /// <summary>Today in Tokyo.</summary>
-    public static DateOnly Today(TimeProvider clock) => JapanTime.Today(clock.GetUtcNow());
-
     public async Task<DashboardReport> ReadAsync(string tenant, DateOnly from, DateOnly to, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenant);
