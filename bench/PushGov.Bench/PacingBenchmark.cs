@@ -5,7 +5,7 @@ using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Pacing;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Infrastructure.Storage;
 using PushGov.Testing;
 using PushGov.Testing.Sending;

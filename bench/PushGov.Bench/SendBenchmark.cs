@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Acs;
+using PushGov.Infrastructure.Notifications.Providers.Acs;
 using PushGov.Testing.Fakes;
 
 namespace PushGov.Bench;

@@ -161,7 +161,7 @@ public sealed class EndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         var sms = Assert.Single(await NotificationsAsync(admin, tenant, 1));
-        var message = Assert.Single(await _app.Services.GetRequiredService<Infrastructure.Messaging.MessageStore>().ListForCaseAsync(tenant, (await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/cases"))!["cases"]!.AsArray()[0]!["caseId"]!.GetValue<string>(), CancellationToken.None));
+        var message = Assert.Single(await _app.Services.GetRequiredService<Infrastructure.Notifications.Outbox.MessageStore>().ListForCaseAsync(tenant, (await admin.GetFromJsonAsync<JsonObject>($"/api/tenants/{tenant}/cases"))!["cases"]!.AsArray()[0]!["caseId"]!.GetValue<string>(), CancellationToken.None));
         Assert.True(message.TestMode);
         Assert.Equal(message.MessageId, sms!["messageId"]!.GetValue<string>());
     }

@@ -4,8 +4,7 @@ using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Serialization;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
-using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
 
 namespace PushGov.Functions.Api;
 

@@ -1,3 +1,4 @@
+using PushGov.Domain;
 using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Reporting;
 
@@ -61,7 +62,7 @@ public static class DashboardApi
             return (default, default, invalid);
         }
 
-        var end = to ?? Dashboard.Today(clock);
+        var end = to ?? JapanTime.Today(clock.GetUtcNow());
         var start = from ?? end;
         return start > end || end.DayNumber - start.DayNumber >= Dashboard.MaxDays
             ? (default, default, ApiProblem.Invalid(("from", $"'from' must be on or before 'to', and a range covers at most {Dashboard.MaxDays} days.")))

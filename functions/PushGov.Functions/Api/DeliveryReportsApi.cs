@@ -3,9 +3,9 @@ using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
 using PushGov.Functions.Hosting;
-using PushGov.Infrastructure.Acs;
-using PushGov.Infrastructure.Messaging;
-using PushGov.Infrastructure.Sending;
+using PushGov.Infrastructure.Notifications.DeliveryReports;
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
 
 namespace PushGov.Functions.Api;
 

@@ -1,14 +1,14 @@
 using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
-using PushGov.Infrastructure.Line;
+using PushGov.Infrastructure.Notifications.Providers.Line;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Functions.Api;
 
 /// <summary>
-/// LINE routes, thin (the logic is in Infrastructure/Line):
+/// LINE routes, thin (the logic is in Infrastructure/Notifications/Providers/Line):
 /// <list type="bullet">
 /// <item><c>POST /api/tenants/{tenant}/events/line</c>: LINE's webhook, anonymous; <see cref="LineWebhook"/> checks
 /// <c>X-Line-Signature</c> first (401 when missing or wrong, 404 when the tenant has no LINE channel).</item>

@@ -1,6 +1,6 @@
 using PushGov.Domain.Messaging;
 using PushGov.Functions.Contract;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
 
 namespace PushGov.Functions.Api;
 

@@ -6,7 +6,6 @@ using PushGov.Domain.Residents;
 using PushGov.Domain.Serialization;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
-using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Tenants;
 

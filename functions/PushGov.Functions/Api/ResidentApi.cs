@@ -5,7 +5,6 @@ using PushGov.Domain.Residents;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Applications;
-using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Tenants;
 

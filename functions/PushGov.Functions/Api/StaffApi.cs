@@ -1,15 +1,11 @@
 using Microsoft.DurableTask.Client;
 using PushGov.Domain.Cases;
-using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
-using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications;
 using PushGov.Infrastructure.Residents;
-using PushGov.Infrastructure.Storage;
-using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Functions.Api;
 
@@ -96,11 +92,7 @@ public static class StaffApi
         HttpContext http,
         ICaseReader store,
         ResidentStore residents,
-        MessageStore messages,
-        StorageClients storage,
-        TenantDirectory tenants,
-        IMessageComposer composer,
-        TimeProvider clock,
+        INotificationRequests notifications,
         CancellationToken ct)
     {
         if (!Problems.IsSafeId(caseId))
@@ -172,10 +164,7 @@ public static class StaffApi
         // Deterministic per case version, resident and channel: a repeated request (a retry, a double click) sends once.
         var messageId = MessageIds.For(c.MessageKey, $"{ResendPurpose}-{c.Version}", residentId, channel);
         var delivery = new Delivery(messageId, residentId, channel, address, language, services, ResendPurpose, GivenName: person.GivenName, FamilyName: person.FamilyName, GivenNameKana: person.GivenNameKana, FamilyNameKana: person.FamilyNameKana);
-        var composed = composer.Compose(await tenants.GetAsync(tenant, ct), c, delivery);
-        var added = await messages.TryAddAsync(MessageRecord.Created(tenant, caseId, delivery, composed, ApiPrincipal.From(http).IsTest, clock.GetUtcNow()), ct);
-        await storage.Queue(StorageNames.Queues.Send).SendMessageAsync(new SendQueueMessage(tenant, messageId).ToJson(), ct);
-        var status = added ? NotificationStatus.Created : (await messages.GetAsync(tenant, messageId, ct))?.Message.Status ?? NotificationStatus.Created;
+        var (added, status) = await notifications.RequestAsync(c, delivery, ApiPrincipal.From(http).IsTest, ct);
         return Results.Accepted($"/api/tenants/{tenant}/cases/{caseId}", new ResendAccepted(messageId, channel.ToString().ToLowerInvariant(), status.ToWireName(), !added));
     }
 }
@@ -186,10 +175,7 @@ public sealed class StaffFunctions(
     ICaseReader store,
     DurableCases cases,
     ResidentStore residents,
-    MessageStore messages,
-    StorageClients storage,
-    TenantDirectory tenants,
-    IMessageComposer composer,
+    INotificationRequests notifications,
     TimeProvider clock)
 {
     [Function("ListEscalations")]
@@ -202,5 +188,5 @@ public sealed class StaffFunctions(
 
     [Function("ResendCaseMessage")]
     public Task<IResult> ResendCaseMessage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/cases/{caseId}/resend")] HttpRequest req, string tenant, string caseId) =>
-        gate.RunAsync(req, ApiContract.Resend, new { tenant, caseId }, (http, ct) => StaffApi.ResendAsync(tenant, caseId, http, store, residents, messages, storage, tenants, composer, clock, ct));
+        gate.RunAsync(req, ApiContract.Resend, new { tenant, caseId }, (http, ct) => StaffApi.ResendAsync(tenant, caseId, http, store, residents, notifications, ct));
 }

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
 
 namespace PushGov.Functions.Api;
 

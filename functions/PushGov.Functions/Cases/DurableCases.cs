@@ -3,7 +3,8 @@ using Microsoft.DurableTask.Client;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications;
+using PushGov.Infrastructure.Notifications.Outbox;
 
 namespace PushGov.Functions.Cases;
 
@@ -13,7 +14,7 @@ namespace PushGov.Functions.Cases;
 /// external event. The client is the one the Functions host binds to a function (<c>[DurableClient]</c>): every function
 /// that reaches cases binds it and hands it over with <see cref="Use"/> before calling its service.
 /// </summary>
-public sealed class DurableCases(CaseStore projection, CaseEffects effects, CaseActivities steps, MessageStore messages, TimeProvider clock, ILogger<DurableCases> logger) : ICaseStarter, ICaseInbox
+public sealed class DurableCases(CaseStore projection, INotificationRequests notifications, CaseActivities steps, MessageStore messages, TimeProvider clock, ILogger<DurableCases> logger) : ICaseStarter, ICaseInbox
 {
     /// <summary>How long a change waits for the case to show it (<see cref="SendAsync"/>).</summary>
     public static readonly TimeSpan ProjectionWait = TimeSpan.FromSeconds(10);
@@ -116,7 +117,7 @@ public sealed class DurableCases(CaseStore projection, CaseEffects effects, Case
         var pending = await messages.ListPendingAsync(tenant, residentId, channel, ct);
         foreach (var (message, _) in pending)
         {
-            await effects.CancelAsync(tenant, message.MessageId, null, ct);
+            await notifications.CancelAsync(tenant, message.MessageId, null, ct);
         }
 
         foreach (var caseId in pending.Select(p => p.Message.CaseId).Distinct(StringComparer.Ordinal))

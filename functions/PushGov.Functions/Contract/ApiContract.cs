@@ -291,13 +291,13 @@ public static class ApiContract
     {
         Parameters = [TenantParam, ResidentIdParam],
         Body = new ApiBody(JsonOnly, typeof(LineApi.LineLinkRequest), true, MaxJsonBytes, "The linkToken LINE gave the portal."),
-        Responses = [new(200, "Where to send the resident, and until when the nonce holds.", MediaType.Json, typeof(Infrastructure.Line.LineLinkStart)), new(404, "No such resident (or tenant).")],
+        Responses = [new(200, "Where to send the resident, and until when the nonce holds.", MediaType.Json, typeof(Infrastructure.Notifications.Providers.Line.LineLinkStart)), new(404, "No such resident (or tenant).")],
     };
 
     public static readonly ApiOperation LineQuota = Tenant("getLineQuota", "GET", "/line/quota", "LINE", "This month's LINE message quota and whether LINE is still used (it stops near the limit).", ApiPermission.ReadCases, "line.quota.read") with
     {
         Parameters = [TenantParam, new("refresh", ParameterIn.Query, new ValueSchema("boolean"), "true: ask LINE now instead of using the last reading.")],
-        Responses = [new(200, "The quota (configured false when the tenant has no LINE channel).", MediaType.Json, typeof(Infrastructure.Line.LineQuotaState)), new(404, "No such tenant.")],
+        Responses = [new(200, "The quota (configured false when the tenant has no LINE channel).", MediaType.Json, typeof(Infrastructure.Notifications.Providers.Line.LineQuotaState)), new(404, "No such tenant.")],
     };
 
     private const string BadLink = "No such case, or the link does not open it: forged, altered, expired, revoked, or another case's or resident's (one answer for all, so nothing is revealed).";

@@ -3,7 +3,6 @@ using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Detection;
 using PushGov.Functions.Cases;
-using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Tenants;
 

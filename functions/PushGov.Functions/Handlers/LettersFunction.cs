@@ -1,5 +1,5 @@
 using PushGov.Domain;
-using PushGov.Infrastructure.Letters;
+using PushGov.Infrastructure.Notifications.Providers.Letters;
 using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Functions.Handlers;

@@ -1,9 +1,9 @@
 using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Applications;
-using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Sending;
 
 namespace PushGov.Functions.Handlers;
 

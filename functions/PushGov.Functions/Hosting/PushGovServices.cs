@@ -2,10 +2,14 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using PushGov.Domain.Cases;
 using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications;
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
@@ -26,6 +30,7 @@ public static class PushGovServices
         services.AddSingleton<CaseStore>();
         services.AddSingleton<ICaseReader>(sp => sp.GetRequiredService<CaseStore>());
         services.AddSingleton<MessageStore>();
+        services.AddSingleton<INotificationRequests, NotificationRequests>();
         services.AddSingleton<ResidentStore>();
         services.AddSingleton<DevSink>();
         services.AddSingleton<SendWorker>();
@@ -52,7 +57,7 @@ public static class PushGovServices
         services.AddSingleton<ResidentLinks>();
         services.AddSingleton<Infrastructure.Applications.ApplicationHandOver>();
         services.AddSingleton<Domain.Messaging.IMessageComposer>(new Domain.Messaging.TemplateComposer(_ => templates.Value, links, id => catalog.Value.Find(id)?.Counter));
-        services.AddSingleton(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<Infrastructure.Line.LineQuota>()));
+        services.AddSingleton(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<Infrastructure.Notifications.Providers.Line.LineQuota>()));
         services.AddPushGovSending(config);
         services.AddSingleton(sp => new ApiKeyStore(
             sp.GetRequiredService<StorageClients>(),

@@ -1,9 +1,12 @@
 using PushGov.Functions.Contract;
-using PushGov.Infrastructure.Acs;
-using PushGov.Infrastructure.Letters;
-using PushGov.Infrastructure.Line;
-using PushGov.Infrastructure.Messaging;
-using PushGov.Infrastructure.Sending;
+using PushGov.Infrastructure.Notifications.DeliveryReports;
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Providers.Acs;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
+using PushGov.Infrastructure.Notifications.Providers.Letters;
+using PushGov.Infrastructure.Notifications.Providers.Line;
+using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Functions.Hosting;

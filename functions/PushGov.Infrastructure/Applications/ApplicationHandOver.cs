@@ -4,7 +4,6 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using PushGov.Domain.Applications;
 using PushGov.Domain.Cases;
-using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Storage;
 
 namespace PushGov.Infrastructure.Applications;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Tenants;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
 using PushGov.Infrastructure.Storage;
 
 namespace PushGov.Infrastructure.Audit;

@@ -1,6 +1,6 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Eligibility;
-using PushGov.Infrastructure.Line;
+using PushGov.Infrastructure.Notifications.Providers.Line;
 using PushGov.Infrastructure.Residents;
 
 namespace PushGov.Infrastructure.Cases;

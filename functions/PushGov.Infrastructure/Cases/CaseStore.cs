@@ -152,5 +152,3 @@ public sealed class CaseStore(StorageClients storage) : ICaseReader
     private static CaseData FromEntity(TableEntity entity) =>
         EntityPayload.Read<CaseData>(entity, "Data") ?? throw new InvalidOperationException($"Case {entity.RowKey} has no data.");
 }
-
-public sealed record CaseQuery(CaseState? State = null, string? Service = null, DateOnly? From = null, DateOnly? To = null, string? ContinuationToken = null, int PageSize = 50);

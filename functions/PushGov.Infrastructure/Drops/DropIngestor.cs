@@ -12,7 +12,6 @@ using PushGov.Domain.Drops;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Serialization;
 using PushGov.Domain.Tenants;
-using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;

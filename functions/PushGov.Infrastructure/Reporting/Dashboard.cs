@@ -2,9 +2,8 @@ using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
-using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Line;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Providers.Line;
 using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Infrastructure.Reporting;
@@ -45,9 +44,6 @@ public sealed class Dashboard(ICaseReader cases, MessageStore messages, DropList
 
     /// <summary>The instant a Tokyo day starts.</summary>
     public static DateTimeOffset StartOf(DateOnly day) => JapanTime.At(day, TimeOnly.MinValue, JapanTime.Tokyo);
-
-    /// <summary>Today in Tokyo.</summary>
-    public static DateOnly Today(TimeProvider clock) => JapanTime.Today(clock.GetUtcNow());
 
     public async Task<DashboardReport> ReadAsync(string tenant, DateOnly from, DateOnly to, CancellationToken ct)
     {

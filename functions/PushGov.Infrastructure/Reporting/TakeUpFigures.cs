@@ -1,7 +1,6 @@
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
-using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
 using PushGov.Infrastructure.Residents;
 
 namespace PushGov.Infrastructure.Reporting;

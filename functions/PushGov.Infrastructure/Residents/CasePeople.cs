@@ -1,5 +1,5 @@
+using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Cases;
 
 namespace PushGov.Infrastructure.Residents;
 

@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Storage;
 
 namespace PushGov.Infrastructure.Residents;

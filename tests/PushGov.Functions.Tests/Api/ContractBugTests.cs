@@ -12,9 +12,8 @@ using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
 using PushGov.Infrastructure.Residents;
-
 using PushGov.Testing;
 
 namespace PushGov.Functions.Tests.Api;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using PushGov.Domain;
 using PushGov.Functions.Api;
 using PushGov.Infrastructure.Reporting;
 using PushGov.Infrastructure.Tenants;
@@ -22,7 +23,7 @@ public sealed class DashboardTests(ApiFixture fx)
         var staff = fx.Client(t.StaffKey);
 
         var report = (await staff.GetFromJsonAsync<DashboardReport>($"/api/tenants/{t.Code}/dashboard", Json))!;
-        Assert.Equal(Dashboard.Today(TimeProvider.System), report.From);
+        Assert.Equal(JapanTime.Today(TimeProvider.System.GetUtcNow()), report.From);
         Assert.Equal(3, report.Drops.Count);
         Assert.All(report.Drops, d => Assert.True(d.Reported));
         var changes = Assert.Single(report.Drops, d => d.Dataset == "resident-changes");
@@ -35,7 +36,7 @@ public sealed class DashboardTests(ApiFixture fx)
         Assert.Equal(0, report.PostOnly.ReachedOnlyByPost);
 
         // A range before today shows nothing (the take-up funnel has its own route: TakeUpTests).
-        var yesterday = Dashboard.Today(TimeProvider.System).AddDays(-1);
+        var yesterday = JapanTime.Today(TimeProvider.System.GetUtcNow()).AddDays(-1);
         var past = (await staff.GetFromJsonAsync<DashboardReport>($"/api/tenants/{t.Code}/dashboard?from={yesterday.AddDays(-30):yyyy-MM-dd}&to={yesterday:yyyy-MM-dd}", Json))!;
         Assert.Empty(past.Drops);
         Assert.Empty(past.LifeEvents);

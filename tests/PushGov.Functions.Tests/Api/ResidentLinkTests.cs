@@ -5,7 +5,6 @@ using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
-
 using PushGov.Testing;
 
 namespace PushGov.Functions.Tests.Api;

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PushGov.Infrastructure.Audit;
 using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
 using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Functions.Tests.Api;

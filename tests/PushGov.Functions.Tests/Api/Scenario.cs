@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
 
 namespace PushGov.Functions.Tests.Api;
 

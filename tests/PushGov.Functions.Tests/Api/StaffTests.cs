@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Functions.Api;
-using PushGov.Infrastructure.Messaging;
-
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
 using PushGov.Testing;
 
 namespace PushGov.Functions.Tests.Api;

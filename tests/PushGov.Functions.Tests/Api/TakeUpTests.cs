@@ -6,8 +6,7 @@ using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Messaging;
-using PushGov.Infrastructure.Reporting;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
 using PushGov.Testing;
 
 namespace PushGov.Functions.Tests.Api;
@@ -47,13 +46,13 @@ public sealed class TakeUpTests(ApiFixture fx)
 
         var closed = (await fx.Service<CaseStore>().GetAsync(t.Code, applied.CaseId, CancellationToken.None))!;
         var days = JapanTime.Today(closed.UpdatedAt).DayNumber - closed.Event.EventDate.DayNumber;
-        Assert.Equal(Dashboard.Today(TimeProvider.System), report.To);
+        Assert.Equal(JapanTime.Today(TimeProvider.System.GetUtcNow()), report.To);
         Assert.Equal(new TakeUpRow("total", "all", 3, 3, 1, 1, 1, days), report.Rows[0]);
         Assert.Equal(new TakeUpRow("service", "jidou-teate", 3, 3, 1, 1, 1, days), Assert.Single(report.Rows, r => r.Key == "jidou-teate"));
         Assert.Equal(new TakeUpRow("channel", "email", 3, 3, 1, 1, 1, days), Assert.Single(report.Rows, r => r.Key == "email"));
         Assert.Equal(new TakeUpRow("language", "ja", 3, 3, 1, 1, 1, days), Assert.Single(report.Rows, r => r.Dimension == "language"));
 
-        var yesterday = Dashboard.Today(TimeProvider.System).AddDays(-1);
+        var yesterday = JapanTime.Today(TimeProvider.System.GetUtcNow()).AddDays(-1);
         var past = (await staff.GetFromJsonAsync<TakeUpReport>($"/api/tenants/{t.Code}/takeup?from={yesterday.AddDays(-30):yyyy-MM-dd}&to={yesterday:yyyy-MM-dd}", Json))!;
         Assert.Equal([new TakeUpRow("total", "all", 0, 0, 0, 0, 0, null)], past.Rows);
 

@@ -12,7 +12,9 @@ using PushGov.Domain.Tenants;
 using PushGov.Functions.Cases;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
-using PushGov.Infrastructure.Messaging;
+using PushGov.Infrastructure.Notifications.Outbox;
+using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
@@ -43,9 +45,9 @@ public sealed class CaseHarness : IAsyncDisposable
         Sink = new DevSink(Storage, Clock);
         Composer = composer ?? new TemplateComposer(_ => Templates.Value, new Domain.Residents.ResidentLinkSigner("case-harness-resident-link-key-0123456789"));
         var steps = new CaseActivities(Residents, new CatalogEligibility(_ => Matcher.Value), Directory);
-        var effects = new CaseEffects(Projection, Messages, Storage, Composer, Directory, Clock);
-        Orchestration = new CaseOrchestration(steps, effects);
-        Cases = new DurableCases(Projection, effects, steps, Messages, Clock, NullLogger<DurableCases>.Instance);
+        var notifications = new NotificationRequests(Messages, Storage, Composer, Directory, Clock);
+        Orchestration = new CaseOrchestration(steps, new CaseEffects(Projection, notifications));
+        Cases = new DurableCases(Projection, notifications, steps, Messages, Clock, NullLogger<DurableCases>.Instance);
         Sender = new SendWorker(Messages, Storage, selector?.Invoke(Sink) ?? new SinkOnlySelector(Sink), Cases, Clock, NullLogger<SendWorker>.Instance);
         Ingestor = new DropIngestor(Storage, Residents, Cases, Cases, Directory, Clock, NullLogger<DropIngestor>.Instance);
     }

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Time.Testing;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Tenants;
-using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;

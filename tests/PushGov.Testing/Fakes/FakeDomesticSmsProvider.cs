@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using PushGov.Infrastructure.Sending;
+using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
 
 namespace PushGov.Testing.Fakes;
 

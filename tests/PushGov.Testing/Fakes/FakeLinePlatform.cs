@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using PushGov.Infrastructure.Line;
+using PushGov.Infrastructure.Notifications.Providers.Line;
 
 namespace PushGov.Testing.Fakes;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
-using PushGov.Infrastructure.Cases;
 
 namespace PushGov.Testing.Sending;
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace PushGov.Domain.Messaging.Pacing;
 
 /// <summary>
-/// A sliding window's state, as the send pacer (Infrastructure/Messaging/SendPacer) keeps it: the recent reserved slots
+/// A sliding window's state, as the send pacer (Infrastructure/Notifications/Sending/SendPacer) keeps it: the recent reserved slots
 /// (Unix milliseconds, oldest first, no more than the largest limit needs) and the count of the current local day. Small enough to keep in one
 /// table row and update with an ETag; <see cref="ToCompactString"/> / <see cref="Parse"/> give a short text form
 /// (200 entries a minute apart from each other fit in a few kilobytes).

@@ -84,7 +84,7 @@ public static class ProviderStatusMap
         new(ProviderAnswerSource.AcsEmailDeliveryReport, "Expired", NotificationStatus.TemporaryFailure, "could not be delivered in time (mailbox full, server down)"),
         new(ProviderAnswerSource.AcsEmailDeliveryReport, "Failed", NotificationStatus.PermanentFailure, "not delivered; deliveryStatusDetails.statusMessage says why"),
 
-        // ── Domestic SMS provider (PushGov's contract, see Infrastructure/Sending/DomesticSmsClient.cs)
+        // ── Domestic SMS provider (PushGov's contract, see Infrastructure/Notifications/Providers/DomesticSms/DomesticSmsClient.cs)
         new(ProviderAnswerSource.DomesticSmsSend, "200", NotificationStatus.Sending, "a repeat of an Idempotency-Key already accepted: same id back"),
         new(ProviderAnswerSource.DomesticSmsSend, "202", NotificationStatus.Sending, "accepted"),
         new(ProviderAnswerSource.DomesticSmsSend, "400", NotificationStatus.TechnicalFailure, "malformed request"),
