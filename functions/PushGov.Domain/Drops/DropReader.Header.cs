@@ -1,11 +1,31 @@
-
 namespace PushGov.Domain.Drops;
 
-// The drop reader, part 2 of 4: the header row, mapped through the tenant's header names to the dataset's columns.
+// The drop reader, part 2 of 4: the header row, mapped through the tenant's header names to the dataset's columns, and
+// the tenant's code maps, keyed by those columns.
 public static partial class DropReader
 {
     private sealed partial class Parser
     {
+        /// <summary>The tenant's code map of each of the dataset's columns, both sides normalised; maps of other columns are ignored.</summary>
+        private void MapCodes()
+        {
+            foreach (var (column, map) in _options.Codes)
+            {
+                var normalized = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (from, to) in map)
+                {
+                    normalized[TextNormalizer.Normalize(from)] = TextNormalizer.Normalize(to);
+                }
+
+                var columnName = column.Trim().ToLowerInvariant();
+                var constant = DropColumns.Of(_dataset).Select(k => k.Name).FirstOrDefault(k => k == columnName);
+                if (constant is not null)
+                {
+                    _codes[constant] = normalized;
+                }
+            }
+        }
+
         private void MapHeader()
         {
             var csv = _csv!;

@@ -107,21 +107,7 @@ public static partial class DropReader
 
             _gaijiTable = GaijiTable.Load(options.Gaiji);
 
-            foreach (var (column, map) in options.Codes)
-            {
-                var normalized = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var (from, to) in map)
-                {
-                    normalized[TextNormalizer.Normalize(from)] = TextNormalizer.Normalize(to);
-                }
-
-                var columnName = column.Trim().ToLowerInvariant();
-                var constant = DropColumns.Of(dataset).Select(k => k.Name).FirstOrDefault(k => k == columnName);
-                if (constant is not null)
-                {
-                    _codes[constant] = normalized;
-                }
-            }
+            MapCodes();
 
             var reader = _text = new DropTextReader(_stream, encoding, name);
             var csvOptions = new CsvDataReaderOptions
