@@ -10,6 +10,9 @@ public static partial class CatalogLoader
 {
     private sealed partial class Parser
     {
+        /// <summary>"subject, spouse, …": every <see cref="Who"/> as a catalog writes it (any case), for error messages.</summary>
+        private static readonly string WhoListed = string.Join(", ", Enum.GetValues<Who>().Select(w => w.ToString().ToLowerInvariant()));
+
         private Condition? Condition(YamlNode node, string path)
         {
             if (node is YamlSequenceNode seq)
@@ -37,7 +40,7 @@ public static partial class CatalogLoader
                     }
 
                     var items = Conditions(list, p);
-                    return key == "all" ? new AllCondition(items) : new AnyCondition(items);
+                    return key == ConditionNames.All ? new AllCondition(items) : new AnyCondition(items);
                 case ConditionNames.Not:
                     return Condition(value, p) is { } inner ? new NotCondition(inner) : null;
                 case ConditionNames.Age:
@@ -221,7 +224,7 @@ public static partial class CatalogLoader
                 }
             }
 
-            Error(n, path + "." + key, $"unknown '{s}' (subject, spouse, couple, candidate, child, head, household)");
+            Error(n, path + "." + key, $"unknown '{s}' ({WhoListed})");
             return fallback;
         }
 

@@ -388,24 +388,13 @@ public static partial class CatalogLoader
             {
                 foreach (var r in Strings(fromNode, path + ".from"))
                 {
-                    RecipientRole? role = r switch
+                    if (RecipientRoles.TryParse(r, out var role))
                     {
-                        "subject" => RecipientRole.Subject,
-                        "head" => RecipientRole.Head,
-                        "headSpouse" => RecipientRole.HeadSpouse,
-                        "subjectSpouse" => RecipientRole.SubjectSpouse,
-                        "guardians" => RecipientRole.Guardians,
-                        "adults" => RecipientRole.Adults,
-                        "related" => RecipientRole.Related,
-                        _ => null,
-                    };
-                    if (role is null)
-                    {
-                        Error(fromNode, path + ".from", $"unknown role '{r}' (subject, head, headSpouse, subjectSpouse, guardians, adults, related)");
+                        roles.Add(role);
                     }
                     else
                     {
-                        roles.Add(role.Value);
+                        Error(fromNode, path + ".from", $"unknown role '{r}' ({RecipientRoles.Listed})");
                     }
                 }
             }
