@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Detection;
 using PushGov.Domain.Messaging;
-using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Hosting;
@@ -35,13 +34,8 @@ public sealed class CaseHarness : IAsyncDisposable
 
     private CaseHarness(string connectionString, IMessageComposer? composer)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = connectionString,
-            ["PushGov:ApiKeyPepper"] = "case-harness-pepper-0123456789",
-            [ResidentLinkSigner.Setting] = "case-harness-resident-link-key-0123456789",
-        };
-        var services = new ServiceCollection().AddLogging().AddPushGov(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(TestAppSettings.For(connectionString)).Build();
+        var services = new ServiceCollection().AddLogging().AddPushGov(settings);
         if (composer is not null)
         {
             services.Replace(ServiceDescriptor.Singleton<IMessageComposer>(composer));
