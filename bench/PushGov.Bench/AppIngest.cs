@@ -9,6 +9,7 @@ using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
 using PushGov.Local;
 using PushGov.LocalHost;
+using PushGov.Testing;
 
 namespace PushGov.Bench;
 
@@ -28,15 +29,8 @@ public sealed class AppIngest : IAsyncDisposable
 
     public static async Task<AppIngest> StartAsync(string connectionString, TimeProvider clock, CancellationToken ct = default)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = connectionString,
-            ["PushGov:ApiKeyPepper"] = "bench-pepper-0123456789",
-            ["PushGov:ResidentLinks:Key"] = "bench-resident-link-key-0123456789-abcdef",
-            ["PushGov:TaskHub"] = "ingest" + Guid.NewGuid().ToString("N")[..8],
-        };
         var host = LocalFunctionsHost.Create(LocalApp.Options(
-            settings,
+            TestAppSettings.For(connectionString, "ingest"),
             functions: LocalApp.CaseFunctions,
             logging: l => l.SetMinimumLevel(LogLevel.Warning),
             services: s => s.Replace(ServiceDescriptor.Singleton(clock))));

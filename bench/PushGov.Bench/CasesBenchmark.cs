@@ -54,14 +54,7 @@ public static class CasesBenchmark
         output.WriteLine($"P3 load average after the floor: {ProcessCpu.LoadAverage()}");
 
         // 2. The app, on the same Azurite.
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["PushGov:ApiKeyPepper"] = "bench-pepper-0123456789",
-            ["PushGov:ResidentLinks:Key"] = "bench-resident-link-key-0123456789-abcdef",
-            ["PushGov:TaskHub"] = "bench" + Guid.NewGuid().ToString("N")[..8],
-        };
-        await using var app = LocalFunctionsHost.Create(LocalApp.Options(settings, blobPolling: TimeSpan.FromMilliseconds(200), logging: l => l.ClearProviders()));
+        await using var app = LocalFunctionsHost.Create(LocalApp.Options(TestAppSettings.For(azurite.ConnectionString, "bench"), blobPolling: TimeSpan.FromMilliseconds(200), logging: l => l.ClearProviders()));
         await app.StartAsync(ct);
 
         var storage = app.Services.GetRequiredService<StorageClients>();

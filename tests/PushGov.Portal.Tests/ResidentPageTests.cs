@@ -8,6 +8,7 @@ using PushGov.Domain;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Storage;
 using PushGov.Portal.Tests.Support;
+using PushGov.Testing;
 using Xunit.Abstractions;
 
 namespace PushGov.Portal.Tests;
@@ -96,7 +97,7 @@ public sealed class ResidentPageTests(PortalFixture fx, ITestOutputHelper output
         {
             ["altered"] = $"/r/{tenant}/{caseId}/{token[..^1]}{(token[^1] == 'A' ? 'B' : 'A')}",
             ["forged"] = $"/r/{tenant}/{caseId}/{new ResidentLinkSigner("someone-elses-key-0123456789abcdefghij").Sign(tenant, caseId, "100009411", today.AddDays(30))}",
-            ["expired"] = $"/r/{tenant}/{caseId}/{new ResidentLinkSigner(PortalStack.LinkKey).Sign(tenant, caseId, "100009411", today.AddDays(-1))}",
+            ["expired"] = $"/r/{tenant}/{caseId}/{new ResidentLinkSigner(TestAppSettings.LinkKey).Sign(tenant, caseId, "100009411", today.AddDays(-1))}",
             ["truncated"] = $"/r/{tenant}/{caseId}",
             ["another tenant"] = $"/r/{fx.B.Tenant}/{caseId}/{token}",
             ["no key for the tenant"] = $"/r/131016/{caseId}/{token}",

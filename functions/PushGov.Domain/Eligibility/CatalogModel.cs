@@ -131,6 +131,36 @@ public enum RecipientRole
 }
 
 /// <summary>
+/// Each <see cref="RecipientRole"/> as the catalog writes it: the names the loader reads, its error messages list and the
+/// match reasons show.
+/// </summary>
+internal static class RecipientRoles
+{
+    private static readonly (RecipientRole Role, string Name)[] Names =
+    [
+        (RecipientRole.Subject, "subject"),
+        (RecipientRole.Head, "head"),
+        (RecipientRole.HeadSpouse, "headSpouse"),
+        (RecipientRole.SubjectSpouse, "subjectSpouse"),
+        (RecipientRole.Guardians, "guardians"),
+        (RecipientRole.Adults, "adults"),
+        (RecipientRole.Related, "related"),
+    ];
+
+    /// <summary>"subject, head, …, related": for error messages.</summary>
+    public static string Listed { get; } = string.Join(", ", Names.Select(n => n.Name));
+
+    public static string Name(RecipientRole role) => Array.Find(Names, n => n.Role == role).Name;
+
+    public static bool TryParse(string name, out RecipientRole role)
+    {
+        var i = Array.FindIndex(Names, n => n.Name == name);
+        role = i < 0 ? default : Names[i].Role;
+        return i >= 0;
+    }
+}
+
+/// <summary>
 /// Who receives the message. The dead never do; a newborn never does; a minor does only when
 /// <see cref="AllowMinors"/>; a member who has left does only when they are the subject of the event.
 /// </summary>

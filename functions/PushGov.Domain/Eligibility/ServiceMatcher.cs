@@ -237,7 +237,7 @@ public sealed class ServiceMatcher
         {
             var found = chosen is null ? "nobody found" : string.Join("; ", chosen.Select(c => $"{c.ResidentId} ({c.Relationship})"));
             var detail = notes!.Count == 0 ? found : found + "; " + string.Join("; ", notes);
-            trace.Add(new ReasonStep($"recipients from [{string.Join(", ", rule.From.Select(RoleName))}]{(rule.First ? " (first found)" : "")}", chosen is not null, detail));
+            trace.Add(new ReasonStep($"recipients from [{string.Join(", ", rule.From.Select(RecipientRoles.Name))}]{(rule.First ? " (first found)" : "")}", chosen is not null, detail));
         }
 
         return chosen;
@@ -272,18 +272,6 @@ public sealed class ServiceMatcher
             return rule.First;
         }
     }
-
-    /// <summary>A role as the catalog writes it.</summary>
-    internal static string RoleName(RecipientRole role) => role switch
-    {
-        RecipientRole.Subject => "subject",
-        RecipientRole.Head => "head",
-        RecipientRole.HeadSpouse => "headSpouse",
-        RecipientRole.SubjectSpouse => "subjectSpouse",
-        RecipientRole.Guardians => "guardians",
-        RecipientRole.Adults => "adults",
-        _ => "related",
-    };
 
     /// <summary>Why a person may not receive the message, or null when they may.</summary>
     private static string? Excluded(EvaluationContext ctx, Person p, RecipientRule rule)

@@ -137,6 +137,24 @@ public class CatalogTests
     }
 
     [Fact]
+    public void An_unknown_role_is_named_with_every_role_and_every_role_has_one_name()
+    {
+        var error = SingleError(Minimal.Replace("from: [guardians]", "from: [guardians, neighbours]", StringComparison.Ordinal));
+
+        Assert.Equal("unknown role 'neighbours' (subject, head, headSpouse, subjectSpouse, guardians, adults, related)", error.Message);
+        Assert.All(Enum.GetValues<RecipientRole>(), r => Assert.True(RecipientRoles.TryParse(RecipientRoles.Name(r), out var back) && back == r, r.ToString()));
+    }
+
+    [Fact]
+    public void An_unknown_who_is_named_with_every_who()
+    {
+        var error = SingleError(Minimal.Replace("        recipients", "        conditions:\n          age: {who: neighbour, max: 39}\n        recipients", StringComparison.Ordinal));
+
+        Assert.Equal("versions[0].conditions.age.who", error.Field);
+        Assert.Equal("unknown 'neighbour' (subject, spouse, couple, candidate, child, head, household)", error.Message);
+    }
+
+    [Fact]
     public void A_condition_on_income_needs_uses_tax_data()
     {
         var error = SingleError(Minimal.Replace("        recipients", "        conditions:\n          income: {of: household, below: 5000000}\n        recipients", StringComparison.Ordinal));

@@ -25,11 +25,6 @@ public sealed class ApiCollection : ICollectionFixture<ApiFixture>;
 
 public sealed class ApiFixture : IAsyncLifetime
 {
-    public const string Pepper = "api-tests-pepper-0123456789";
-
-    /// <summary>The app's key for residents' signed links (tests sign their own links with it).</summary>
-    public const string LinkKey = "api-tests-resident-link-key-0123456789";
-
     private static int _nextTenant = 10_000 + Random.Shared.Next(0, 50_000);
     private Azurite? _azurite;
 
@@ -153,13 +148,7 @@ public sealed class ApiFactory : IAsyncDisposable
 
     public ApiFactory(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var all = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = connectionString,
-            ["PushGov:ApiKeyPepper"] = ApiFixture.Pepper,
-            ["PushGov:ResidentLinks:Key"] = ApiFixture.LinkKey,
-            ["PushGov:TaskHub"] = "api" + Guid.NewGuid().ToString("N")[..8],
-        };
+        var all = TestAppSettings.For(connectionString, "api");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;

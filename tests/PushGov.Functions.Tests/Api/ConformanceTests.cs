@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Json.Schema;
 using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Storage;
+using PushGov.Testing;
 
 namespace PushGov.Functions.Tests.Api;
 
@@ -546,7 +547,7 @@ public sealed class ConformanceTests(ApiFixture fx)
         {
             "language" => new[] { "ja", "en", "zh-Hans", "pt-BR", "ja-x-easy" }[r.Next(5)],
             "service" => "shussan-ikuji-ichijikin",
-            "link" => r.Next(3) == 0 ? "not-a-link" : new Domain.Residents.ResidentLinkSigner(ApiFixture.LinkKey).Sign(w.A.Code, CaseOf(w).CaseId, CaseOf(w).HeadId, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60)),
+            "link" => r.Next(3) == 0 ? "not-a-link" : new Domain.Residents.ResidentLinkSigner(TestAppSettings.LinkKey).Sign(w.A.Code, CaseOf(w).CaseId, CaseOf(w).HeadId, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60)),
             _ => "テキスト " + r.Next(1000),
         };
     }

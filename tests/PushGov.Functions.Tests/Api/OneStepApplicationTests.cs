@@ -21,7 +21,7 @@ public sealed class OneStepApplicationTests(ApiFixture fx)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
-    private readonly ResidentLinkSigner signer = new(ApiFixture.LinkKey);
+    private readonly ResidentLinkSigner signer = new(TestAppSettings.LinkKey);
 
     [Fact]
     public async Task The_case_view_offers_the_child_allowance_application_filled_from_the_household_and_nothing_for_a_service_not_marked()

@@ -14,7 +14,7 @@ public sealed class ResidentLinkTests(ApiFixture fx)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
-    private readonly ResidentLinkSigner signer = new(ApiFixture.LinkKey);
+    private readonly ResidentLinkSigner signer = new(TestAppSettings.LinkKey);
 
     [Fact]
     public async Task The_link_in_a_message_opens_that_residents_own_case_view()

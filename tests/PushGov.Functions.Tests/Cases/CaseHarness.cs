@@ -2,14 +2,15 @@ using System.Text;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Detection;
-using PushGov.Domain.Eligibility;
 using PushGov.Domain.Messaging;
-using PushGov.Domain.Messaging.Templates;
 using PushGov.Domain.Tenants;
 using PushGov.Functions.Cases;
+using PushGov.Functions.Hosting;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Notifications.Outbox;
@@ -24,32 +25,38 @@ namespace PushGov.Functions.Tests.Cases;
 
 /// <summary>
 /// The case machinery of one app instance (the orchestration and its activities, the Durable inbox, the sender, the
-/// ingestor) built the way the app builds it, with the real catalog and templates, on the test run's Azurite. The
-/// orchestration runs on the Durable Task in-process test host; <see cref="DrainSendAsync"/> plays the <c>send</c> queue
-/// trigger.
+/// ingestor) from the app's own registration (<see cref="PushGovServices.AddPushGov"/>, as Program.cs and the local host
+/// call it), with the real catalog, templates and sender selection (a tenant that is not live sends to the development
+/// sink), on the test run's Azurite. The orchestration runs on the Durable Task in-process test host;
+/// <see cref="DrainSendAsync"/> plays the <c>send</c> queue trigger.
 /// </summary>
 public sealed class CaseHarness : IAsyncDisposable
 {
-    private static readonly Lazy<ServiceMatcher> Matcher = new(() => CatalogLoader.LoadDefault().Compile());
-    private static readonly Lazy<TemplateCatalog> Templates = new(() => TemplateCatalog.LoadDefault());
+    private readonly ServiceProvider _services;
 
-    private CaseHarness(string connectionString, IMessageComposer? composer, Func<DevSink, ISenderSelector>? selector)
+    private CaseHarness(string connectionString, IMessageComposer? composer)
     {
-        Clock = TimeProvider.System;
-        Storage = StorageClients.FromConnectionString(connectionString);
-        Projection = new CaseStore(Storage);
-        Messages = new MessageStore(Storage);
-        Residents = new ResidentStore(Storage);
-        Tenants = new TenantStore(Storage);
-        Directory = new TenantDirectory(Tenants, Clock);
-        Sink = new DevSink(Storage, Clock);
-        Composer = composer ?? new TemplateComposer(_ => Templates.Value, new Domain.Residents.ResidentLinkSigner("case-harness-resident-link-key-0123456789"));
-        var steps = new CaseActivities(Residents, new CatalogEligibility(_ => Matcher.Value), Directory);
-        var notifications = new NotificationRequests(Messages, Storage, Composer, Directory, Clock);
-        Orchestration = new CaseOrchestration(steps, new CaseEffects(Projection, notifications));
-        Cases = new DurableCases(Projection, notifications, steps, Messages, Clock, NullLogger<DurableCases>.Instance);
-        Sender = new SendWorker(Messages, Storage, selector?.Invoke(Sink) ?? new SinkOnlySelector(Sink), Cases, Clock, NullLogger<SendWorker>.Instance);
-        Ingestor = new DropIngestor(Storage, Residents, Cases, Cases, Directory, Clock, NullLogger<DropIngestor>.Instance);
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(TestAppSettings.For(connectionString)).Build();
+        var services = new ServiceCollection().AddLogging().AddPushGov(settings);
+        if (composer is not null)
+        {
+            services.Replace(ServiceDescriptor.Singleton<IMessageComposer>(composer));
+        }
+
+        _services = services.BuildServiceProvider();
+        Clock = _services.GetRequiredService<TimeProvider>();
+        Storage = _services.GetRequiredService<StorageClients>();
+        Projection = _services.GetRequiredService<CaseStore>();
+        Messages = _services.GetRequiredService<MessageStore>();
+        Residents = _services.GetRequiredService<ResidentStore>();
+        Tenants = _services.GetRequiredService<TenantStore>();
+        Directory = _services.GetRequiredService<TenantDirectory>();
+        Sink = _services.GetRequiredService<DevSink>();
+        Composer = _services.GetRequiredService<IMessageComposer>();
+        Orchestration = ActivatorUtilities.CreateInstance<CaseOrchestration>(_services); // as the Functions host creates it
+        Cases = _services.GetRequiredService<DurableCases>();
+        Sender = _services.GetRequiredService<SendWorker>();
+        Ingestor = _services.GetRequiredService<DropIngestor>();
     }
 
     public TimeProvider Clock { get; }
@@ -82,9 +89,9 @@ public sealed class CaseHarness : IAsyncDisposable
 
     private DurableTaskTestHost? _host;
 
-    public static async Task<CaseHarness> StartAsync(string connectionString, IMessageComposer? composer = null, Func<DevSink, ISenderSelector>? selector = null)
+    public static async Task<CaseHarness> StartAsync(string connectionString, IMessageComposer? composer = null)
     {
-        var h = new CaseHarness(connectionString, composer, selector);
+        var h = new CaseHarness(connectionString, composer);
 
         // Passed as a delegate, not a lambda: the Durable Task analyzers follow a lambda into the orchestrator, whose
         // syntax is in another assembly, and crash (AD0001).
@@ -107,6 +114,8 @@ public sealed class CaseHarness : IAsyncDisposable
         {
             await _host.DisposeAsync();
         }
+
+        await _services.DisposeAsync();
     }
 
     public async Task<string> NewTenantAsync()

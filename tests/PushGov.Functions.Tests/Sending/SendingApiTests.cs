@@ -39,7 +39,6 @@ public sealed class SendingApiTests : IAsyncLifetime
             ["PushGov:EventGrid:Secret"] = EventGridSecret,
             ["PushGov:DomesticSms:Endpoint"] = "http://127.0.0.1:9/",
             ["PushGov:DomesticSms:Secret"] = DomesticSecret,
-            ["PushGov:ResidentLinks:Key"] = "resident-link-key-for-tests-0123456789",
         });
         http = app.CreateClient();
     }

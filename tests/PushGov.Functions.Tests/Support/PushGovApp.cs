@@ -18,21 +18,18 @@ namespace PushGov.Functions.Tests.Support;
 /// </summary>
 public sealed class PushGovApp : IAsyncDisposable
 {
-    public const string Pepper = "test-pepper-0123456789abcdef";
-
     private readonly LocalFunctionsHost _host;
     private readonly SemaphoreSlim _start = new(1, 1);
     private bool _started;
 
     public PushGovApp(string connectionString, Action<IServiceCollection>? services = null, string? hostId = null, IReadOnlyDictionary<string, string>? settings = null, string? taskHub = null)
     {
-        var all = new Dictionary<string, string?>
+        var all = TestAppSettings.For(connectionString);
+        if (taskHub is not null)
         {
-            ["AzureWebJobsStorage"] = connectionString,
-            ["PushGov:ApiKeyPepper"] = Pepper,
-            ["PushGov:ResidentLinks:Key"] = "push-gov-app-resident-link-key-0123456789",
-            ["PushGov:TaskHub"] = taskHub ?? "t" + Guid.NewGuid().ToString("N")[..12],
-        };
+            all["PushGov:TaskHub"] = taskHub;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value;

@@ -18,11 +18,6 @@ namespace PushGov.Portal.Tests.Support;
 /// </summary>
 public sealed class PortalStack : IAsyncDisposable
 {
-    public const string Pepper = "portal-tests-pepper-0123456789";
-
-    /// <summary>The function app's key for residents' links (tests sign links of their own with it).</summary>
-    public const string LinkKey = "portal-tests-resident-link-key-0123456789";
-
     private Azurite? _azurite;
     private LocalFunctionsHost? _functions;
     private WebApplication? _portal;
@@ -112,13 +107,7 @@ public sealed class PortalStack : IAsyncDisposable
     private static async Task<(LocalFunctionsHost App, Uri Url)> StartFunctionAppAsync(string connectionString)
     {
         var app = LocalFunctionsHost.Create(LocalApp.Options(
-            new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = connectionString,
-                ["PushGov:ApiKeyPepper"] = Pepper,
-                ["PushGov:ResidentLinks:Key"] = LinkKey,
-                ["PushGov:TaskHub"] = "portal" + Guid.NewGuid().ToString("N")[..8],
-            },
+            TestAppSettings.For(connectionString, "portal"),
             hostId: "portal-" + Guid.NewGuid().ToString("N")[..8],
             blobPolling: TimeSpan.FromMilliseconds(300),
             logging: l => l.SetMinimumLevel(LogLevel.Warning)));

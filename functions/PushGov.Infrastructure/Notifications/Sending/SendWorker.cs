@@ -276,9 +276,3 @@ public sealed class SendWorker(MessageStore messages, StorageClients storage, IS
         return count;
     }
 }
-
-/// <summary>The selector for local runs and test keys: everything goes to the development sink, at once.</summary>
-public sealed class SinkOnlySelector(DevSink sink) : ISenderSelector
-{
-    public ValueTask<SendRoute> RouteAsync(MessageRecord message, CancellationToken ct) => ValueTask.FromResult(new SendRoute(sink, sink.Provider));
-}
