@@ -3,7 +3,6 @@ using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Infrastructure.Notifications.Outbox;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
 using PushGov.Infrastructure.Storage;
 
 namespace PushGov.Infrastructure.Notifications.Sending;
