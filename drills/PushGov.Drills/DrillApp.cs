@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace PushGov.Drills;
 
 /// <summary>
-/// <c>./pushgov drill kill|repeat|bad-drops [--rows N] [--kills K] [--seed S] [--huge-mb M]</c>: the reliability drills of docs/reliability.md.
+/// <c>./pushgov drill kill|repeat|bad-drops|flaky-provider|storage-restart|load [--rows N] [--seed S] …</c>: the reliability drills of docs/reliability.md.
 /// Each prints its progress to standard error and its figures to standard output, writes them to docs/reliability.md,
 /// and exits with 1 on any loss, duplicate or difference.
 /// </summary>
@@ -21,6 +21,9 @@ public static class DrillApp
         root.Subcommands.Add(BuildDrill("kill", "SIGKILL the host at seeded moments while it works through a drop; compare with a clean run of the same drop; every message taken once by its provider.", KillDrill.RunAsync, killsDefault: 20, output, error));
         root.Subcommands.Add(BuildDrill("repeat", "The same drop uploaded three times and once more under another name: one set of cases and messages.", RepeatDrill.RunAsync, killsDefault: null, output, error));
         root.Subcommands.Add(BuildDrill("bad-drops", "Malformed drops of every kind in data-drops.md beside good ones: each reported with its reason, the good ones unaffected, the host's peak memory reported.", BadDropsDrill.RunAsync, killsDefault: null, output, error));
+        root.Subcommands.Add(BuildDrill("flaky-provider", "The fake providers answer 30% of sends with 429, 5xx, slow answers or lost answers, and refuse some recipients for good: every other message taken once, the refused ones failed and on the staff's escalations.", FlakyProviderDrill.RunAsync, killsDefault: null, output, error));
+        root.Subcommands.Add(BuildDrill("storage-restart", "Azurite stopped during a drop and started again on the same ports and folder: the host carries on by itself; compared with a clean run, every message taken once.", StorageRestartDrill.RunAsync, killsDefault: null, output, error));
+        root.Subcommands.Add(BuildDrill("load", "Concurrent API clients (preferences, case reads and lists, notes, 'applied') while a drop is processed: no 5xx, p50/p99 per route, every write visible afterwards.", LoadDrill.RunAsync, killsDefault: null, output, error));
         return root;
     }
 
@@ -54,10 +57,20 @@ public static class DrillApp
         var seed = new Option<int?>("--seed") { Description = "Seed of the drops and the kill moments (default: a random one, printed)." };
         var doc = new Option<string?>("--doc") { Description = "Markdown file whose section of this drill is replaced (default: docs/reliability.md at the repository root; 'none' to skip)." };
         var huge = new Option<int>("--huge-mb") { Description = "bad-drops: size of the file of one line, in MB.", DefaultValueFactory = _ => 2048 };
+        var outage = new Option<int>("--outage-seconds") { Description = "storage-restart: how long Azurite stays stopped.", DefaultValueFactory = _ => 20 };
+        var clients = new Option<int>("--clients") { Description = "load: API clients calling at once (1 to 1000, loopback).", DefaultValueFactory = _ => 200 };
+        var seconds = new Option<int>("--seconds") { Description = "load: how long the clients call.", DefaultValueFactory = _ => 60 };
         var command = new Command(name, description) { rows, seed, doc };
-        if (name == "bad-drops")
+        var own = name switch
         {
-            command.Options.Add(huge);
+            "bad-drops" => [huge],
+            "storage-restart" => [outage],
+            "load" => new Option[] { clients, seconds },
+            _ => [],
+        };
+        foreach (var option in own)
+        {
+            command.Options.Add(option);
         }
 
         Option<int>? kills = null;
@@ -74,7 +87,10 @@ public static class DrillApp
                 kills is null ? 0 : r.GetValue(kills),
                 r.GetValue(seed) ?? Random.Shared.Next(1, 1_000_000),
                 "./pushgov drill " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
-                r.GetValue(huge));
+                r.GetValue(huge),
+                r.GetValue(outage),
+                r.GetValue(clients),
+                r.GetValue(seconds));
             await error.WriteLineAsync($"drill {name}: seed {options.Seed} (--seed {options.Seed} replays it)");
             DrillResult result;
             try

@@ -4,10 +4,11 @@ using PushGov.Testing;
 namespace PushGov.Drills;
 
 /// <summary>
-/// What a drill is run with: the rows of its births drop, the kills (for <c>kill</c>), the seed, and the size of the
-/// one-line file (for <c>bad-drops</c>).
+/// What a drill is run with: the rows of its births drop, the kills (for <c>kill</c>), the seed, the size of the
+/// one-line file (for <c>bad-drops</c>), how long storage is down (for <c>storage-restart</c>), and the API clients and
+/// how long they call (for <c>load</c>).
 /// </summary>
-public sealed record DrillOptions(int Rows, int Kills, int Seed, string CommandLine, int HugeMegabytes = 2048);
+public sealed record DrillOptions(int Rows, int Kills, int Seed, string CommandLine, int HugeMegabytes = 2048, int OutageSeconds = 20, int Clients = 200, int Seconds = 60);
 
 /// <summary>
 /// A drill's outcome: its figures (one per line, printed and written to docs/reliability.md) and the problems it found

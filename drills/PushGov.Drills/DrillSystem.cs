@@ -25,6 +25,9 @@ namespace PushGov.Drills;
 /// </summary>
 public sealed class DrillSystem : IAsyncDisposable
 {
+    /// <summary>The pepper of the host's API key hashes (<see cref="PushGov.Infrastructure.Tenants.ApiKeyStore"/>), for keys a drill creates.</summary>
+    public const string ApiKeyPepper = "drill-pepper-0123456789";
+
     private const string AcsSmsFrom = "+18005550100";
 
     /// <summary>How long a step may go on with no progress, at the least (a killed host's queue messages come back after 20 s, stuck sends after the sweep).</summary>
@@ -56,8 +59,11 @@ public sealed class DrillSystem : IAsyncDisposable
     /// <summary>How long a step may wait for the app with no progress, for a drop of <see cref="DrillOptions.Rows"/> rows.</summary>
     public TimeSpan Deadline { get; private init; } = MinimumDeadline;
 
-    /// <summary>Starts Azurite (in a new temporary folder), the fakes and the local host (not yet running: <see cref="LocalHostProcess.Start"/>).</summary>
-    public static async Task<DrillSystem> StartAsync(int rows, TextWriter log, CancellationToken ct)
+    /// <summary>
+    /// Starts Azurite (in a new temporary folder), the fakes and the local host (not yet running: <see cref="LocalHostProcess.Start"/>);
+    /// <paramref name="settings"/> replace or add to the host's settings.
+    /// </summary>
+    public static async Task<DrillSystem> StartAsync(int rows, TextWriter log, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null)
     {
         var location = Path.Combine(Path.GetTempPath(), $"pushgov-drill-{Guid.NewGuid():N}");
         var azurite = await Azurite.StartAsync(location, ct);
@@ -65,10 +71,10 @@ public sealed class DrillSystem : IAsyncDisposable
         await storage.EnsureCreatedAsync(ct);
         var acs = await FakeAcs.StartAsync();
         var domestic = await FakeDomesticSmsProvider.StartAsync();
-        var host = new LocalHostProcess(new Dictionary<string, string>
+        var hostSettings = new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["PushGov__ApiKeyPepper"] = "drill-pepper-0123456789",
+            ["PushGov__ApiKeyPepper"] = ApiKeyPepper,
             ["PushGov__ResidentLinks__Key"] = "drill-resident-link-key-0123456789",
             ["PushGov__TaskHub"] = "drill" + Guid.NewGuid().ToString("N")[..12],
             ["PushGov__Acs__ConnectionString"] = acs.ConnectionString,
@@ -87,7 +93,13 @@ public sealed class DrillSystem : IAsyncDisposable
             // (handled, nothing lost) slowed the cases several times over: the control queues get 60 s.
             ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:01:00",
             ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:20",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            hostSettings[key] = value;
+        }
+
+        var host = new LocalHostProcess(hostSettings);
         await log.WriteLineAsync($"storage: Azurite in {location}; host output: {host.LogPath}");
         return new DrillSystem(location, azurite, acs, domestic, host, log)
         {
@@ -185,8 +197,8 @@ public sealed class DrillSystem : IAsyncDisposable
 
     /// <summary>
     /// Waits until the tenant's run has settled: the births drop is completed and its events all have cases, none is still
-    /// matching or resolving, every message a case owes exists, each is final or taken by its provider, and each case has
-    /// learned the fate of its messages that have one.
+    /// matching or resolving, every message a case owes exists, each is final or taken by its provider, and each open case
+    /// has learned the fate of its messages that have one.
     /// </summary>
     public async Task<DrillRun> SettledAsync(string tenant, DateTimeOffset since, CancellationToken ct)
     {
@@ -236,8 +248,10 @@ public sealed class DrillSystem : IAsyncDisposable
                     return false;
                 }
 
+                // A closed case takes no more inputs, delivery reports included (CaseWorkflow refuses them): a letter that
+                // went out before a resident's "applied" closed the case stays pending there; its message says delivered.
                 var byId = messages.ToDictionary(m => m.MessageId, StringComparer.Ordinal);
-                var unlearned = cases.SelectMany(c => c.Deliveries.Select(d => (Case: c, Delivery: d)))
+                var unlearned = cases.Where(c => c.State != CaseState.Closed).SelectMany(c => c.Deliveries.Select(d => (Case: c, Delivery: d)))
                     .Where(x => byId.TryGetValue(x.Delivery.MessageId, out var m) && Fate(m.Status) is { } fate && x.Delivery.State != fate)
                     .ToList();
                 if (unlearned.Count > 0)
@@ -352,7 +366,7 @@ public sealed class DrillSystem : IAsyncDisposable
     }
 
     /// <summary>CPU seconds of the host (all its starts) and of Azurite so far.</summary>
-    public (double Host, double Azurite) CpuSeconds() => (Host.CpuSeconds, ProcessCpu.Seconds(Azurite.ProcessId));
+    public (double Host, double Azurite) CpuSeconds() => (Host.CpuSeconds, Azurite.CpuSeconds);
 
     public async ValueTask DisposeAsync()
     {

@@ -24,13 +24,8 @@ public static class KillDrill
         var killed = await system.CreateLiveTenantAsync(ct);
         system.Host.Start();
 
-        var cleanStart = system.Elapsed;
-        await DropAllButBirthsAsync(system, clean, drops, ct);
-        await system.PutAsync(clean, "resident-changes", "resident-changes.csv", drops.Births, ct);
-        var cleanRun = await system.SettledAsync(clean, since, ct);
-        var cleanTime = system.Elapsed - cleanStart;
+        var (cleanRun, cleanTime) = await CleanRunAsync(system, clean, drops, since, ct);
         var (cases, sent) = (cleanRun.Cases.Count, cleanRun.Sent);
-        await system.LogAsync($"clean run settled: {cases} cases, {cleanRun.Messages.Count} messages, {sent} to providers");
         if (sent < options.Rows / 2)
         {
             result.Problem($"The drops should make most cases send through a provider; {sent} of {cleanRun.Messages.Count} messages did.");
@@ -55,26 +50,53 @@ public static class KillDrill
         var killedTime = system.Elapsed - killedStart;
         await system.LogAsync($"killed run settled after {system.Host.Kills} kills: {killedRun.Cases.Count} cases, {killedRun.Messages.Count} messages");
 
-        result.Problem(DrillRun.Difference(cleanRun.DescribeCases(), killedRun.DescribeCases(), "cases"));
-        result.Problem(DrillRun.Difference(cleanRun.DescribeMessages(), killedRun.DescribeMessages(), "messages"));
-        var (problems, keys, repeated) = system.CheckEachTakenOnce([.. cleanRun.Messages, .. killedRun.Messages]);
-        foreach (var problem in problems)
-        {
-            result.Problem(problem);
-        }
-
-        result.Figure(string.Create(CultureInfo.InvariantCulture, $"drop: {options.Rows} households (births drop {options.Rows} rows; residents {2 * options.Rows} rows; contacts {drops.Contacts.Count(c => c == '\n') - 1} rows), seed {options.Seed}"));
-        result.Figure(string.Create(CultureInfo.InvariantCulture, $"clean run: {cases} cases, {cleanRun.Messages.Count} messages ({sent} through providers) in {cleanTime.TotalSeconds:F1} s"));
+        DropAndCleanRunFigures(result, drops, cleanRun, cleanTime);
         result.Figure(string.Create(CultureInfo.InvariantCulture, $"killed run: {killedRun.Cases.Count} cases, {killedRun.Messages.Count} messages ({killedRun.Sent} through providers) in {killedTime.TotalSeconds:F1} s, {system.Host.Kills} kills (SIGKILL), {system.Host.Starts} starts"));
         foreach (var moment in moments)
         {
             result.Figure("  " + moment);
         }
 
-        result.Figure($"compared with the clean run: cases {(result.Problems.Any(p => p.StartsWith("different cases", StringComparison.Ordinal)) ? "DIFFER" : "the same")}, messages {(result.Problems.Any(p => p.StartsWith("different messages", StringComparison.Ordinal)) ? "DIFFER" : "the same")}");
-        result.Figure($"at the providers: {keys} messages of both runs, {problems.Count(p => p.StartsWith("lost", StringComparison.Ordinal))} lost, {problems.Count(p => p.StartsWith("duplicate", StringComparison.Ordinal))} duplicated; {repeated} keys sent more than once and recognised by key");
+        CompareWithCleanRun(result, system, cleanRun, killedRun);
         result.Machine(system);
         return result;
+    }
+
+    /// <summary>The clean run: the drops to <paramref name="tenant"/> of the running host, waited for until settled, and how long that took.</summary>
+    internal static async Task<(DrillRun Run, TimeSpan Took)> CleanRunAsync(DrillSystem system, string tenant, BirthDrops drops, DateTimeOffset since, CancellationToken ct)
+    {
+        var start = system.Elapsed;
+        await DropAllButBirthsAsync(system, tenant, drops, ct);
+        await system.PutAsync(tenant, "resident-changes", "resident-changes.csv", drops.Births, ct);
+        var run = await system.SettledAsync(tenant, since, ct);
+        await system.LogAsync($"clean run settled: {run.Cases.Count} cases, {run.Messages.Count} messages, {run.Sent} to providers");
+        return (run, system.Elapsed - start);
+    }
+
+    /// <summary>The figures of the drops and of the clean run.</summary>
+    internal static void DropAndCleanRunFigures(DrillResult result, BirthDrops drops, DrillRun clean, TimeSpan took)
+    {
+        var options = result.Options;
+        result.Figure(string.Create(CultureInfo.InvariantCulture, $"drop: {options.Rows} households (births drop {options.Rows} rows; residents {2 * options.Rows} rows; contacts {drops.Contacts.Count(c => c == '\n') - 1} rows), seed {options.Seed}"));
+        result.Figure(string.Create(CultureInfo.InvariantCulture, $"clean run: {clean.Cases.Count} cases, {clean.Messages.Count} messages ({clean.Sent} through providers) in {took.TotalSeconds:F1} s"));
+    }
+
+    /// <summary>
+    /// The drilled run against the clean one (the same cases in the same states, the same messages), and every message of
+    /// both taken once by its provider: the problems found, and the figures that say so.
+    /// </summary>
+    internal static void CompareWithCleanRun(DrillResult result, DrillSystem system, DrillRun clean, DrillRun drilled)
+    {
+        var cases = DrillRun.Difference(clean.DescribeCases(), drilled.DescribeCases(), "cases");
+        var messages = DrillRun.Difference(clean.DescribeMessages(), drilled.DescribeMessages(), "messages");
+        var (problems, keys, repeated) = system.CheckEachTakenOnce([.. clean.Messages, .. drilled.Messages]);
+        foreach (var problem in new[] { cases, messages }.Concat(problems))
+        {
+            result.Problem(problem);
+        }
+
+        result.Figure($"compared with the clean run: cases {(cases is null ? "the same" : "DIFFER")}, messages {(messages is null ? "the same" : "DIFFER")}");
+        result.Figure($"at the providers: {keys} messages of both runs, {problems.Count(p => p.StartsWith("lost", StringComparison.Ordinal))} lost, {problems.Count(p => p.StartsWith("duplicate", StringComparison.Ordinal))} duplicated; {repeated} keys sent more than once and recognised by key");
     }
 
     /// <summary>The residents snapshot and the contacts, each waited for until its report is written.</summary>

@@ -36,6 +36,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public int Starts { get; private set; }
 
+    /// <summary>Where the running start listens (a new free loopback port each start), e.g. <c>http://127.0.0.1:40123/</c>.</summary>
+    public Uri? BaseAddress { get; private set; }
+
     public int Kills { get; private set; }
 
     /// <summary>CPU seconds (user + system) of every start so far, the running one included; NaN where /proc is not there.</summary>
@@ -76,7 +79,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.ArgumentList.Add(AppPath);
-        start.ArgumentList.Add($"http://127.0.0.1:{FreePort()}");
+        BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+        start.ArgumentList.Add(BaseAddress.AbsoluteUri.TrimEnd('/'));
         foreach (var (key, value) in _settings)
         {
             start.Environment[key] = value;

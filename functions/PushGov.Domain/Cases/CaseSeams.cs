@@ -27,8 +27,11 @@ public interface ICaseInbox
     /// </summary>
     Task<int> WithdrawConsentAsync(string tenant, string residentId, Channel channel, CancellationToken ct);
 
-    /// <summary>Adds a note of a member of staff to the case's history (not a transition).</summary>
-    Task AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct);
+    /// <summary>
+    /// Adds a note of a member of staff to the case's history (not a transition); returns it as stored (with the first
+    /// free version from its own: another note may have taken that one at the same moment).
+    /// </summary>
+    Task<HistoryEntry> AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct);
 }
 
 /// <summary>What the staff API reads of cases: the projection of each case's state, and its history.</summary>

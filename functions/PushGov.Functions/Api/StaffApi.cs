@@ -75,13 +75,12 @@ public static class StaffApi
             return Problems.NotFound("case", caseId);
         }
 
-        // A note is not a transition: it gets its own version range so it never collides with the engine's rows.
-        // (Two notes on one case in the same instant may race for one number: see the report; an engine method would fix it.)
+        // A note is not a transition: it gets its own version range so it never collides with the engine's rows. Two notes
+        // on one case at the same moment may count the same notes: the store gives the second the next free version.
         var history = await store.GetHistoryAsync(tenant, caseId, ct);
         var version = NoteVersionBase + history.Count(h => h.Version >= NoteVersionBase);
         var caller = ApiPrincipal.From(http);
-        var entry = new HistoryEntry(version, clock.GetUtcNow(), stored.State, stored.State, "note", caller.Actor, text);
-        await inbox.AddNoteAsync(tenant, caseId, entry, ct);
+        var entry = await inbox.AddNoteAsync(tenant, caseId, new HistoryEntry(version, clock.GetUtcNow(), stored.State, stored.State, "note", caller.Actor, text), ct);
         AuditApi.Note(http, caseId, [stored.Event.ResidentId], detail: $"note length={text.Length}");
         return Results.Created($"/api/tenants/{tenant}/cases/{caseId}", entry);
     }

@@ -130,6 +130,6 @@ public sealed class DurableCases(CaseStore projection, INotificationRequests not
     }
 
     /// <summary>A note is not a transition: it goes to the case's history in the projection directly.</summary>
-    public Task AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct) =>
-        projection.AppendHistoryAsync(tenant, caseId, [note], ct);
+    public Task<HistoryEntry> AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct) =>
+        projection.AddNoteAsync(tenant, caseId, note, ct);
 }

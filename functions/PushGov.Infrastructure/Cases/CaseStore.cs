@@ -46,19 +46,30 @@ public sealed class CaseStore(StorageClients storage) : ICaseReader
             return;
         }
 
-        var partition = $"{tenant}-{caseId}";
-        var actions = entries.DistinctBy(e => e.Version).Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, e.Version.ToString("D6"))
-        {
-            ["At"] = e.At,
-            ["From"] = e.From.ToString(),
-            ["To"] = e.To.ToString(),
-            ["Cause"] = e.Cause,
-            ["Actor"] = e.Actor,
-            ["Detail"] = e.Detail,
-        }));
+        var actions = entries.DistinctBy(e => e.Version).Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, HistoryEntity(tenant, caseId, e)));
         foreach (var chunk in actions.Chunk(100))
         {
             await _history.SubmitTransactionAsync(chunk, ct);
+        }
+    }
+
+    /// <summary>
+    /// Adds a note to the history under the first version from <paramref name="note"/>'s on that no row has: inserted,
+    /// never replaced, so notes written at once on one case each keep their row. Returns the note as stored.
+    /// </summary>
+    public async Task<HistoryEntry> AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct)
+    {
+        for (var entry = note; ; entry = entry with { Version = entry.Version + 1 })
+        {
+            try
+            {
+                await _history.AddEntityAsync(HistoryEntity(tenant, caseId, entry), ct);
+                return entry;
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // Another note took this version a moment ago: the next one.
+            }
         }
     }
 
@@ -79,6 +90,16 @@ public sealed class CaseStore(StorageClients storage) : ICaseReader
 
         return list;
     }
+
+    private static TableEntity HistoryEntity(string tenant, string caseId, HistoryEntry e) => new($"{tenant}-{caseId}", e.Version.ToString("D6"))
+    {
+        ["At"] = e.At,
+        ["From"] = e.From.ToString(),
+        ["To"] = e.To.ToString(),
+        ["Cause"] = e.Cause,
+        ["Actor"] = e.Actor,
+        ["Detail"] = e.Detail,
+    };
 
     /// <summary>Cases of a tenant, newest filters first; paged with an opaque continuation token.</summary>
     public async Task<(IReadOnlyList<CaseData> Cases, string? ContinuationToken)> ListAsync(string tenant, CaseQuery query, CancellationToken ct)

@@ -86,13 +86,27 @@ internal sealed class BlobTriggerListener : TriggerListener
                     var etag = new ETag($"\"{blob.Properties.ETag!.Value.ToString().Trim('"')}\"");
                     _ = Run(async () =>
                     {
-                        var done = await ProcessAsync(container.GetBlobClient(blob.Name), etag, match, receipts);
-                        lock (_running)
+                        var done = false;
+                        try
                         {
-                            _running.Remove(version);
-                            if (done)
+                            done = await ProcessAsync(container.GetBlobClient(blob.Name), etag, match, receipts);
+                        }
+                        catch (Exception e)
+                        {
+                            // Storage unreachable (the SDK's AggregateException after its retries) while the receipt's
+                            // lease was taken, renewed or released: the version is tried again at the next listing.
+                            Logger.LogWarning(e, "Blob {Container}/{Blob} version {ETag}: its receipt could not be handled; it is tried again.", _container, blob.Name, etag);
+                        }
+                        finally
+                        {
+                            // Always: a version left in _running would never be listed for a try again in this process.
+                            lock (_running)
                             {
-                                _done.Add(version);
+                                _running.Remove(version);
+                                if (done)
+                                {
+                                    _done.Add(version);
+                                }
                             }
                         }
                     });

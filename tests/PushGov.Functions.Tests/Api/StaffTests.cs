@@ -43,6 +43,28 @@ public sealed class StaffTests(ApiFixture fx)
     }
 
     [Fact]
+    public async Task Notes_posted_at_the_same_moment_on_one_case_are_all_kept()
+    {
+        var t = await fx.NewTenantAsync();
+        var s = await Scenario.BirthAsync(fx, t.Code, serial: 502);
+        var staff = fx.Client(t.StaffKey);
+
+        // Each request counts the notes there are and takes the next version: at once, they count the same notes.
+        var texts = Enumerable.Range(1, 8).Select(i => $"同時のメモ {i}").ToList();
+        var answers = await Task.WhenAll(texts.Select(text => staff.PostAsJsonAsync($"/api/tenants/{t.Code}/cases/{s.CaseId}/notes", new { text })));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
+        var stored = await Task.WhenAll(answers.Select(a => a.Content.ReadFromJsonAsync<HistoryEntry>(Json)));
+        Assert.Equal(8, stored.Select(n => n!.Version).Distinct().Count());
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+
+        var after = (await staff.GetFromJsonAsync<Detail>($"/api/tenants/{t.Code}/cases/{s.CaseId}", Json))!;
+        Assert.Equal(texts.Order(StringComparer.Ordinal), after.History.Where(h => h.Cause == "note").Select(n => n.Detail!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Escalations_list_escalated_cases_earliest_deadline_first()
     {
         var t = await fx.NewTenantAsync();

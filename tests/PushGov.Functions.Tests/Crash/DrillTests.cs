@@ -32,6 +32,20 @@ public sealed class DrillTests(ITestOutputHelper output)
         Assert.True(result.Passed, string.Join("\n", result.Problems));
     }
 
+    [Fact]
+    public async Task Flaky_providers_neither_lose_nor_repeat_a_message_and_the_sends_they_always_refuse_end_on_the_staff_list()
+    {
+        var result = await RunAsync(FlakyProviderDrill.RunAsync, rows: 15, kills: 0);
+        Assert.True(result.Passed, string.Join("\n", result.Problems));
+    }
+
+    [Fact]
+    public async Task Storage_stopped_for_20_seconds_during_a_drop_and_started_again_ends_like_a_clean_run_without_touching_the_host()
+    {
+        var result = await RunAsync(StorageRestartDrill.RunAsync, rows: 10, kills: 0);
+        Assert.True(result.Passed, string.Join("\n", result.Problems));
+    }
+
     private async Task<DrillResult> RunAsync(Func<DrillOptions, TextWriter, CancellationToken, Task<DrillResult>> drill, int rows, int kills)
     {
         var seed = Environment.GetEnvironmentVariable("PUSHGOV_CRASH_SEED") is { Length: > 0 } given ? int.Parse(given, CultureInfo.InvariantCulture) : Random.Shared.Next(1, 1_000_000);

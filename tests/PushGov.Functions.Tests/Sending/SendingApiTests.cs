@@ -200,6 +200,6 @@ public sealed class SendingApiTests : IAsyncLifetime
 
         public Task<int> WithdrawConsentAsync(string tenant, string residentId, Channel channel, CancellationToken ct) => inner.WithdrawConsentAsync(tenant, residentId, channel, ct);
 
-        public Task AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct) => inner.AddNoteAsync(tenant, caseId, note, ct);
+        public Task<HistoryEntry> AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct) => inner.AddNoteAsync(tenant, caseId, note, ct);
     }
 }

@@ -55,6 +55,9 @@ public sealed class FakeAcs : IAsyncDisposable
     /// <summary>Seconds sent in Retry-After on operation polls that are not terminal ("0" keeps tests fast); null: none.</summary>
     public string? OperationRetryAfter { get; set; } = "0";
 
+    /// <summary>A flaky provider for SMS and e-mail sends (seeded faults, recipients refused for good); null (the default): none.</summary>
+    public FakeFaults? Faults { get; set; }
+
     public IReadOnlyList<FakeAcsSms> ReceivedSms => [.. sms];
 
     public IReadOnlyList<FakeAcsEmail> ReceivedEmails => [.. emails];
@@ -151,7 +154,10 @@ public sealed class FakeAcs : IAsyncDisposable
         return authorization == $"HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature={signature}";
     }
 
-    private FakeAnswer NextAnswer() => script.TryDequeue(out var answer) ? answer : FakeAnswer.Accepted;
+    private FakeAnswer NextAnswer(string key, string to, FakeAnswer refusal) =>
+        script.TryDequeue(out var answer) ? answer
+        : Faults?.Next(key, to) is { } fault ? Faults.Answer(fault, refusal)
+        : FakeAnswer.Accepted;
 
     private async Task SmsAsync(HttpContext context, byte[] body)
     {
@@ -163,8 +169,8 @@ public sealed class FakeAcs : IAsyncDisposable
         var repeatId = recipient.TryGetProperty("repeatabilityRequestId", out var r) ? r.GetString()! : string.Empty;
         var firstSent = recipient.TryGetProperty("repeatabilityFirstSent", out var f) ? f.GetString() : null;
 
-        var answer = NextAnswer();
-        if (answer.Delay is { } delay)
+        var answer = NextAnswer(repeatId, to, FakeAnswer.RecipientRejected);
+        if (answer.Delay is { } delay && !answer.AnswerLost)
         {
             await Task.Delay(delay, context.RequestAborted);
         }
@@ -196,6 +202,12 @@ public sealed class FakeAcs : IAsyncDisposable
             answer.StatusCode,
             messageId));
 
+        if (answer.AnswerLost)
+        {
+            await LoopbackServer.DropAsync(context, answer.Delay);
+            return;
+        }
+
         Answer(context, answer);
         await LoopbackServer.WriteJsonAsync(context.Response, answer.StatusCode, responseBody);
     }
@@ -220,8 +232,9 @@ public sealed class FakeAcs : IAsyncDisposable
             }
         }
 
-        var answer = NextAnswer();
-        if (answer.Delay is { } delay)
+        var recipients = root.GetProperty("recipients").GetProperty("to").EnumerateArray().Select(a => a.GetProperty("address").GetString()!).ToList();
+        var answer = NextAnswer(operationId, recipients[0], FakeAnswer.BadRequest);
+        if (answer.Delay is { } delay && !answer.AnswerLost)
         {
             await Task.Delay(delay, context.RequestAborted);
         }
@@ -229,13 +242,19 @@ public sealed class FakeAcs : IAsyncDisposable
         emails.Enqueue(new FakeAcsEmail(
             operationId,
             root.GetProperty("senderAddress").GetString()!,
-            [.. root.GetProperty("recipients").GetProperty("to").EnumerateArray().Select(a => a.GetProperty("address").GetString()!)],
+            recipients,
             content.GetProperty("subject").GetString()!,
             content.GetProperty("plainText").GetString()!,
             content.TryGetProperty("html", out var html) ? html.GetString() : null,
             headers,
             root.TryGetProperty("userEngagementTrackingDisabled", out var t) && t.GetBoolean(),
             answer.StatusCode));
+
+        if (answer.AnswerLost)
+        {
+            await LoopbackServer.DropAsync(context, answer.Delay);
+            return;
+        }
 
         Answer(context, answer);
         if (answer.StatusCode == 202)

@@ -42,6 +42,9 @@ public sealed class FakeDomesticSmsProvider : IAsyncDisposable
 
     public int Unauthorized => Volatile.Read(ref unauthorized);
 
+    /// <summary>A flaky provider (seeded faults, recipients refused for good); null (the default): none.</summary>
+    public FakeFaults? Faults { get; set; }
+
     public int DistinctAccepted => received.Where(r => r.ProviderId is not null).Select(r => r.IdempotencyKey).Distinct(StringComparer.Ordinal).Count();
 
     public static async Task<FakeDomesticSmsProvider> StartAsync(string? secret = null, TimeProvider? time = null)
@@ -89,8 +92,10 @@ public sealed class FakeDomesticSmsProvider : IAsyncDisposable
         var root = json.RootElement;
         var to = root.GetProperty("to").GetString()!;
 
-        var answer = script.TryDequeue(out var scripted) ? scripted : FakeAnswer.Accepted;
-        if (answer.Delay is { } delay)
+        var answer = script.TryDequeue(out var scripted) ? scripted
+            : Faults?.Next(key, to) is { } fault ? Faults.Answer(fault, FakeAnswer.Unprocessable)
+            : FakeAnswer.Accepted;
+        if (answer.Delay is { } delay && !answer.AnswerLost)
         {
             await Task.Delay(delay, context.RequestAborted);
         }
@@ -123,6 +128,12 @@ public sealed class FakeDomesticSmsProvider : IAsyncDisposable
             root.TryGetProperty("callbackUrl", out var cb) ? cb.GetString() : null,
             status,
             providerId));
+
+        if (answer.AnswerLost)
+        {
+            await LoopbackServer.DropAsync(context, answer.Delay);
+            return;
+        }
 
         if (answer.RetryAfter is { } retryAfter)
         {

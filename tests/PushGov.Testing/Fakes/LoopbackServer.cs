@@ -33,6 +33,24 @@ internal static class LoopbackServer
             ? raw
             : context.Request.Path + context.Request.QueryString;
 
+    /// <summary>The answer lost: waits <paramref name="delay"/> (or until the client gives up), then drops the connection.</summary>
+    public static async Task DropAsync(HttpContext context, TimeSpan? delay)
+    {
+        if (delay is { } wait)
+        {
+            try
+            {
+                await Task.Delay(wait, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up first (its timeout): the connection is gone already.
+            }
+        }
+
+        context.Abort();
+    }
+
     public static Task WriteJsonAsync(HttpResponse response, int status, string json)
     {
         response.StatusCode = status;
@@ -45,8 +63,10 @@ internal static class LoopbackServer
 /// One scripted answer of a fake provider. A fake answers from its script queue first, then with its default (202).
 /// <see cref="RetryAfter"/> is sent verbatim (delta seconds "2", or an HTTP date). <see cref="RecipientFails"/>: ACS SMS
 /// answers 202 but marks the recipient unsuccessful. <see cref="Delay"/> holds the answer back (to provoke client timeouts).
+/// <see cref="AnswerLost"/>: the send is taken and recorded as the status says, then the answer is lost: the connection
+/// is dropped (after <see cref="Delay"/>, if given).
 /// </summary>
-public sealed record FakeAnswer(int StatusCode, string? RetryAfter = null, bool RecipientFails = false, TimeSpan? Delay = null)
+public sealed record FakeAnswer(int StatusCode, string? RetryAfter = null, bool RecipientFails = false, TimeSpan? Delay = null, bool AnswerLost = false)
 {
     public static FakeAnswer Accepted { get; } = new(202);
 

@@ -20,6 +20,6 @@ public sealed class RecordingInbox : ICaseInbox
     public Task<int> WithdrawConsentAsync(string tenant, string residentId, Channel channel, CancellationToken ct) =>
         throw new NotSupportedException("The sender never withdraws consent.");
 
-    public Task AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct) =>
+    public Task<HistoryEntry> AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct) =>
         throw new NotSupportedException("The sender never adds notes.");
 }
