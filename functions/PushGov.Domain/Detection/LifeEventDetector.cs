@@ -41,7 +41,7 @@ public sealed record LifeEventDetectorOptions
 /// </list>
 /// Not thread-safe: one detector per tenant and drop sequence.
 /// </summary>
-public sealed class LifeEventDetector
+public sealed partial class LifeEventDetector
 {
     private static readonly IReadOnlyDictionary<string, string> EmptyDetails = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
@@ -49,8 +49,6 @@ public sealed class LifeEventDetector
     private readonly LifeEventDetectorOptions options;
     private readonly EmittedEvents emitted;
     private readonly HashSet<(string ResidentId, int FiscalYear)> taxTouched = [];
-    private readonly Dictionary<string, string> previousHousehold = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PendingDivorce> pendingDivorces = new(StringComparer.Ordinal);
 
     public LifeEventDetector(string tenant, ResidentView view, AgeEventSweep? sweep = null, LifeEventDetectorOptions? options = null, EmittedEvents? emitted = null)
     {
@@ -412,102 +410,6 @@ public sealed class LifeEventDetector
         };
     }
 
-    private void InferFromCorrection(ICollection<LifeEvent> events, ResidentChangeRow row, Person? before, Person? beforePartner, Person after)
-    {
-        // Only a correction of a resident the view already held can be said to have made them spouses.
-        if (before is null || after.Status != RegistryStatus.Registered)
-        {
-            return;
-        }
-
-        var afterPartner = FindPartner(after);
-        if (afterPartner is not null && afterPartner.ResidentId != beforePartner?.ResidentId)
-        {
-            EmitCouple(events, LifeEventKind.MARRIAGE, after, afterPartner, row, inferred: true, null);
-        }
-
-        if (beforePartner is null || before.HouseholdId == after.HouseholdId || !after.IsHead)
-        {
-            return;
-        }
-
-        // A spouse now heads a household of their own: a divorce when children of the old household come with them.
-        var oldHousehold = before.HouseholdId;
-        var children = new List<string>();
-        foreach (var member in RegisteredMembers(after.HouseholdId))
-        {
-            if (member.ResidentId != after.ResidentId && Relationships.IsChild(member.Relationship)
-                && previousHousehold.TryGetValue(member.ResidentId, out var from) && from == oldHousehold)
-            {
-                children.Add(member.ResidentId);
-            }
-        }
-
-        if (children.Count > 0)
-        {
-            EmitCouple(events, LifeEventKind.DIVORCE, after, beforePartner, row, inferred: true, before.HouseholdId, children);
-            return;
-        }
-
-        foreach (var member in RegisteredMembers(oldHousehold))
-        {
-            if (Relationships.IsChild(member.Relationship))
-            {
-                pendingDivorces[oldHousehold] = new PendingDivorce(after, beforePartner, row, after.HouseholdId);
-                return;
-            }
-        }
-    }
-
-    private void OnHouseholdChanged(ICollection<LifeEvent> events, Person before, Person after)
-    {
-        previousHousehold[after.ResidentId] = before.HouseholdId;
-        if (pendingDivorces.TryGetValue(before.HouseholdId, out var pending)
-            && pending.NewHouseholdId == after.HouseholdId
-            && after.ResidentId != pending.Parent.ResidentId
-            && Relationships.IsChild(after.Relationship))
-        {
-            pendingDivorces.Remove(before.HouseholdId);
-            EmitCouple(events, LifeEventKind.DIVORCE, pending.Parent, pending.Partner, pending.Row, inferred: true, before.HouseholdId, [after.ResidentId]);
-        }
-    }
-
-    private void EmitCouple(ICollection<LifeEvent> events, LifeEventKind kind, Person person, Person? partner, ResidentChangeRow row, bool inferred, string? previousHouseholdId, List<string>? alsoRelated = null)
-    {
-        // With both spouses known the fact is the couple's, whichever spouse's row shows it: one event per couple and day.
-        var subject = partner is null ? person.ResidentId : EventIds.PairSubject(person.ResidentId, partner.ResidentId);
-        var hash = EventIds.Hash(tenant, kind, subject, row.ChangeDate, partner is null ? row.RecordId : null);
-        if (!emitted.TryAdd(hash))
-        {
-            return;
-        }
-
-        var related = new List<string>(1 + (alsoRelated?.Count ?? 0));
-        if (partner is not null)
-        {
-            related.Add(partner.ResidentId);
-        }
-
-        if (alsoRelated is not null)
-        {
-            related.AddRange(alsoRelated);
-        }
-
-        events.Add(new LifeEvent
-        {
-            Kind = kind,
-            Tenant = tenant,
-            EventId = EventIds.Format(kind, hash),
-            ResidentId = person.ResidentId,
-            HouseholdId = person.HouseholdId,
-            EventDate = row.ChangeDate,
-            Inferred = inferred,
-            Source = SourceOf(row),
-            RelatedResidentIds = related,
-            Details = Details(previousHouseholdId, wasHead: false),
-        });
-    }
-
     /// <summary>One event for the row's fact; the related residents and details are worked out only when it is new.</summary>
     private void Emit(ICollection<LifeEvent> events, LifeEventKind kind, Person person, ResidentChangeRow row, Related related, string? previousHouseholdId = null, bool wasHead = false)
     {
@@ -560,53 +462,6 @@ public sealed class LifeEventDetector
         {
             events.Add(e);
         }
-    }
-
-    /// <summary>
-    /// The legal spouse pair the person is part of in their household: the head when they are 夫/妻 (or, with
-    /// no head, the other 夫/妻), or the registered 夫/妻 when they are the head. Common-law 夫(未届)/妻(未届) do not count.
-    /// </summary>
-    private Person? FindPartner(Person person)
-    {
-        if (person.Status != RegistryStatus.Registered)
-        {
-            return null;
-        }
-
-        var isSpouse = person.Relationship is Relationships.Wife or Relationships.Husband;
-        if (!isSpouse && !person.IsHead)
-        {
-            return null;
-        }
-
-        // A 夫/妻 pairs with the head; while a correction swaps head and spouse over two rows, the household
-        // briefly has no head and a 夫 and a 妻, who are the same couple.
-        Person? otherSpouse = null;
-        foreach (var slot in View.MemberSlots(person.HouseholdId))
-        {
-            var member = slot.Person;
-            if (member.ResidentId == person.ResidentId || member.Status != RegistryStatus.Registered)
-            {
-                continue;
-            }
-
-            if (isSpouse && member.IsHead)
-            {
-                return member;
-            }
-
-            if (member.Relationship is Relationships.Wife or Relationships.Husband)
-            {
-                if (!isSpouse)
-                {
-                    return member;
-                }
-
-                otherSpouse ??= member;
-            }
-        }
-
-        return otherSpouse;
     }
 
     /// <summary>The newborn's parents as the household shows them: its registered head and the head's spouse.</summary>
@@ -698,5 +553,4 @@ public sealed class LifeEventDetector
         Parents,
     }
 
-    private sealed record PendingDivorce(Person Parent, Person Partner, ResidentChangeRow Row, string NewHouseholdId);
 }
