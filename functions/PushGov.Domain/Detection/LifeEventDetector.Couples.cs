@@ -14,7 +14,7 @@ public sealed partial class LifeEventDetector
     private readonly Dictionary<string, string> previousHousehold = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingDivorce> pendingDivorces = new(StringComparer.Ordinal);
 
-    private void InferFromCorrection(ICollection<LifeEvent> events, ResidentChangeRow row, Person? before, Person? beforePartner, Person after)
+    private void InferFromCorrection(ICollection<LifeEvent> events, ResidentChangeRow row, Person? before, Person? beforePartner, Person after, int index)
     {
         // Only a correction of a resident the view already held can be said to have made them spouses.
         if (before is null || after.Status != RegistryStatus.Registered)
@@ -22,7 +22,7 @@ public sealed partial class LifeEventDetector
             return;
         }
 
-        var afterPartner = FindPartner(after);
+        var afterPartner = FindPartner(index);
         if (afterPartner is not null && afterPartner.ResidentId != beforePartner?.ResidentId)
         {
             EmitCouple(events, LifeEventKind.MARRIAGE, after, afterPartner, row, inferred: true, null);
@@ -111,50 +111,54 @@ public sealed partial class LifeEventDetector
     }
 
     /// <summary>
-    /// The legal spouse pair the person is part of in their household: the head when they are 夫/妻 (or, with
+    /// The legal spouse pair the person at the index is part of in their household: the head when they are 夫/妻 (or, with
     /// no head, the other 夫/妻), or the registered 夫/妻 when they are the head. Common-law 夫(未届)/妻(未届) do not count.
     /// </summary>
-    private Person? FindPartner(Person person)
+    private Person? FindPartner(int index)
     {
-        if (person.Status != RegistryStatus.Registered)
+        if (View.StatusOf(index) != RegistryStatus.Registered)
         {
             return null;
         }
 
-        var isSpouse = person.Relationship is Relationships.Wife or Relationships.Husband;
-        if (!isSpouse && !person.IsHead)
+        var relationship = View.RelationshipOf(index);
+        var isSpouse = relationship is Relationships.Wife or Relationships.Husband;
+        if (!isSpouse && relationship != Relationships.Head)
         {
             return null;
         }
 
         // A 夫/妻 pairs with the head; while a correction swaps head and spouse over two rows, the household
         // briefly has no head and a 夫 and a 妻, who are the same couple.
-        Person? otherSpouse = null;
-        foreach (var slot in View.MemberSlots(person.HouseholdId))
+        var otherSpouse = -1;
+        for (var m = View.FirstMember(View.HouseholdOf(index)); m >= 0; m = View.NextMember(m))
         {
-            var member = slot.Person;
-            if (member.ResidentId == person.ResidentId || member.Status != RegistryStatus.Registered)
+            if (m == index || View.StatusOf(m) != RegistryStatus.Registered)
             {
                 continue;
             }
 
-            if (isSpouse && member.IsHead)
+            var other = View.RelationshipOf(m);
+            if (isSpouse && other == Relationships.Head)
             {
-                return member;
+                return View.PersonAt(m);
             }
 
-            if (member.Relationship is Relationships.Wife or Relationships.Husband)
+            if (other is Relationships.Wife or Relationships.Husband)
             {
                 if (!isSpouse)
                 {
-                    return member;
+                    return View.PersonAt(m);
                 }
 
-                otherSpouse ??= member;
+                if (otherSpouse < 0)
+                {
+                    otherSpouse = m;
+                }
             }
         }
 
-        return otherSpouse;
+        return otherSpouse < 0 ? null : View.PersonAt(otherSpouse);
     }
 
     private sealed record PendingDivorce(Person Parent, Person Partner, ResidentChangeRow Row, string NewHouseholdId);

@@ -120,29 +120,29 @@ public sealed partial class LifeEventDetector
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(events);
-        var id = row.Person.ResidentId;
-        var before = View.GetPerson(id);
+        var index = View.IndexOf(row.Person.ResidentId);
+        var before = index < 0 ? null : View.PersonAt(index);
         // The couple a row may make or break: only looked for where a marriage or divorce can show.
         var beforePartner = before is not null && row.ChangeCode is ChangeCode.MARRIAGE or ChangeCode.DIVORCE or ChangeCode.CORRECTION
-            ? FindPartner(before)
+            ? FindPartner(index)
             : null;
         var after = WithStatus(row, before);
-        View.Upsert(after);
+        index = View.Put(after);
         Sweep?.Track(after);
         var moved = before is not null && before.HouseholdId != after.HouseholdId;
 
         switch (row.ChangeCode)
         {
             case ChangeCode.BIRTH:
-                Emit(events, LifeEventKind.BIRTH, after, row, Related.Parents);
+                Emit(events, LifeEventKind.BIRTH, after, index, row, Related.Parents);
                 break;
             case ChangeCode.DEATH:
-                Emit(events, LifeEventKind.DEATH, after, row, Related.OtherMembers, wasHead: after.IsHead);
+                Emit(events, LifeEventKind.DEATH, after, index, row, Related.OtherMembers, wasHead: after.IsHead);
                 break;
             case ChangeCode.MOVE_IN:
             case ChangeCode.MOVE_IN_ABROAD:
                 var kind = row.ChangeCode == ChangeCode.MOVE_IN ? LifeEventKind.MOVE_IN : LifeEventKind.MOVE_IN_ABROAD;
-                Emit(events, kind, after, row, Related.OtherMembers);
+                Emit(events, kind, after, index, row, Related.OtherMembers);
                 if (options.AsOf is { } asOf && Sweep is not null)
                 {
                     AddAll(events, Sweep.OpenFor(after, asOf));
@@ -151,10 +151,10 @@ public sealed partial class LifeEventDetector
                 break;
             case ChangeCode.MOVE_OUT:
             case ChangeCode.MOVE_OUT_ABROAD:
-                Emit(events, row.ChangeCode == ChangeCode.MOVE_OUT ? LifeEventKind.MOVE_OUT : LifeEventKind.MOVE_OUT_ABROAD, after, row, Related.OtherMembers, wasHead: after.IsHead);
+                Emit(events, row.ChangeCode == ChangeCode.MOVE_OUT ? LifeEventKind.MOVE_OUT : LifeEventKind.MOVE_OUT_ABROAD, after, index, row, Related.OtherMembers, wasHead: after.IsHead);
                 break;
             case ChangeCode.RELOCATION:
-                Emit(events, LifeEventKind.RELOCATION, after, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
+                Emit(events, LifeEventKind.RELOCATION, after, index, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.HOUSEHOLD_SPLIT:
             case ChangeCode.HOUSEHOLD_MERGE:
@@ -165,20 +165,20 @@ public sealed partial class LifeEventDetector
                     ChangeCode.HOUSEHOLD_MERGE => LifeEventKind.HOUSEHOLD_MERGE,
                     _ => LifeEventKind.HOUSEHOLD_CHANGE,
                 };
-                Emit(events, householdKind, after, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
+                Emit(events, householdKind, after, index, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.HEAD_CHANGE:
-                Emit(events, LifeEventKind.HEAD_CHANGE, after, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
+                Emit(events, LifeEventKind.HEAD_CHANGE, after, index, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.MARRIAGE:
-                var spouse = FindPartner(after) ?? beforePartner;
+                var spouse = FindPartner(index) ?? beforePartner;
                 EmitCouple(events, LifeEventKind.MARRIAGE, after, spouse, row, inferred: false, null);
                 break;
             case ChangeCode.DIVORCE:
                 EmitCouple(events, LifeEventKind.DIVORCE, after, beforePartner, row, inferred: false, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.CORRECTION:
-                InferFromCorrection(events, row, before, beforePartner, after);
+                InferFromCorrection(events, row, before, beforePartner, after, index);
                 break;
             default:
                 break;
@@ -195,14 +195,15 @@ public sealed partial class LifeEventDetector
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(events);
-        var before = View.GetPerson(row.Person.ResidentId);
+        var index = View.IndexOf(row.Person.ResidentId);
+        var before = index < 0 ? null : View.PersonAt(index);
         var after = row.Person with
         {
             Status = RegistryStatus.Registered,
             StatusDate = null,
             MovedInDate = row.Person.MovedInDate ?? before?.MovedInDate,
         };
-        View.Upsert(after);
+        View.Put(after);
         Sweep?.Track(after);
         if (before is null && options.AsOf is { } asOf && Sweep is not null)
         {
@@ -332,7 +333,8 @@ public sealed partial class LifeEventDetector
             return;
         }
 
-        var person = View.GetPerson(record.ResidentId);
+        var index = View.IndexOf(record.ResidentId);
+        var person = index < 0 ? null : View.PersonAt(index);
         events.Add(new LifeEvent
         {
             Kind = LifeEventKind.PREGNANCY,
@@ -342,7 +344,7 @@ public sealed partial class LifeEventDetector
             HouseholdId = person?.HouseholdId ?? string.Empty,
             EventDate = record.NotifiedDate,
             Source = new EventSource(DatasetNames.Pregnancy, row.Line, record.RecordId),
-            RelatedResidentIds = person is null ? [] : OtherRegisteredMembers(person),
+            RelatedResidentIds = person is null ? [] : OtherRegisteredMembers(index),
             Details = new Dictionary<string, string>(1, StringComparer.Ordinal)
             {
                 ["expectedDeliveryDate"] = record.ExpectedDeliveryDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -411,7 +413,7 @@ public sealed partial class LifeEventDetector
     }
 
     /// <summary>One event for the row's fact; the related residents and details are worked out only when it is new.</summary>
-    private void Emit(ICollection<LifeEvent> events, LifeEventKind kind, Person person, ResidentChangeRow row, Related related, string? previousHouseholdId = null, bool wasHead = false)
+    private void Emit(ICollection<LifeEvent> events, LifeEventKind kind, Person person, int index, ResidentChangeRow row, Related related, string? previousHouseholdId = null, bool wasHead = false)
     {
         var hash = EventIds.Hash(tenant, kind, person.ResidentId, row.ChangeDate, row.RecordId);
         if (!emitted.TryAdd(hash))
@@ -428,7 +430,7 @@ public sealed partial class LifeEventDetector
             HouseholdId = person.HouseholdId,
             EventDate = row.ChangeDate,
             Source = SourceOf(row),
-            RelatedResidentIds = related == Related.Parents ? Parents(person) : OtherRegisteredMembers(person),
+            RelatedResidentIds = related == Related.Parents ? Parents(index) : OtherRegisteredMembers(index),
             Details = Details(previousHouseholdId, wasHead),
         });
     }
@@ -465,32 +467,31 @@ public sealed partial class LifeEventDetector
     }
 
     /// <summary>The newborn's parents as the household shows them: its registered head and the head's spouse.</summary>
-    private List<string> Parents(Person child)
+    private List<string> Parents(int child)
     {
         var parents = new List<string>(2);
-        foreach (var slot in View.MemberSlots(child.HouseholdId))
+        for (var m = View.FirstMember(View.HouseholdOf(child)); m >= 0; m = View.NextMember(m))
         {
-            var member = slot.Person;
-            if (member.ResidentId != child.ResidentId && member.Status == RegistryStatus.Registered
-                && (member.IsHead || member.Relationship is Relationships.Wife or Relationships.Husband or "妻(未届)" or "夫(未届)"))
+            if (m != child && View.StatusOf(m) == RegistryStatus.Registered
+                && View.RelationshipOf(m) is Relationships.Head or Relationships.Wife or Relationships.Husband or "妻(未届)" or "夫(未届)")
             {
-                parents.Add(member.ResidentId);
+                parents.Add(View.ResidentIdOf(m));
             }
         }
 
         return parents;
     }
 
-    private List<string> OtherRegisteredMembers(Person person)
+    /// <summary>The 宛名番号 of the registered members of the person's household but them.</summary>
+    private List<string> OtherRegisteredMembers(int index)
     {
-        var members = View.MemberSlots(person.HouseholdId);
-        var others = new List<string>(members.Count);
-        foreach (var slot in members)
+        var household = View.HouseholdOf(index);
+        var others = new List<string>(View.MemberCount(household));
+        for (var m = View.FirstMember(household); m >= 0; m = View.NextMember(m))
         {
-            var member = slot.Person;
-            if (member.ResidentId != person.ResidentId && member.Status == RegistryStatus.Registered)
+            if (m != index && View.StatusOf(m) == RegistryStatus.Registered)
             {
-                others.Add(member.ResidentId);
+                others.Add(View.ResidentIdOf(m));
             }
         }
 
@@ -499,13 +500,12 @@ public sealed partial class LifeEventDetector
 
     private List<Person> RegisteredMembers(string householdId)
     {
-        var slots = View.MemberSlots(householdId);
-        var members = new List<Person>(slots.Count);
-        foreach (var slot in slots)
+        var members = new List<Person>();
+        for (var m = View.FirstMember(View.HouseholdIndexOf(householdId)); m >= 0; m = View.NextMember(m))
         {
-            if (slot.Person.Status == RegistryStatus.Registered)
+            if (View.StatusOf(m) == RegistryStatus.Registered)
             {
-                members.Add(slot.Person);
+                members.Add(View.PersonAt(m));
             }
         }
 
