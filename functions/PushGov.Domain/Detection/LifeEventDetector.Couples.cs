@@ -95,19 +95,7 @@ public sealed partial class LifeEventDetector
             related.AddRange(alsoRelated);
         }
 
-        events.Add(new LifeEvent
-        {
-            Kind = kind,
-            Tenant = tenant,
-            EventId = EventIds.Format(kind, hash),
-            ResidentId = person.ResidentId,
-            HouseholdId = person.HouseholdId,
-            EventDate = row.ChangeDate,
-            Inferred = inferred,
-            Source = SourceOf(row),
-            RelatedResidentIds = related,
-            Details = Details(previousHouseholdId, wasHead: false),
-        });
+        events.Add(ChangeEvent(kind, hash, person, row, related, Details(previousHouseholdId, wasHead: false), inferred));
     }
 
     /// <summary>

@@ -421,19 +421,23 @@ public sealed partial class LifeEventDetector
             return;
         }
 
-        events.Add(new LifeEvent
-        {
-            Kind = kind,
-            Tenant = tenant,
-            EventId = EventIds.Format(kind, hash),
-            ResidentId = person.ResidentId,
-            HouseholdId = person.HouseholdId,
-            EventDate = row.ChangeDate,
-            Source = SourceOf(row),
-            RelatedResidentIds = related == Related.Parents ? Parents(index) : OtherRegisteredMembers(index),
-            Details = Details(previousHouseholdId, wasHead),
-        });
+        events.Add(ChangeEvent(kind, hash, person, row, related == Related.Parents ? Parents(index) : OtherRegisteredMembers(index), Details(previousHouseholdId, wasHead)));
     }
+
+    /// <summary>The event a resident-changes row shows about the person.</summary>
+    private LifeEvent ChangeEvent(LifeEventKind kind, UInt128 hash, Person person, ResidentChangeRow row, List<string> related, IReadOnlyDictionary<string, string> details, bool inferred = false) => new()
+    {
+        Kind = kind,
+        Tenant = tenant,
+        EventId = EventIds.Format(kind, hash),
+        ResidentId = person.ResidentId,
+        HouseholdId = person.HouseholdId,
+        EventDate = row.ChangeDate,
+        Inferred = inferred,
+        Source = SourceOf(row),
+        RelatedResidentIds = related,
+        Details = details,
+    };
 
     private static EventSource SourceOf(ResidentChangeRow row) => new(DatasetNames.ResidentChanges, row.Line, row.RecordId);
 

@@ -391,11 +391,7 @@ public sealed class ResidentView : IResidentViewReader
         if (i == None)
         {
             i = Count;
-            residents = Grown(residents, Count + 1);
-            residentKeys = Grown(residentKeys, Count + 1);
-            residents[i] = new Resident { Household = None, Next = None };
-            residentKeys[i] = key;
-            personIndex.Add(i, residentKeys);
+            Append(ref residents, ref residentKeys, personIndex, i, new Resident { Household = None, Next = None }, key);
             if (persons is not null)
             {
                 persons = Grown(persons, Count + 1);
@@ -485,13 +481,8 @@ public sealed class ResidentView : IResidentViewReader
         var h = householdIndex.Find(key, householdKeys);
         if (h == None)
         {
-            h = householdCount;
-            households = Grown(households, householdCount + 1);
-            householdKeys = Grown(householdKeys, householdCount + 1);
-            households[h] = new Household { First = None, Last = None };
-            householdKeys[h] = key;
-            householdIndex.Add(h, householdKeys);
-            householdCount++;
+            h = householdCount++;
+            Append(ref households, ref householdKeys, householdIndex, h, new Household { First = None, Last = None }, key);
         }
 
         return h;
@@ -558,6 +549,16 @@ public sealed class ResidentView : IResidentViewReader
             households[household].Changed = true;
             changedHouseholdIndexes.Add(household);
         }
+    }
+
+    /// <summary>Puts an entry and its key at <paramref name="at"/> (the next index) of their arrays, grown as needed, and into the index.</summary>
+    private static void Append<T>(ref T[] entries, ref long[] keys, KeyIndex index, int at, T entry, long key)
+    {
+        entries = Grown(entries, at + 1);
+        keys = Grown(keys, at + 1);
+        entries[at] = entry;
+        keys[at] = key;
+        index.Add(at, keys);
     }
 
     private static T[] Grown<T>(T[] array, int size)
