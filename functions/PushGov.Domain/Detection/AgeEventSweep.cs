@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using PushGov.Domain.Ages;
 using PushGov.Domain.Residents;
 
@@ -52,8 +50,15 @@ public sealed class AgeEventSweep
     private readonly string tenant;
     private readonly AgeEventSweepOptions options;
     private readonly EmittedEvents emitted;
-    private readonly Dictionary<DateOnly, List<string>> byBirthDate = [];
-    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    // One entry per resident indexed, found by their id's key (0 for an entry not in use); residents and households as
+    // keys, so that the index holds no object per resident.
+    private readonly IdKeys ids = new();
+    private readonly KeyIndex index = new();
+    private readonly Stack<int> free = new();
+    private readonly Dictionary<DateOnly, List<int>> byBirthDate = [];
+    private long[] keys = new long[16];
+    private Entry[] entries = new Entry[16];
+    private int used;
 
     public AgeEventSweep(string tenant, AgeEventSweepOptions? options = null, EmittedEvents? emitted = null)
     {
@@ -70,7 +75,7 @@ public sealed class AgeEventSweep
     }
 
     /// <summary>How many residents the index holds.</summary>
-    public int Count => entries.Count;
+    public int Count => used - free.Count;
 
     /// <summary>
     /// Indexes the person when they are registered and their birth date is exact; otherwise removes them.
@@ -85,45 +90,68 @@ public sealed class AgeEventSweep
             return;
         }
 
-        ref var existing = ref CollectionsMarshal.GetValueRefOrNullRef(entries, person.ResidentId);
-        if (!Unsafe.IsNullRef(ref existing))
+        var key = ids.KeyOf(person.ResidentId);
+        var household = ids.KeyOf(person.HouseholdId);
+        var e = index.Find(key, keys);
+        if (e >= 0)
         {
-            if (existing.Birth == birth)
+            if (entries[e].Birth == birth)
             {
-                existing.HouseholdId = person.HouseholdId;
+                entries[e].Household = household;
                 return;
             }
 
-            Untrack(person.ResidentId);
+            Remove(e);
         }
 
-        if (!byBirthDate.TryGetValue(birth, out var ids))
+        if (!byBirthDate.TryGetValue(birth, out var born))
         {
-            byBirthDate[birth] = ids = new List<string>(4);
+            byBirthDate[birth] = born = new List<int>(4);
         }
 
-        entries[person.ResidentId] = new Entry(birth, person.HouseholdId, ids.Count);
-        ids.Add(person.ResidentId);
+        if (!free.TryPop(out e))
+        {
+            e = used++;
+            if (e == keys.Length)
+            {
+                Array.Resize(ref keys, keys.Length * 2);
+                Array.Resize(ref entries, entries.Length * 2);
+            }
+        }
+
+        keys[e] = key;
+        entries[e] = new Entry(birth, born.Count, household);
+        index.Add(e, keys);
+        born.Add(e);
     }
 
     public void Untrack(string residentId)
     {
-        if (!entries.Remove(residentId, out var entry) || !byBirthDate.TryGetValue(entry.Birth, out var ids))
+        if (ids.TryGetKey(residentId, out var key) && index.Find(key, keys) is var e and >= 0)
         {
-            return;
+            Remove(e);
         }
+    }
+
+    private void Remove(int e)
+    {
+        index.Remove(e, keys);
+        keys[e] = 0;
+        free.Push(e);
+        var entry = entries[e];
+        var born = byBirthDate[entry.Birth];
 
         // Swap-remove: the last resident born that day takes the leaver's place, so a removal costs O(1).
-        var last = ids.Count - 1;
+        var last = born.Count - 1;
         if (entry.Position != last)
         {
-            var moved = ids[last];
-            ids[entry.Position] = moved;
-            CollectionsMarshal.GetValueRefOrNullRef(entries, moved).Position = entry.Position;
+            var moved = born[last];
+            born[entry.Position] = moved;
+            entries[moved].Position = entry.Position;
         }
 
-        ids.RemoveAt(last);
-        if (ids.Count == 0)
+        born.RemoveAt(last);
+        if (born.Count == 0)
         {
             byBirthDate.Remove(entry.Birth);
         }
@@ -248,14 +276,14 @@ public sealed class AgeEventSweep
 
     private void EmitBorn(List<LifeEvent> found, LifeEventKind kind, DateOnly birth, DateOnly eventDate)
     {
-        if (!byBirthDate.TryGetValue(birth, out var ids))
+        if (!byBirthDate.TryGetValue(birth, out var born))
         {
             return;
         }
 
-        foreach (var id in ids)
+        foreach (var e in born)
         {
-            Emit(found, kind, id, entries[id].HouseholdId, eventDate);
+            Emit(found, kind, ids.IdOf(keys[e]), ids.IdOf(entries[e].Household), eventDate);
         }
     }
 
@@ -302,5 +330,6 @@ public sealed class AgeEventSweep
     private (LifeEventKind Kind, int Age, int Lead)[] AgeMilestones() =>
         [(LifeEventKind.AGE_65, 65, options.Age65LeadDays), (LifeEventKind.AGE_75, 75, options.Age75LeadDays)];
 
-    private record struct Entry(DateOnly Birth, string HouseholdId, int Position);
+    // Birth and position first: 16 bytes, not 24 with the padding before a long.
+    private record struct Entry(DateOnly Birth, int Position, long Household);
 }

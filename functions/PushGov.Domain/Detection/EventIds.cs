@@ -85,16 +85,72 @@ public static class EventIds
 
 /// <summary>
 /// The events already emitted, by id hash, so that applying the same row (or sweeping the same day) again
-/// yields no new event. 16 bytes plus set overhead per event; share one between a detector and a sweep.
+/// yields no new event; share one between a detector and a sweep. An open-addressing table of the hashes (16 to 32
+/// bytes an event, nothing for the garbage collector to trace), the zero hash held apart as the table's empty slot.
 /// </summary>
 public sealed class EmittedEvents
 {
-    private readonly HashSet<UInt128> hashes = [];
+    private UInt128[] slots = new UInt128[16];
+    private int shift = 64 - 4;
+    private int stored;
+    private bool zero;
 
-    public int Count => hashes.Count;
+    public int Count => stored + (zero ? 1 : 0);
 
     /// <summary>True when the event was not emitted before (and is now remembered).</summary>
-    public bool TryAdd(UInt128 hash) => hashes.Add(hash);
+    public bool TryAdd(UInt128 hash)
+    {
+        if (hash == UInt128.Zero)
+        {
+            var added = !zero;
+            zero = true;
+            return added;
+        }
 
-    public bool Contains(UInt128 hash) => hashes.Contains(hash);
+        var s = Find(slots, shift, hash);
+        if (slots[s] == hash)
+        {
+            return false;
+        }
+
+        if ((stored + 1) * 4L > slots.Length * 3L)
+        {
+            Grow();
+            s = Find(slots, shift, hash);
+        }
+
+        slots[s] = hash;
+        stored++;
+        return true;
+    }
+
+    public bool Contains(UInt128 hash) => hash == UInt128.Zero ? zero : slots[Find(slots, shift, hash)] == hash;
+
+    private void Grow()
+    {
+        var bigger = new UInt128[slots.Length * 2];
+        foreach (var hash in slots)
+        {
+            if (hash != UInt128.Zero)
+            {
+                bigger[Find(bigger, shift - 1, hash)] = hash;
+            }
+        }
+
+        slots = bigger;
+        shift--;
+    }
+
+    /// <summary>The slot that holds the hash, or the empty slot where it goes (linear probing from its high bits).</summary>
+    private static int Find(UInt128[] slots, int shift, UInt128 hash)
+    {
+        var mask = slots.Length - 1;
+        var s = (int)((ulong)(hash >> 64) >> shift);
+        while (slots[s] != UInt128.Zero && slots[s] != hash)
+        {
+            s = (s + 1) & mask;
+        }
+
+        return s;
+    }
 }

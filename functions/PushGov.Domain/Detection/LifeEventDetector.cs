@@ -41,7 +41,7 @@ public sealed record LifeEventDetectorOptions
 /// </list>
 /// Not thread-safe: one detector per tenant and drop sequence.
 /// </summary>
-public sealed class LifeEventDetector
+public sealed partial class LifeEventDetector
 {
     private static readonly IReadOnlyDictionary<string, string> EmptyDetails = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
@@ -49,8 +49,6 @@ public sealed class LifeEventDetector
     private readonly LifeEventDetectorOptions options;
     private readonly EmittedEvents emitted;
     private readonly HashSet<(string ResidentId, int FiscalYear)> taxTouched = [];
-    private readonly Dictionary<string, string> previousHousehold = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PendingDivorce> pendingDivorces = new(StringComparer.Ordinal);
 
     public LifeEventDetector(string tenant, ResidentView view, AgeEventSweep? sweep = null, LifeEventDetectorOptions? options = null, EmittedEvents? emitted = null)
     {
@@ -122,29 +120,29 @@ public sealed class LifeEventDetector
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(events);
-        var id = row.Person.ResidentId;
-        var before = View.GetPerson(id);
+        var index = View.IndexOf(row.Person.ResidentId);
+        var before = index < 0 ? null : View.PersonAt(index);
         // The couple a row may make or break: only looked for where a marriage or divorce can show.
         var beforePartner = before is not null && row.ChangeCode is ChangeCode.MARRIAGE or ChangeCode.DIVORCE or ChangeCode.CORRECTION
-            ? FindPartner(before)
+            ? FindPartner(index)
             : null;
         var after = WithStatus(row, before);
-        View.Upsert(after);
+        index = View.Put(after);
         Sweep?.Track(after);
         var moved = before is not null && before.HouseholdId != after.HouseholdId;
 
         switch (row.ChangeCode)
         {
             case ChangeCode.BIRTH:
-                Emit(events, LifeEventKind.BIRTH, after, row, Related.Parents);
+                Emit(events, LifeEventKind.BIRTH, after, index, row, Related.Parents);
                 break;
             case ChangeCode.DEATH:
-                Emit(events, LifeEventKind.DEATH, after, row, Related.OtherMembers, wasHead: after.IsHead);
+                Emit(events, LifeEventKind.DEATH, after, index, row, Related.OtherMembers, wasHead: after.IsHead);
                 break;
             case ChangeCode.MOVE_IN:
             case ChangeCode.MOVE_IN_ABROAD:
                 var kind = row.ChangeCode == ChangeCode.MOVE_IN ? LifeEventKind.MOVE_IN : LifeEventKind.MOVE_IN_ABROAD;
-                Emit(events, kind, after, row, Related.OtherMembers);
+                Emit(events, kind, after, index, row, Related.OtherMembers);
                 if (options.AsOf is { } asOf && Sweep is not null)
                 {
                     AddAll(events, Sweep.OpenFor(after, asOf));
@@ -153,10 +151,10 @@ public sealed class LifeEventDetector
                 break;
             case ChangeCode.MOVE_OUT:
             case ChangeCode.MOVE_OUT_ABROAD:
-                Emit(events, row.ChangeCode == ChangeCode.MOVE_OUT ? LifeEventKind.MOVE_OUT : LifeEventKind.MOVE_OUT_ABROAD, after, row, Related.OtherMembers, wasHead: after.IsHead);
+                Emit(events, row.ChangeCode == ChangeCode.MOVE_OUT ? LifeEventKind.MOVE_OUT : LifeEventKind.MOVE_OUT_ABROAD, after, index, row, Related.OtherMembers, wasHead: after.IsHead);
                 break;
             case ChangeCode.RELOCATION:
-                Emit(events, LifeEventKind.RELOCATION, after, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
+                Emit(events, LifeEventKind.RELOCATION, after, index, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.HOUSEHOLD_SPLIT:
             case ChangeCode.HOUSEHOLD_MERGE:
@@ -167,20 +165,20 @@ public sealed class LifeEventDetector
                     ChangeCode.HOUSEHOLD_MERGE => LifeEventKind.HOUSEHOLD_MERGE,
                     _ => LifeEventKind.HOUSEHOLD_CHANGE,
                 };
-                Emit(events, householdKind, after, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
+                Emit(events, householdKind, after, index, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.HEAD_CHANGE:
-                Emit(events, LifeEventKind.HEAD_CHANGE, after, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
+                Emit(events, LifeEventKind.HEAD_CHANGE, after, index, row, Related.OtherMembers, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.MARRIAGE:
-                var spouse = FindPartner(after) ?? beforePartner;
+                var spouse = FindPartner(index) ?? beforePartner;
                 EmitCouple(events, LifeEventKind.MARRIAGE, after, spouse, row, inferred: false, null);
                 break;
             case ChangeCode.DIVORCE:
                 EmitCouple(events, LifeEventKind.DIVORCE, after, beforePartner, row, inferred: false, moved ? before!.HouseholdId : null);
                 break;
             case ChangeCode.CORRECTION:
-                InferFromCorrection(events, row, before, beforePartner, after);
+                InferFromCorrection(events, row, before, beforePartner, after, index);
                 break;
             default:
                 break;
@@ -197,14 +195,15 @@ public sealed class LifeEventDetector
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(events);
-        var before = View.GetPerson(row.Person.ResidentId);
+        var index = View.IndexOf(row.Person.ResidentId);
+        var before = index < 0 ? null : View.PersonAt(index);
         var after = row.Person with
         {
             Status = RegistryStatus.Registered,
             StatusDate = null,
             MovedInDate = row.Person.MovedInDate ?? before?.MovedInDate,
         };
-        View.Upsert(after);
+        View.Put(after);
         Sweep?.Track(after);
         if (before is null && options.AsOf is { } asOf && Sweep is not null)
         {
@@ -334,7 +333,8 @@ public sealed class LifeEventDetector
             return;
         }
 
-        var person = View.GetPerson(record.ResidentId);
+        var index = View.IndexOf(record.ResidentId);
+        var person = index < 0 ? null : View.PersonAt(index);
         events.Add(new LifeEvent
         {
             Kind = LifeEventKind.PREGNANCY,
@@ -344,7 +344,7 @@ public sealed class LifeEventDetector
             HouseholdId = person?.HouseholdId ?? string.Empty,
             EventDate = record.NotifiedDate,
             Source = new EventSource(DatasetNames.Pregnancy, row.Line, record.RecordId),
-            RelatedResidentIds = person is null ? [] : OtherRegisteredMembers(person),
+            RelatedResidentIds = person is null ? [] : OtherRegisteredMembers(index),
             Details = new Dictionary<string, string>(1, StringComparer.Ordinal)
             {
                 ["expectedDeliveryDate"] = record.ExpectedDeliveryDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -412,104 +412,8 @@ public sealed class LifeEventDetector
         };
     }
 
-    private void InferFromCorrection(ICollection<LifeEvent> events, ResidentChangeRow row, Person? before, Person? beforePartner, Person after)
-    {
-        // Only a correction of a resident the view already held can be said to have made them spouses.
-        if (before is null || after.Status != RegistryStatus.Registered)
-        {
-            return;
-        }
-
-        var afterPartner = FindPartner(after);
-        if (afterPartner is not null && afterPartner.ResidentId != beforePartner?.ResidentId)
-        {
-            EmitCouple(events, LifeEventKind.MARRIAGE, after, afterPartner, row, inferred: true, null);
-        }
-
-        if (beforePartner is null || before.HouseholdId == after.HouseholdId || !after.IsHead)
-        {
-            return;
-        }
-
-        // A spouse now heads a household of their own: a divorce when children of the old household come with them.
-        var oldHousehold = before.HouseholdId;
-        var children = new List<string>();
-        foreach (var member in RegisteredMembers(after.HouseholdId))
-        {
-            if (member.ResidentId != after.ResidentId && Relationships.IsChild(member.Relationship)
-                && previousHousehold.TryGetValue(member.ResidentId, out var from) && from == oldHousehold)
-            {
-                children.Add(member.ResidentId);
-            }
-        }
-
-        if (children.Count > 0)
-        {
-            EmitCouple(events, LifeEventKind.DIVORCE, after, beforePartner, row, inferred: true, before.HouseholdId, children);
-            return;
-        }
-
-        foreach (var member in RegisteredMembers(oldHousehold))
-        {
-            if (Relationships.IsChild(member.Relationship))
-            {
-                pendingDivorces[oldHousehold] = new PendingDivorce(after, beforePartner, row, after.HouseholdId);
-                return;
-            }
-        }
-    }
-
-    private void OnHouseholdChanged(ICollection<LifeEvent> events, Person before, Person after)
-    {
-        previousHousehold[after.ResidentId] = before.HouseholdId;
-        if (pendingDivorces.TryGetValue(before.HouseholdId, out var pending)
-            && pending.NewHouseholdId == after.HouseholdId
-            && after.ResidentId != pending.Parent.ResidentId
-            && Relationships.IsChild(after.Relationship))
-        {
-            pendingDivorces.Remove(before.HouseholdId);
-            EmitCouple(events, LifeEventKind.DIVORCE, pending.Parent, pending.Partner, pending.Row, inferred: true, before.HouseholdId, [after.ResidentId]);
-        }
-    }
-
-    private void EmitCouple(ICollection<LifeEvent> events, LifeEventKind kind, Person person, Person? partner, ResidentChangeRow row, bool inferred, string? previousHouseholdId, List<string>? alsoRelated = null)
-    {
-        // With both spouses known the fact is the couple's, whichever spouse's row shows it: one event per couple and day.
-        var subject = partner is null ? person.ResidentId : EventIds.PairSubject(person.ResidentId, partner.ResidentId);
-        var hash = EventIds.Hash(tenant, kind, subject, row.ChangeDate, partner is null ? row.RecordId : null);
-        if (!emitted.TryAdd(hash))
-        {
-            return;
-        }
-
-        var related = new List<string>(1 + (alsoRelated?.Count ?? 0));
-        if (partner is not null)
-        {
-            related.Add(partner.ResidentId);
-        }
-
-        if (alsoRelated is not null)
-        {
-            related.AddRange(alsoRelated);
-        }
-
-        events.Add(new LifeEvent
-        {
-            Kind = kind,
-            Tenant = tenant,
-            EventId = EventIds.Format(kind, hash),
-            ResidentId = person.ResidentId,
-            HouseholdId = person.HouseholdId,
-            EventDate = row.ChangeDate,
-            Inferred = inferred,
-            Source = SourceOf(row),
-            RelatedResidentIds = related,
-            Details = Details(previousHouseholdId, wasHead: false),
-        });
-    }
-
     /// <summary>One event for the row's fact; the related residents and details are worked out only when it is new.</summary>
-    private void Emit(ICollection<LifeEvent> events, LifeEventKind kind, Person person, ResidentChangeRow row, Related related, string? previousHouseholdId = null, bool wasHead = false)
+    private void Emit(ICollection<LifeEvent> events, LifeEventKind kind, Person person, int index, ResidentChangeRow row, Related related, string? previousHouseholdId = null, bool wasHead = false)
     {
         var hash = EventIds.Hash(tenant, kind, person.ResidentId, row.ChangeDate, row.RecordId);
         if (!emitted.TryAdd(hash))
@@ -517,19 +421,23 @@ public sealed class LifeEventDetector
             return;
         }
 
-        events.Add(new LifeEvent
-        {
-            Kind = kind,
-            Tenant = tenant,
-            EventId = EventIds.Format(kind, hash),
-            ResidentId = person.ResidentId,
-            HouseholdId = person.HouseholdId,
-            EventDate = row.ChangeDate,
-            Source = SourceOf(row),
-            RelatedResidentIds = related == Related.Parents ? Parents(person) : OtherRegisteredMembers(person),
-            Details = Details(previousHouseholdId, wasHead),
-        });
+        events.Add(ChangeEvent(kind, hash, person, row, related == Related.Parents ? Parents(index) : OtherRegisteredMembers(index), Details(previousHouseholdId, wasHead)));
     }
+
+    /// <summary>The event a resident-changes row shows about the person.</summary>
+    private LifeEvent ChangeEvent(LifeEventKind kind, UInt128 hash, Person person, ResidentChangeRow row, List<string> related, IReadOnlyDictionary<string, string> details, bool inferred = false) => new()
+    {
+        Kind = kind,
+        Tenant = tenant,
+        EventId = EventIds.Format(kind, hash),
+        ResidentId = person.ResidentId,
+        HouseholdId = person.HouseholdId,
+        EventDate = row.ChangeDate,
+        Inferred = inferred,
+        Source = SourceOf(row),
+        RelatedResidentIds = related,
+        Details = details,
+    };
 
     private static EventSource SourceOf(ResidentChangeRow row) => new(DatasetNames.ResidentChanges, row.Line, row.RecordId);
 
@@ -562,80 +470,32 @@ public sealed class LifeEventDetector
         }
     }
 
-    /// <summary>
-    /// The legal spouse pair the person is part of in their household: the head when they are 夫/妻 (or, with
-    /// no head, the other 夫/妻), or the registered 夫/妻 when they are the head. Common-law 夫(未届)/妻(未届) do not count.
-    /// </summary>
-    private Person? FindPartner(Person person)
-    {
-        if (person.Status != RegistryStatus.Registered)
-        {
-            return null;
-        }
-
-        var isSpouse = person.Relationship is Relationships.Wife or Relationships.Husband;
-        if (!isSpouse && !person.IsHead)
-        {
-            return null;
-        }
-
-        // A 夫/妻 pairs with the head; while a correction swaps head and spouse over two rows, the household
-        // briefly has no head and a 夫 and a 妻, who are the same couple.
-        Person? otherSpouse = null;
-        foreach (var slot in View.MemberSlots(person.HouseholdId))
-        {
-            var member = slot.Person;
-            if (member.ResidentId == person.ResidentId || member.Status != RegistryStatus.Registered)
-            {
-                continue;
-            }
-
-            if (isSpouse && member.IsHead)
-            {
-                return member;
-            }
-
-            if (member.Relationship is Relationships.Wife or Relationships.Husband)
-            {
-                if (!isSpouse)
-                {
-                    return member;
-                }
-
-                otherSpouse ??= member;
-            }
-        }
-
-        return otherSpouse;
-    }
-
     /// <summary>The newborn's parents as the household shows them: its registered head and the head's spouse.</summary>
-    private List<string> Parents(Person child)
+    private List<string> Parents(int child)
     {
         var parents = new List<string>(2);
-        foreach (var slot in View.MemberSlots(child.HouseholdId))
+        for (var m = View.FirstMember(View.HouseholdOf(child)); m >= 0; m = View.NextMember(m))
         {
-            var member = slot.Person;
-            if (member.ResidentId != child.ResidentId && member.Status == RegistryStatus.Registered
-                && (member.IsHead || member.Relationship is Relationships.Wife or Relationships.Husband or "妻(未届)" or "夫(未届)"))
+            if (m != child && View.StatusOf(m) == RegistryStatus.Registered
+                && View.RelationshipOf(m) is Relationships.Head or Relationships.Wife or Relationships.Husband or "妻(未届)" or "夫(未届)")
             {
-                parents.Add(member.ResidentId);
+                parents.Add(View.ResidentIdOf(m));
             }
         }
 
         return parents;
     }
 
-    private List<string> OtherRegisteredMembers(Person person)
+    /// <summary>The 宛名番号 of the registered members of the person's household but them.</summary>
+    private List<string> OtherRegisteredMembers(int index)
     {
-        var members = View.MemberSlots(person.HouseholdId);
-        var others = new List<string>(members.Count);
-        foreach (var slot in members)
+        var household = View.HouseholdOf(index);
+        var others = new List<string>(View.MemberCount(household));
+        for (var m = View.FirstMember(household); m >= 0; m = View.NextMember(m))
         {
-            var member = slot.Person;
-            if (member.ResidentId != person.ResidentId && member.Status == RegistryStatus.Registered)
+            if (m != index && View.StatusOf(m) == RegistryStatus.Registered)
             {
-                others.Add(member.ResidentId);
+                others.Add(View.ResidentIdOf(m));
             }
         }
 
@@ -644,13 +504,12 @@ public sealed class LifeEventDetector
 
     private List<Person> RegisteredMembers(string householdId)
     {
-        var slots = View.MemberSlots(householdId);
-        var members = new List<Person>(slots.Count);
-        foreach (var slot in slots)
+        var members = new List<Person>();
+        for (var m = View.FirstMember(View.HouseholdIndexOf(householdId)); m >= 0; m = View.NextMember(m))
         {
-            if (slot.Person.Status == RegistryStatus.Registered)
+            if (View.StatusOf(m) == RegistryStatus.Registered)
             {
-                members.Add(slot.Person);
+                members.Add(View.PersonAt(m));
             }
         }
 
@@ -698,5 +557,4 @@ public sealed class LifeEventDetector
         Parents,
     }
 
-    private sealed record PendingDivorce(Person Parent, Person Partner, ResidentChangeRow Row, string NewHouseholdId);
 }

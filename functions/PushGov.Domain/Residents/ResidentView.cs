@@ -23,85 +23,142 @@ public interface IResidentViewReader
 /// households a drop touches, loaded from storage, in the function app. <see cref="ChangedResidents"/>
 /// and <see cref="ChangedHouseholds"/> say what to write back. Not thread-safe.
 /// </para>
+/// <para>
+/// Persons are kept compact, so that a view of millions of residents holds few objects for the garbage collector: one
+/// struct per person in an array, indexed by an int; ids as 64-bit keys (<see cref="IdKeys"/>); 続柄, nationality and
+/// the birth date as written in pools of strings; each household a linked list of its members' indexes (in the order
+/// they joined). A view made for detection only keeps nothing else of a person: <see cref="GetPerson"/> and
+/// <see cref="Snapshot"/> then give persons without names, kana, postal code, address or 外字. Otherwise the view also
+/// keeps each person as given, which <see cref="GetPerson"/> and <see cref="Snapshot"/> return.
+/// </para>
 /// </summary>
 public sealed class ResidentView : IResidentViewReader
 {
-    // A person's slot is shared by the person map and their household's member list, so walking a household
-    // follows references instead of looking every member up again.
-    private readonly Dictionary<string, Slot> persons = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<Slot>> households = new(StringComparer.Ordinal);
+    private const int None = -1;
+
+    private readonly IdKeys ids = new();
+    private readonly StringPool strings = new();
+    private readonly KeyIndex personIndex = new();
+    private readonly KeyIndex householdIndex = new();
     private readonly Dictionary<string, List<TaxRecord>> tax = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<PregnancyRecord>> pregnancies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<DisasterCertificate>> disasters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<ContactRecord>> contacts = new(StringComparer.Ordinal);
     private readonly HashSet<string> taxDataConsent = new(StringComparer.Ordinal);
-    private readonly List<Slot> changedSlots = [];
+    private readonly List<int> changedPersons = [];
+    private readonly List<int> changedHouseholdIndexes = [];
     private readonly HashSet<string> changedResidents = new(StringComparer.Ordinal);
     private readonly HashSet<string> changedHouseholds = new(StringComparer.Ordinal);
 
+    private Resident[] residents = new Resident[16];
+    private long[] residentKeys = new long[16];
+    private Household[] households = new Household[16];
+    private long[] householdKeys = new long[16];
+    private int householdCount;
+
+    /// <summary>Each person as given, by index; null in a view for detection only.</summary>
+    private Person?[]? persons;
+
+    /// <param name="detectionOnly">
+    /// True to keep of each person only what detection reads (ids, dates, 続柄, status, sex, nationality), e.g. for
+    /// <c>./pushgov detect</c> over a drop of a million new residents; false (the default) to keep whole persons.
+    /// </param>
+    public ResidentView(bool detectionOnly = false)
+    {
+        persons = detectionOnly ? null : new Person?[16];
+    }
+
     /// <summary>How many persons the view holds, whatever their status.</summary>
-    public int Count => persons.Count;
+    public int Count { get; private set; }
 
     /// <summary>
     /// Residents whose person, tax, pregnancy or contact data changed since <see cref="ClearChanges"/>. (Person
-    /// changes are flagged on their slot while rows are applied and gathered into this set when it is read.)
+    /// changes are flagged on the person while rows are applied and gathered into this set when it is read.)
     /// </summary>
     public IReadOnlyCollection<string> ChangedResidents
     {
         get
         {
-            foreach (var slot in changedSlots)
+            foreach (var i in changedPersons)
             {
-                changedResidents.Add(slot.Person.ResidentId);
-                slot.Changed = false;
+                changedResidents.Add(ResidentIdOf(i));
+                residents[i].Changed = false;
             }
 
-            changedSlots.Clear();
+            changedPersons.Clear();
             return changedResidents;
         }
     }
 
     /// <summary>Households whose membership or 罹災証明 changed since <see cref="ClearChanges"/>.</summary>
-    public IReadOnlyCollection<string> ChangedHouseholds => changedHouseholds;
+    public IReadOnlyCollection<string> ChangedHouseholds
+    {
+        get
+        {
+            foreach (var h in changedHouseholdIndexes)
+            {
+                changedHouseholds.Add(ids.IdOf(householdKeys[h]));
+                households[h].Changed = false;
+            }
 
-    public IEnumerable<Person> Persons => persons.Values.Select(s => s.Person);
+            changedHouseholdIndexes.Clear();
+            return changedHouseholds;
+        }
+    }
+
+    public IEnumerable<Person> Persons
+    {
+        get
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return PersonAt(i);
+            }
+        }
+    }
 
     public void ClearChanges()
     {
-        foreach (var slot in changedSlots)
+        foreach (var i in changedPersons)
         {
-            slot.Changed = false;
+            residents[i].Changed = false;
         }
 
-        changedSlots.Clear();
+        foreach (var h in changedHouseholdIndexes)
+        {
+            households[h].Changed = false;
+        }
+
+        changedPersons.Clear();
+        changedHouseholdIndexes.Clear();
         changedResidents.Clear();
         changedHouseholds.Clear();
     }
 
-    public Person? GetPerson(string residentId) => persons.TryGetValue(residentId, out var slot) ? slot.Person : null;
+    public Person? GetPerson(string residentId)
+    {
+        var i = IndexOf(residentId);
+        return i == None ? null : PersonAt(i);
+    }
 
     /// <summary>The 宛名番号 of everyone the household holds, including members who died or left it.</summary>
     public IReadOnlyList<string> MembersOf(string householdId)
     {
-        if (!households.TryGetValue(householdId, out var members))
+        var h = HouseholdIndexOf(householdId);
+        if (h == None || households[h].Count == 0)
         {
             return [];
         }
 
-        var ids = new string[members.Count];
-        for (var i = 0; i < ids.Length; i++)
+        var members = new string[households[h].Count];
+        var n = 0;
+        for (var i = households[h].First; i != None; i = residents[i].Next)
         {
-            ids[i] = members[i].Person.ResidentId;
+            members[n++] = ResidentIdOf(i);
         }
 
-        return ids;
+        return members;
     }
-
-    /// <summary>The household's member slots (including members who died or left), or an empty list; for walking a household without lookups.</summary>
-    internal List<Slot> MemberSlots(string householdId) =>
-        households.TryGetValue(householdId, out var members) ? members : EmptySlots;
-
-    private static readonly List<Slot> EmptySlots = [];
 
     /// <summary>
     /// Puts the person as given into the view. When their household changed, they leave the old
@@ -111,47 +168,32 @@ public sealed class ResidentView : IResidentViewReader
     public Person? Upsert(Person person)
     {
         ArgumentNullException.ThrowIfNull(person);
-        ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(persons, person.ResidentId, out var existed);
-        entry ??= new Slot(person);
-        var slot = entry;
-        var before = existed ? slot.Person : null;
-        slot.Person = person;
-        MarkChanged(slot);
-
-        if (before is null || before.HouseholdId != person.HouseholdId)
-        {
-            if (before is not null && households.TryGetValue(before.HouseholdId, out var old))
-            {
-                old.Remove(slot);
-                if (old.Count == 0)
-                {
-                    households.Remove(before.HouseholdId);
-                }
-
-                changedHouseholds.Add(before.HouseholdId);
-            }
-
-            ref var members = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(households, person.HouseholdId, out _);
-            members ??= new List<Slot>(4);
-            members.Add(slot);
-            changedHouseholds.Add(person.HouseholdId);
-        }
-
+        var before = GetPerson(person.ResidentId);
+        Put(person);
         return before;
     }
 
     /// <summary>Sets a known person's registry status (death, move-out); false when the view does not hold them.</summary>
     public bool SetStatus(string residentId, RegistryStatus status, DateOnly? statusDate)
     {
-        if (!persons.TryGetValue(residentId, out var slot))
+        var i = IndexOf(residentId);
+        if (i == None)
         {
             return false;
         }
 
-        if (slot.Person.Status != status || slot.Person.StatusDate != statusDate)
+        ref var r = ref residents[i];
+        var day = DayOf(statusDate);
+        if (r.Status != (byte)status || r.StatusDay != day)
         {
-            slot.Person = slot.Person with { Status = status, StatusDate = statusDate };
-            MarkChanged(slot);
+            r.Status = (byte)status;
+            r.StatusDay = day;
+            if (persons is not null)
+            {
+                persons[i] = persons[i]! with { Status = status, StatusDate = statusDate };
+            }
+
+            MarkChanged(i);
         }
 
         return true;
@@ -292,15 +334,16 @@ public sealed class ResidentView : IResidentViewReader
 
     public HouseholdSnapshot Snapshot(string householdId)
     {
-        var slots = MemberSlots(householdId);
-        var members = new List<Person>(slots.Count);
+        var h = HouseholdIndexOf(householdId);
+        var members = new List<Person>(h == None ? 0 : households[h].Count);
         var taxRecords = new List<TaxRecord>();
         var pregnancyRecords = new List<PregnancyRecord>();
         var consent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var slot in slots)
+        for (var i = h == None ? None : households[h].First; i != None; i = residents[i].Next)
         {
-            var id = slot.Person.ResidentId;
-            members.Add(slot.Person);
+            var person = PersonAt(i);
+            var id = person.ResidentId;
+            members.Add(person);
             if (tax.TryGetValue(id, out var t))
             {
                 taxRecords.AddRange(t);
@@ -328,14 +371,209 @@ public sealed class ResidentView : IResidentViewReader
         };
     }
 
-    private void MarkChanged(Slot slot)
+    /// <summary>The person's index in the view, or -1 when the view does not hold them.</summary>
+    internal int IndexOf(string residentId) =>
+        ids.TryGetKey(residentId, out var key) ? personIndex.Find(key, residentKeys) : None;
+
+    /// <summary>The household's index in the view, or -1 when the view does not hold it.</summary>
+    internal int HouseholdIndexOf(string householdId) =>
+        ids.TryGetKey(householdId, out var key) ? householdIndex.Find(key, householdKeys) : None;
+
+    /// <summary>
+    /// Puts the person as given into the view (see <see cref="Upsert(Person)"/>) and returns their index, without
+    /// making the person as they were before.
+    /// </summary>
+    internal int Put(Person person)
     {
-        if (!slot.Changed)
+        var household = HouseholdFor(person.HouseholdId);
+        var key = ids.KeyOf(person.ResidentId);
+        var i = personIndex.Find(key, residentKeys);
+        if (i == None)
         {
-            slot.Changed = true;
-            changedSlots.Add(slot);
+            i = Count;
+            Append(ref residents, ref residentKeys, personIndex, i, new Resident { Household = None, Next = None }, key);
+            if (persons is not null)
+            {
+                persons = Grown(persons, Count + 1);
+            }
+
+            Count++;
+        }
+
+        ref var r = ref residents[i];
+        var before = r.Household;
+        r.Relationship = strings.Add(person.Relationship);
+        r.Nationality = person.Nationality is null ? None : strings.Add(person.Nationality);
+        r.BirthPrecision = (byte)person.BirthDate.Precision;
+        r.BirthDay = DayOf(person.BirthDate.Approximate);
+        r.BirthOriginal = person.BirthDate.Original is null ? None : strings.Add(person.BirthDate.Original);
+        r.Sex = (byte)person.Sex;
+        r.Status = (byte)person.Status;
+        r.StatusDay = DayOf(person.StatusDate);
+        r.MovedInDay = DayOf(person.MovedInDate);
+        if (persons is not null)
+        {
+            persons[i] = person;
+        }
+
+        MarkChanged(i);
+        if (before != household)
+        {
+            if (before != None)
+            {
+                Unlink(i, before);
+                MarkHouseholdChanged(before);
+            }
+
+            Link(i, household);
+            MarkHouseholdChanged(household);
+        }
+
+        return i;
+    }
+
+    /// <summary>The person at the index: as given, or, in a view for detection only, as the view keeps them.</summary>
+    internal Person PersonAt(int i)
+    {
+        if (persons is not null)
+        {
+            return persons[i]!;
+        }
+
+        ref readonly var r = ref residents[i];
+        return new Person
+        {
+            ResidentId = ids.IdOf(residentKeys[i]),
+            HouseholdId = ids.IdOf(householdKeys[r.Household]),
+            FamilyName = string.Empty,
+            GivenName = string.Empty,
+            BirthDate = new RegistryDate((DatePrecision)r.BirthPrecision, DateOf(r.BirthDay), r.BirthOriginal == None ? null! : strings[r.BirthOriginal]),
+            Sex = (Sex)r.Sex,
+            Relationship = strings[r.Relationship],
+            Nationality = r.Nationality == None ? null : strings[r.Nationality],
+            Status = (RegistryStatus)r.Status,
+            StatusDate = DateOf(r.StatusDay),
+            MovedInDate = DateOf(r.MovedInDay),
+        };
+    }
+
+    internal string ResidentIdOf(int i) => persons is not null ? persons[i]!.ResidentId : ids.IdOf(residentKeys[i]);
+
+    internal int HouseholdOf(int i) => residents[i].Household;
+
+    internal RegistryStatus StatusOf(int i) => (RegistryStatus)residents[i].Status;
+
+    /// <summary>続柄 to the head of household (世帯主, 妻, 夫, 子, …).</summary>
+    internal string RelationshipOf(int i) => strings[residents[i].Relationship];
+
+    /// <summary>The first member of the household (in the order they joined), or -1 when it has none.</summary>
+    internal int FirstMember(int household) => household == None ? None : households[household].First;
+
+    /// <summary>The member after this one in their household, or -1 after the last.</summary>
+    internal int NextMember(int i) => residents[i].Next;
+
+    /// <summary>How many members the household holds, including those who died or left.</summary>
+    internal int MemberCount(int household) => household == None ? 0 : households[household].Count;
+
+    private int HouseholdFor(string householdId)
+    {
+        var key = ids.KeyOf(householdId);
+        var h = householdIndex.Find(key, householdKeys);
+        if (h == None)
+        {
+            h = householdCount++;
+            Append(ref households, ref householdKeys, householdIndex, h, new Household { First = None, Last = None }, key);
+        }
+
+        return h;
+    }
+
+    private void Link(int i, int household)
+    {
+        ref var h = ref households[household];
+        residents[i].Household = household;
+        residents[i].Next = None;
+        if (h.Last == None)
+        {
+            h.First = i;
+        }
+        else
+        {
+            residents[h.Last].Next = i;
+        }
+
+        h.Last = i;
+        h.Count++;
+    }
+
+    private void Unlink(int i, int household)
+    {
+        ref var h = ref households[household];
+        var previous = None;
+        for (var m = h.First; m != i; m = residents[m].Next)
+        {
+            previous = m;
+        }
+
+        var next = residents[i].Next;
+        if (previous == None)
+        {
+            h.First = next;
+        }
+        else
+        {
+            residents[previous].Next = next;
+        }
+
+        if (h.Last == i)
+        {
+            h.Last = previous;
+        }
+
+        h.Count--;
+    }
+
+    private void MarkChanged(int i)
+    {
+        if (!residents[i].Changed)
+        {
+            residents[i].Changed = true;
+            changedPersons.Add(i);
         }
     }
+
+    private void MarkHouseholdChanged(int household)
+    {
+        if (!households[household].Changed)
+        {
+            households[household].Changed = true;
+            changedHouseholdIndexes.Add(household);
+        }
+    }
+
+    /// <summary>Puts an entry and its key at <paramref name="at"/> (the next index) of their arrays, grown as needed, and into the index.</summary>
+    private static void Append<T>(ref T[] entries, ref long[] keys, KeyIndex index, int at, T entry, long key)
+    {
+        entries = Grown(entries, at + 1);
+        keys = Grown(keys, at + 1);
+        entries[at] = entry;
+        keys[at] = key;
+        index.Add(at, keys);
+    }
+
+    private static T[] Grown<T>(T[] array, int size)
+    {
+        if (size > array.Length)
+        {
+            Array.Resize(ref array, Math.Max(size, array.Length * 2));
+        }
+
+        return array;
+    }
+
+    private static int DayOf(DateOnly? date) => date?.DayNumber ?? None;
+
+    private static DateOnly? DateOf(int day) => day == None ? null : DateOnly.FromDayNumber(day);
 
     private static List<T> ListFor<T>(Dictionary<string, List<T>> map, string key)
     {
@@ -343,11 +581,29 @@ public sealed class ResidentView : IResidentViewReader
         return list ??= new List<T>(2);
     }
 
-    /// <summary>Where the view keeps one person; shared by the person map and the household's member list.</summary>
-    internal sealed class Slot(Person person)
+    /// <summary>What the view keeps of one person (with their id's key in another array): no reference to trace, 36 bytes.</summary>
+    private struct Resident
     {
-        public Person Person { get; set; } = person;
+        public int Household;
+        public int Next;
+        public int Relationship;
+        public int Nationality;
+        public int BirthOriginal;
+        public int BirthDay;
+        public int StatusDay;
+        public int MovedInDay;
+        public byte BirthPrecision;
+        public byte Sex;
+        public byte Status;
+        public bool Changed;
+    }
 
-        public bool Changed { get; set; }
+    /// <summary>One household (with its id's key in another array): the linked list of its members.</summary>
+    private struct Household
+    {
+        public int First;
+        public int Last;
+        public int Count;
+        public bool Changed;
     }
 }

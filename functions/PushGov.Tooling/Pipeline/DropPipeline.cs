@@ -60,7 +60,6 @@ public sealed class DropPipeline
     private const int QueuedBatches = 16;
 
     private readonly DropOptions options;
-    private readonly bool detectionOnly;
     private readonly List<LifeEvent> pending = new(8);
 
     /// <param name="tenant">The tenant's local government code.</param>
@@ -68,16 +67,15 @@ public sealed class DropPipeline
     /// <param name="options">The tenant's drop options.</param>
     /// <param name="detectionOnly">
     /// True when only the events are wanted (<c>detect</c>): the view then keeps of each person only what detection reads
-    /// (ids, dates, relationship, status, sex, nationality), not their names, kana, postal code, address or 外字, which
-    /// halves what a drop of a million new residents holds. <c>match</c> needs whole persons (false).
+    /// (ids, dates, relationship, status, sex, nationality) in its compact form, not their names, kana, postal code,
+    /// address or 外字, nor the person itself (<see cref="ResidentView(bool)"/>). <c>match</c> needs whole persons (false).
     /// </param>
     public DropPipeline(string tenant, DateOnly asOf, DropOptions? options = null, bool detectionOnly = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenant);
         this.options = options ?? DropOptions.Default;
-        this.detectionOnly = detectionOnly;
         Tenant = tenant;
-        View = new ResidentView();
+        View = new ResidentView(detectionOnly);
         Detector = new LifeEventDetector(tenant, View, new AgeEventSweep(tenant), new LifeEventDetectorOptions { AsOf = asOf });
     }
 
@@ -154,7 +152,7 @@ public sealed class DropPipeline
             var n = 0;
             foreach (var row in DropReader.Read(content, dataset, options, report, ct))
             {
-                batch[n++] = detectionOnly ? ForDetection(row) : row;
+                batch[n++] = row;
                 if (n == BatchRows)
                 {
                     batches.Add(batch, ct);
@@ -181,25 +179,6 @@ public sealed class DropPipeline
             batches.CompleteAdding();
         }
     }
-
-    /// <summary>A row whose person carries only what <see cref="LifeEventDetector"/> and <see cref="AgeEventSweep"/> read.</summary>
-    private static DropRow ForDetection(DropRow row) => row switch
-    {
-        ResidentChangeRow change => change with { Person = ForDetection(change.Person) },
-        ResidentRow resident => resident with { Person = ForDetection(resident.Person) },
-        _ => row,
-    };
-
-    private static Person ForDetection(Person person) => person with
-    {
-        FamilyName = string.Empty,
-        GivenName = string.Empty,
-        FamilyNameKana = null,
-        GivenNameKana = null,
-        PostalCode = null,
-        Address = null,
-        Gaiji = null,
-    };
 
     private void Flush(Action<LifeEvent> onEvent)
     {
