@@ -6,7 +6,7 @@ using PushGov.Infrastructure.Cases;
 
 namespace PushGov.Functions.Cases;
 
-/// <summary>What one generation of a case's orchestration starts from: its state, its tenant's settings, and the commands it owes.</summary>
+/// <summary>What a case's orchestration starts from: its state, its tenant's settings, and the commands it owes.</summary>
 public sealed record CaseRun(CaseData Case, CaseSettings Settings, IReadOnlyList<CaseCommand> Commands)
 {
     public string ToJson() => JsonSerializer.Serialize(this, PushGovJson.Options);
@@ -15,12 +15,12 @@ public sealed record CaseRun(CaseData Case, CaseSettings Settings, IReadOnlyList
         JsonSerializer.Deserialize<CaseRun>(json, PushGovJson.Options) ?? throw new FormatException("A case run needs a case.");
 }
 
-/// <summary>The effects a generation owes and the projection it writes, for the <c>ApplyCaseEffects</c> activity.</summary>
+/// <summary>The effects a decision owes and the projection it writes, for the <c>ApplyCaseEffects</c> activity.</summary>
 public sealed record CaseEffectsRequest(CaseData Case, IReadOnlyList<CaseCommand> Effects, IReadOnlyList<HistoryEntry> History);
 
 /// <summary>
 /// One Durable Functions orchestration per case (instance id = case id = event id). <see cref="CaseWorkflow"/> decides
-/// everything; this is the generic loop around it, one generation per input:
+/// everything; this is the generic loop around it, one turn per input, all in one execution:
 /// <list type="number">
 /// <item>run the commands the last decision owes: the match and resolve steps as activities whose results go straight back
 /// into the workflow; messages to create or cancel and the projection (state and history for the staff API) in one
@@ -29,12 +29,17 @@ public sealed record CaseEffectsRequest(CaseData Case, IReadOnlyList<CaseCommand
 /// <item>stop when the case is closed; else wait for the next input (an external event raised through the
 /// <see cref="DurableCases"/> inbox) or the earliest timer the state holds (reminder, escalation, expiry, up to two years
 /// ahead: waited for in steps no longer than <see cref="MaxTimerStep"/>);</item>
-/// <item>apply it with the orchestration's clock and continue as new with the new state and its commands, keeping events
-/// that arrived meanwhile, so the history of a generation stays short.</item>
+/// <item>apply it with the orchestration's clock and go round again with the new state and its commands.</item>
 /// </list>
+/// It never continues as new: events raised while an execution ends in <c>ContinueAsNew</c> can be dropped by the Durable
+/// Task Azure Storage provider (durabletask-dotnet issue #387; Azure/durabletask PR #1399), and an "applied" or a staff
+/// close that is lost leaves a resident reminded and escalated for nothing (the load drill found 8 in 50). Within one
+/// execution, events that arrive while the orchestrator is busy wait in its history for the next waiter. A case takes a
+/// few dozen inputs and timer steps in its life, so its history stays small.
 /// Inputs arrive under one event name, <see cref="InputEvent"/>, whatever their kind (applied, declined, staff take-over or
-/// close, delivery report, consent withdrawn, recipient died): a generation keeps exactly one waiter, so an event can never
-/// be taken by a waiter that a generation abandoned. The orchestrator reads no clock, makes no ids and does no I/O.
+/// close, delivery report, consent withdrawn, recipient died), and the orchestration keeps exactly one waiter for it,
+/// carried over a timer that wins, so an event can never be taken by a waiter that was abandoned. The orchestrator reads
+/// no clock, makes no ids and does no I/O.
 /// </summary>
 public sealed class CaseOrchestration(CaseActivities steps, CaseEffects effects)
 {
@@ -44,7 +49,7 @@ public sealed class CaseOrchestration(CaseActivities steps, CaseEffects effects)
     public const string ResolveActivity = "ResolveCase";
     public const string EffectsActivity = "ApplyCaseEffects";
 
-    /// <summary>The longest single durable timer: longer waits are chained (a timer step ends in a new generation).</summary>
+    /// <summary>The longest single durable timer: longer waits are chained (a step that ends short of the timer waits again).</summary>
     public static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(6);
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
@@ -53,25 +58,33 @@ public sealed class CaseOrchestration(CaseActivities steps, CaseEffects effects)
     public async Task RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         var run = CaseRun.Parse(InputText(context));
-        var state = await ExecuteAsync(context, run.Case, run.Commands, run.Settings);
-        if (!state.IsOpen)
+        var (state, commands) = (run.Case, run.Commands);
+        Task<string>? received = null;
+        while (true)
         {
-            return;
-        }
+            state = await ExecuteAsync(context, state, commands, run.Settings);
+            if (!state.IsOpen)
+            {
+                return;
+            }
 
-        var input = await NextInputAsync(context, state);
-        var decision = input is null ? null : CaseWorkflow.Apply(state, input, Now(context), run.Settings);
-        var next = decision is { Accepted: true }
-            ? new CaseRun(decision.State, run.Settings, decision.Commands)
-            : new CaseRun(state, run.Settings, []);
-        context.ContinueAsNew(next.ToJson(), preserveUnprocessedEvents: true);
+            // One waiter for the case's inputs, kept while timers win, so no event goes to a waiter nobody awaits.
+            received ??= context.WaitForExternalEvent<string>(InputEvent);
+            var input = await NextInputAsync(context, state, received);
+            if (received.IsCompleted)
+            {
+                received = null;
+            }
+
+            var decision = input is null ? null : CaseWorkflow.Apply(state, input, Now(context), run.Settings);
+            (state, commands) = decision is { Accepted: true } ? (decision.State, decision.Commands) : (state, []);
+        }
     }
 
     /// <summary>The next input, or null when a step of a long timer ended without reaching the timer.</summary>
-    private static async Task<CaseInput?> NextInputAsync(TaskOrchestrationContext context, CaseData state)
+    private static async Task<CaseInput?> NextInputAsync(TaskOrchestrationContext context, CaseData state, Task<string> received)
     {
         var timer = state.Timers.OrderBy(t => t.DueAt).FirstOrDefault();
-        var received = context.WaitForExternalEvent<string>(InputEvent);
         if (timer is null)
         {
             return ParseInput(await received);
