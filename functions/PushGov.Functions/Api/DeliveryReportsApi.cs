@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.DurableTask.Client;
 using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
-using PushGov.Functions.Hosting;
 using PushGov.Infrastructure.Notifications.DeliveryReports;
 using PushGov.Infrastructure.Notifications.Outbox;
 using PushGov.Infrastructure.Notifications.Providers.DomesticSms;

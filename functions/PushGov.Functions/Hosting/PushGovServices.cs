@@ -8,7 +8,6 @@ using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Notifications;
 using PushGov.Infrastructure.Notifications.Outbox;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
 using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
@@ -32,8 +31,6 @@ public static class PushGovServices
         services.AddSingleton<MessageStore>();
         services.AddSingleton<INotificationRequests, NotificationRequests>();
         services.AddSingleton<ResidentStore>();
-        services.AddSingleton<DevSink>();
-        services.AddSingleton<SendWorker>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<DropIngestor>();
@@ -59,6 +56,7 @@ public static class PushGovServices
         services.AddSingleton<Domain.Messaging.IMessageComposer>(new Domain.Messaging.TemplateComposer(_ => templates.Value, links, id => catalog.Value.Find(id)?.Counter));
         services.AddSingleton(sp => new CaseActivities(sp.GetRequiredService<ResidentStore>(), sp.GetRequiredService<Domain.Eligibility.IEligibility>(), sp.GetRequiredService<TenantDirectory>(), sp.GetRequiredService<Infrastructure.Notifications.Providers.Line.LineQuota>()));
         services.AddPushGovSending(config);
+        services.AddPushGovEventGridWebhook(config);
         services.AddSingleton(sp => new ApiKeyStore(
             sp.GetRequiredService<StorageClients>(),
             config["PushGov:ApiKeyPepper"] is { Length: >= 16 } pepper ? pepper : throw new InvalidOperationException("PushGov:ApiKeyPepper must be set (at least 16 characters; in Azure a Key Vault reference)."),

@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging;
@@ -6,11 +7,9 @@ using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
 using PushGov.Infrastructure.Notifications.Outbox;
-using PushGov.Infrastructure.Notifications.Providers.Acs;
 using PushGov.Infrastructure.Notifications.Providers.DevSink;
-using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
-using PushGov.Infrastructure.Notifications.Providers.Letters;
 using PushGov.Infrastructure.Notifications.Sending;
+using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
 using PushGov.Infrastructure.Tenants;
 using PushGov.Testing.Fakes;
@@ -19,9 +18,10 @@ using Xunit;
 namespace PushGov.Testing.Sending;
 
 /// <summary>
-/// The sending path for real: its own Azurite (so queues and pacing rows are this test's alone), FakeAcs and
-/// FakeDomesticSmsProvider on loopback verifying signatures, a fake clock, the real <see cref="ProviderSelector"/> and
-/// <see cref="SendWorker"/>. Tenant 401307 is live; tenant 141003 is not.
+/// The sending path for real, built by the app's own registration (<see cref="SenderServiceCollectionExtensions.AddPushGovSending"/>):
+/// its own Azurite (so queues and pacing rows are this test's alone), FakeAcs and FakeDomesticSmsProvider on loopback
+/// verifying signatures as the configured providers, a fake clock, and a <see cref="RecordingInbox"/> as the cases.
+/// Tenant 401307 is live; tenant 141003 is not.
 /// </summary>
 public sealed class SendingHarness : IAsyncDisposable
 {
@@ -29,42 +29,48 @@ public sealed class SendingHarness : IAsyncDisposable
     public const string NotLive = "141003";
     public const string AcsFrom = "+18005550100";
 
-    private readonly HttpClient _acsHttp;
-    private readonly HttpClient _domesticHttp;
+    private readonly Azurite _azurite;
+    private readonly ServiceProvider _services;
 
     private SendingHarness(Azurite azurite, StorageClients storage, FakeTimeProvider clock, FakeAcs acs, FakeDomesticSmsProvider domestic, bool withProviders)
     {
-        Azurite = azurite;
+        _azurite = azurite;
         Storage = storage;
         Clock = clock;
         Acs = acs;
         Domestic = domestic;
-        var acsOptions = new AcsOptions { ConnectionString = acs.ConnectionString, SmsFrom = AcsFrom, EmailSender = "DoNotReply@pushgov.example.jp" };
-        _acsHttp = AcsHttp.CreateClient(acsOptions, clock);
-        _domesticHttp = new HttpClient();
-        var acsSms = new AcsSmsClient(_acsHttp, acsOptions, clock);
-        var domesticClient = new DomesticSmsClient(_domesticHttp, new DomesticSmsOptions { Endpoint = domestic.Endpoint, Secret = domestic.Secret }, clock);
-        var router = new SmsRouter([acsSms, domesticClient], new SmsRoutingOptions());
-        var email = new AcsEmailClient(_acsHttp, acsOptions, clock);
 
-        Messages = new MessageStore(storage);
-        Index = new SendIndex(storage);
-        Pacer = new SendPacer(storage);
-        Tenants = new TenantStore(storage);
-        Directory = new TenantDirectory(Tenants, clock);
-        Sink = new DevSink(storage, clock);
-        Selector = new ProviderSelector(
-            Directory,
-            Sink,
-            new LetterSender(storage, clock),
-            new SendingOptions { PublicBaseUrl = new Uri("https://func-pushgov.example.jp") },
-            withProviders ? () => router : null,
-            withProviders ? () => email : null,
-            AcsFrom);
-        Worker = new SendWorker(Messages, storage, Selector, Inbox, clock, NullLogger<SendWorker>.Instance, Pacer, Index);
+        // The providers are configured as in Azure, pointing at the fakes; without them every live SMS and e-mail is refused.
+        var settings = new Dictionary<string, string?> { ["PushGov:PublicBaseUrl"] = "https://func-pushgov.example.jp" };
+        if (withProviders)
+        {
+            settings["PushGov:Acs:ConnectionString"] = acs.ConnectionString;
+            settings["PushGov:Acs:SmsFrom"] = AcsFrom;
+            settings["PushGov:Acs:EmailSender"] = "DoNotReply@pushgov.example.jp";
+            settings["PushGov:DomesticSms:Endpoint"] = domestic.Endpoint.AbsoluteUri;
+            settings["PushGov:DomesticSms:Secret"] = domestic.Secret;
+        }
+
+        // What the app shares beyond sending (PushGovServices.AddPushGov), replaced by what a test must control: this test's
+        // Azurite, the fake clock, and cases that only record what the sender hands them.
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<TimeProvider>(clock)
+            .AddSingleton(storage)
+            .AddSingleton<MessageStore>()
+            .AddSingleton<TenantStore>()
+            .AddSingleton<TenantDirectory>()
+            .AddSingleton<ResidentStore>()
+            .AddSingleton<ICaseInbox>(Inbox)
+            .AddPushGovSending(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        Messages = _services.GetRequiredService<MessageStore>();
+        Index = _services.GetRequiredService<SendIndex>();
+        Tenants = _services.GetRequiredService<TenantStore>();
+        Directory = _services.GetRequiredService<TenantDirectory>();
+        Sink = _services.GetRequiredService<DevSink>();
+        Worker = _services.GetRequiredService<SendWorker>();
     }
-
-    public Azurite Azurite { get; }
 
     public StorageClients Storage { get; }
 
@@ -78,15 +84,11 @@ public sealed class SendingHarness : IAsyncDisposable
 
     public SendIndex Index { get; }
 
-    public SendPacer Pacer { get; }
-
     public TenantStore Tenants { get; }
 
     public TenantDirectory Directory { get; }
 
     public DevSink Sink { get; }
-
-    public ProviderSelector Selector { get; }
 
     public SendWorker Worker { get; }
 
@@ -145,10 +147,9 @@ public sealed class SendingHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _acsHttp.Dispose();
-        _domesticHttp.Dispose();
+        await _services.DisposeAsync();
         await Acs.DisposeAsync();
         await Domestic.DisposeAsync();
-        await Azurite.DisposeAsync();
+        await _azurite.DisposeAsync();
     }
 }

@@ -7,6 +7,9 @@ using PushGov.Domain.Residents;
 
 namespace PushGov.Infrastructure.Notifications.Providers.DomesticSms;
 
+/// <summary>The domestic aggregator's callback secret; null: the aggregator is not configured.</summary>
+public sealed record DomesticSmsSettings(string? Secret);
+
 /// <summary>Settings of the domestic (+81) SMS aggregator (configuration section <c>DomesticSms</c>).</summary>
 public sealed class DomesticSmsOptions
 {
