@@ -26,7 +26,7 @@ public static class DeliveryReportsApi
 {
     private static readonly TimeSpan RetryWindow = TimeSpan.FromMinutes(10);
 
-    internal static async Task<IResult> AcsAsync(HttpContext http, EventGridWebhookAuth auth, DeliveryReports reports, OptOuts optOuts, TimeProvider clock, ILogger<DeliveryReports> logger, CancellationToken ct)
+    internal static async Task<IResult> AcsAsync(HttpContext http, EventGridWebhookAuth auth, DeliveryReportHandler reports, OptOuts optOuts, TimeProvider clock, ILogger<DeliveryReportHandler> logger, CancellationToken ct)
     {
         var request = http.Request;
         if (await auth.RefuseAsync(request.Headers[ApiContract.EventGridSecretHeader].ToString(), request.Query["code"].ToString(), request.Headers.Authorization.ToString(), ct) is { } refused)
@@ -81,7 +81,7 @@ public static class DeliveryReportsApi
             : Results.Json(new ApiContract.EventGridAnswer(null));
     }
 
-    internal static async Task<IResult> DomesticAsync(HttpContext http, DomesticSmsSettings settings, DeliveryReports reports, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> DomesticAsync(HttpContext http, DomesticSmsSettings settings, DeliveryReportHandler reports, TimeProvider clock, CancellationToken ct)
     {
         if (settings.Secret is not { } secret)
         {
@@ -111,7 +111,7 @@ public static class DeliveryReportsApi
 }
 
 /// <summary>Provider callbacks as HTTP functions: they hand delivery reports and opt-outs to cases, so they bind the Durable client.</summary>
-public sealed class DeliveryReportsFunctions(ApiGate gate, EventGridWebhookAuth auth, DomesticSmsSettings domestic, DeliveryReports reports, OptOuts optOuts, TimeProvider clock, ILogger<DeliveryReports> logger, DurableCases cases)
+public sealed class DeliveryReportsFunctions(ApiGate gate, EventGridWebhookAuth auth, DomesticSmsSettings domestic, DeliveryReportHandler reports, OptOuts optOuts, TimeProvider clock, ILogger<DeliveryReportHandler> logger, DurableCases cases)
 {
     [Function("PostEventGridEvents")]
     public Task<IResult> PostEventGridEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events/acs")] HttpRequest req, [DurableClient] DurableTaskClient client)

@@ -1,6 +1,6 @@
 using PushGov.Domain.Messaging;
 using PushGov.Functions.Contract;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 
 namespace PushGov.Functions.Api;
 

@@ -34,7 +34,7 @@ public sealed class PiiLogTests(ApiFixture fx)
         await fx.DrainAsync();
 
         // The flow really ran and really logged (the test could fail).
-        var sink = await fx.Service<Infrastructure.Notifications.Providers.DevSink.DevSink>().ListAsync(t.Code, 100, CancellationToken.None);
+        var sink = await fx.Service<Infrastructure.Notifications.Providers.Development.DevSink>().ListAsync(t.Code, 100, CancellationToken.None);
         Assert.Contains(sink, e => e.To == Known.Email);
         Assert.Contains(sink, e => e.To.Contains(Known.Address, StringComparison.Ordinal));
         var text = fx.Factory.Logs.Text;

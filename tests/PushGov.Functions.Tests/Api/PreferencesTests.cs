@@ -6,7 +6,7 @@ using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Functions.Api;
 using PushGov.Infrastructure.Notifications.Outbox;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using PushGov.Infrastructure.Audit;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Notifications.Outbox;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 using PushGov.Infrastructure.Tenants;
 
 namespace PushGov.Functions.Tests.Api;

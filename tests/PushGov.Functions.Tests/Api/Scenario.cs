@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 
 namespace PushGov.Functions.Tests.Api;
 

@@ -4,7 +4,7 @@ using PushGov.Domain.Cases;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Functions.Api;
 using PushGov.Infrastructure.Notifications.Outbox;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 using PushGov.Testing;
 
 namespace PushGov.Functions.Tests.Api;

@@ -6,7 +6,7 @@ using PushGov.Domain;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Cases;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 using PushGov.Testing;
 
 namespace PushGov.Functions.Tests.Api;

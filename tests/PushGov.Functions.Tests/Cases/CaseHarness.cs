@@ -14,7 +14,7 @@ using PushGov.Functions.Hosting;
 using PushGov.Infrastructure.Cases;
 using PushGov.Infrastructure.Drops;
 using PushGov.Infrastructure.Notifications.Outbox;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;

@@ -7,7 +7,7 @@ using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
 using PushGov.Infrastructure.Notifications.Outbox;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 using PushGov.Infrastructure.Notifications.Sending;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;

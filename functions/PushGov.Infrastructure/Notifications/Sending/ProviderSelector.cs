@@ -2,7 +2,7 @@ using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Pacing;
 using PushGov.Domain.Residents;
 using PushGov.Infrastructure.Notifications.Providers.Acs;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
 using PushGov.Infrastructure.Notifications.Providers.Letters;
 using PushGov.Infrastructure.Notifications.Providers.Line;

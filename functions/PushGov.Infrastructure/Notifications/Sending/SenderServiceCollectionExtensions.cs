@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PushGov.Infrastructure.Notifications.Outbox;
 using PushGov.Infrastructure.Notifications.Providers.Acs;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 using PushGov.Infrastructure.Notifications.Providers.DomesticSms;
 using PushGov.Infrastructure.Notifications.Providers.Letters;
 using PushGov.Infrastructure.Notifications.Providers.Line;
@@ -52,7 +52,7 @@ public static class SenderServiceCollectionExtensions
         services.AddSingleton<SendPacer>();
         services.AddSingleton<LetterSender>();
         services.AddSingleton<LetterBatch>();
-        services.AddSingleton<DeliveryReports.DeliveryReports>();
+        services.AddSingleton<DeliveryReports.DeliveryReportHandler>();
         services.AddSingleton<OptOuts>();
         services.AddSingleton<ChannelFallback>();
 

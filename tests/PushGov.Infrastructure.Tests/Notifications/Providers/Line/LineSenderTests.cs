@@ -3,7 +3,7 @@ using PushGov.Domain.Messaging;
 using PushGov.Domain.Messaging.Statuses;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Tenants;
-using PushGov.Infrastructure.Notifications.Providers.DevSink;
+using PushGov.Infrastructure.Notifications.Providers.Development;
 using PushGov.Infrastructure.Notifications.Providers.Letters;
 using PushGov.Infrastructure.Notifications.Providers.Line;
 using PushGov.Infrastructure.Notifications.Sending;

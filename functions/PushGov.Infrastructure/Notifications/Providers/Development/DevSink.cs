@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 using PushGov.Domain.Messaging;
 using PushGov.Infrastructure.Storage;
 
-namespace PushGov.Infrastructure.Notifications.Providers.DevSink;
+namespace PushGov.Infrastructure.Notifications.Providers.Development;
 
 /// <summary>
 /// The development sink: records what would be sent instead of sending it (locally, and for test keys).

@@ -25,7 +25,7 @@ public enum ReportOutcome
 /// Only a message still 'sending' changes: a late or repeated report of a message that has ended changes nothing, so
 /// reports are idempotent and may come in any order.
 /// </summary>
-public sealed class DeliveryReports(SendIndex index, MessageStore messages, SendWorker worker, TimeProvider clock, ILogger<DeliveryReports> logger)
+public sealed class DeliveryReportHandler(SendIndex index, MessageStore messages, SendWorker worker, TimeProvider clock, ILogger<DeliveryReportHandler> logger)
 {
     public async Task<ReportOutcome> ApplyAsync(string providerMessageId, NotificationStatus? status, string rawStatus, string? detail, CancellationToken ct)
     {
