@@ -72,6 +72,58 @@ public sealed class DropPlanChunkTests(AzuriteFixture azurite)
         Assert.Empty(await PlanBlobsAsync(run));
     }
 
+    [Fact]
+    public async Task A_first_load_cancelled_part_way_resumes_and_leaves_the_same_residents_cases_and_fingerprints_as_an_uninterrupted_one()
+    {
+        var whole = await NewRunAsync(FirstLoad);
+        var expected = await whole.Ingestor(whole.Starter).IngestAsync(whole.Blob, CancellationToken.None);
+        Assert.True(expected.Events.Count > 2 * ChunkSize, $"the first load starts cases in chunk 2 and later ({expected.Events.Count} events)");
+
+        var run = await NewRunAsync(FirstLoad);
+        using var stop = new CancellationTokenSource();
+        var interrupted = new RecordingStarter(cancelAtStart: (2 * ChunkSize) + 1, stop);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.Ingestor(interrupted).IngestAsync(run.Blob, stop.Token));
+        Assert.Equal(2, (await DropRowAsync(run)).GetInt32("AppliedChunks"));
+
+        var resumed = new RecordingStarter();
+        await run.Ingestor(resumed).IngestAsync(run.Blob, CancellationToken.None);
+
+        Assert.Equal(expected.Events.Count - (2 * ChunkSize), resumed.CaseIds.Count);
+        Assert.Equal(Cases(whole.Starter), Cases(interrupted).Union(Cases(resumed)).Order().ToList());
+        Assert.Equal(await ResidentsAsync(whole), await ResidentsAsync(run));
+        Assert.Equal(await FingerprintsAsync(whole), await FingerprintsAsync(run));
+        Assert.Empty(await PlanBlobsAsync(run));
+    }
+
+    /// <summary>A first <c>residents</c> snapshot of 30 households of a head and a child who starts school next April (SCHOOL_ENTRY: a case each).</summary>
+    private static (string Dataset, string Csv) FirstLoad()
+    {
+        var csv = new StringBuilder("resident_id,household_id,family_name,given_name,family_name_kana,given_name_kana,birth_date,sex,relationship,postal_code,address,nationality\n");
+        for (var h = 0; h < Households; h++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{300300000 + (2 * h)},{400300000 + h},山田,太郎,ヤマダ,タロウ,1980-01-01,1,世帯主,810-0001,福岡市中央区天神1丁目{h + 1}番,\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{300300001 + (2 * h)},{400300000 + h},山田,一郎,ヤマダ,イチロウ,2020-06-15,1,子,810-0001,福岡市中央区天神1丁目{h + 1}番,\n");
+        }
+
+        return ("residents", csv.ToString());
+    }
+
+    /// <summary>Resident changes: per household a correction of its head (a person, no event) and a BIRTH (a person and a case).</summary>
+    private static (string Dataset, string Csv) Changes()
+    {
+        var csv = new StringBuilder("record_id,resident_id,household_id,change_code,change_date,notified_date,family_name,given_name,birth_date,sex,relationship\n");
+        for (var h = 0; h < Households; h++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"C{h},{300200000 + (2 * h)},{400200000 + h},CORRECTION,2026-11-20,2026-11-21,山田,太郎,1980-01-01,1,世帯主\n");
+            csv.Append(CultureInfo.InvariantCulture, $"B{h},{300200001 + (2 * h)},{400200000 + h},BIRTH,2026-11-20,2026-11-21,山田,一郎,2026-11-20,1,子\n");
+        }
+
+        return ("resident-changes", csv.ToString());
+    }
+
+    private static async Task<byte[]> FingerprintsAsync(Run run) =>
+        (await run.Storage.Container(StorageNames.Containers.State).GetBlobClient(DropIngestor.FingerprintsPath(run.Tenant)).DownloadContentAsync()).Value.Content.ToArray();
+
     /// <summary>The cases as started, without the tenant (each run has its own): kind, resident, household, date.</summary>
     private static List<string> Cases(RecordingStarter starter) =>
         [.. starter.Started.Select(c => $"{c.Event.Kind} {c.Event.ResidentId} {c.Event.HouseholdId} {c.Event.EventDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}").Distinct().Order(StringComparer.Ordinal)];
@@ -85,7 +137,7 @@ public sealed class DropPlanChunkTests(AzuriteFixture azurite)
             };
     }
 
-    private async Task<Run> NewRunAsync()
+    private async Task<Run> NewRunAsync(Func<(string Dataset, string Csv)>? drop = null)
     {
         var storage = StorageClients.FromConnectionString(azurite.ConnectionString);
         await storage.EnsureCreatedAsync();
@@ -94,15 +146,9 @@ public sealed class DropPlanChunkTests(AzuriteFixture azurite)
         var tenant = TestTenants.Next();
         await tenants.SaveAsync(new TenantConfig { Code = tenant, Name = "テスト市" }, create: true, CancellationToken.None);
 
-        var csv = new StringBuilder("record_id,resident_id,household_id,change_code,change_date,notified_date,family_name,given_name,birth_date,sex,relationship\n");
-        for (var h = 0; h < Households; h++)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"C{h},{300200000 + (2 * h)},{400200000 + h},CORRECTION,2026-11-20,2026-11-21,山田,太郎,1980-01-01,1,世帯主\n");
-            csv.Append(CultureInfo.InvariantCulture, $"B{h},{300200001 + (2 * h)},{400200000 + h},BIRTH,2026-11-20,2026-11-21,山田,一郎,2026-11-20,1,子\n");
-        }
-
-        var blob = $"{tenant}/resident-changes/20261122-0100.csv";
-        await storage.Container(StorageNames.Containers.Drops).GetBlobClient(blob).UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(csv.ToString())), overwrite: true);
+        var (dataset, csv) = (drop ?? Changes)();
+        var blob = $"{tenant}/{dataset}/20261122-0100.csv";
+        await storage.Container(StorageNames.Containers.Drops).GetBlobClient(blob).UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(csv)), overwrite: true);
         return new Run(storage, clock, tenants, tenant, blob, new RecordingStarter());
     }
 
