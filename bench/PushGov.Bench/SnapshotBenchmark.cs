@@ -49,8 +49,8 @@ public static class SnapshotBenchmark
         var firstFile = await GenerateSnapshotAsync(FirstTenant, firstSize, work, error);
         await app.Tenants.SaveAsync(new TenantConfig { Code = FirstTenant, Name = "福岡市" }, create: true, ct);
         var (firstUpload, firstBlob) = await TimeAsync(() => app.UploadAsync(FirstTenant, "residents", firstFile, "20261121-0000.csv", ct));
-        var first = await IngestAsync(app, firstBlob, ct);
-        Line($"P2 first load: {firstSize:N0} residents ({new FileInfo(firstFile).Length / 1048576.0:F0} MiB CP932) uploaded in {firstUpload.TotalSeconds:F1} s, ingested in {first.Seconds:F1} s = {firstSize / first.Seconds:N0} residents/s; {first.Writes:N0} storage writes ({first.Writes / (double)firstSize:F2}/resident), {first.Events:N0} events (cases started), peak working set {first.PeakWorkingSet / 1048576.0:F0} MiB");
+        var first = await IngestAsync(app, azurite, firstBlob, ct);
+        Line($"P2 first load: {firstSize:N0} residents ({new FileInfo(firstFile).Length / 1048576.0:F0} MiB CP932) uploaded in {firstUpload.TotalSeconds:F1} s, ingested in {first.Seconds:F1} s = {firstSize / first.Seconds:N0} residents/s (CPU {first.CpuSeconds:F1} s this process, {first.AzuriteCpuSeconds:F1} s Azurite); {first.Writes:N0} storage writes ({first.Writes / (double)firstSize:F2}/resident), {first.Events:N0} events (cases started), peak working set {first.PeakWorkingSet / 1048576.0:F0} MiB");
         if (options.Population > firstSize)
         {
             Line($"P2 first load extrapolated to {options.Population:N0} residents at that rate: {options.Population / (firstSize / first.Seconds) / 60:F0} min (storage-bound; not run here)");
@@ -80,7 +80,7 @@ public static class SnapshotBenchmark
         }
 
         var (secondUpload, secondBlob) = await TimeAsync(() => app.UploadAsync(tenant, "residents", secondFile, "20261122-0000.csv", ct));
-        var second = await IngestAsync(app, secondBlob, ct);
+        var second = await IngestAsync(app, azurite, secondBlob, ct);
         var changed = plan.Changed + plan.Removed + plan.Added;
         Line($"P2 second snapshot: {options.Population:N0} residents, {changed:N0} changed ({plan.Changed:N0} changed rows, {plan.Removed:N0} gone, {plan.Added:N0} new = {changed * 100.0 / options.Population:F2}%)");
         Line($"P2 second snapshot upload: {secondUpload.TotalSeconds:F1} s ({new FileInfo(secondFile).Length / 1048576.0:F0} MiB; not part of the ingest)");
@@ -90,24 +90,28 @@ public static class SnapshotBenchmark
         return lines.ToString();
     }
 
-    private sealed record Ingest(double Seconds, long Writes, long Reads, int Events, long PeakWorkingSet);
+    private sealed record Ingest(double Seconds, double CpuSeconds, double AzuriteCpuSeconds, long Writes, long Reads, int Events, long PeakWorkingSet);
 
-    private static async Task<Ingest> IngestAsync(AppIngest app, string blob, CancellationToken ct)
+    private static async Task<Ingest> IngestAsync(AppIngest app, Azurite azurite, string blob, CancellationToken ct)
     {
         GC.Collect();
+        var cpu = ProcessCpu.Seconds(Environment.ProcessId);
+        var azuriteCpu = azurite.CpuSeconds;
         var writes = app.Storage.Counter.Writes;
         var total = app.Storage.Counter.Total;
         using var sampler = new PeakSampler();
         var watch = Stopwatch.StartNew();
         var result = await app.Ingestor.IngestAsync(blob, ct);
         var seconds = watch.Elapsed.TotalSeconds;
+        var cpuSeconds = ProcessCpu.Seconds(Environment.ProcessId) - cpu;
+        var azuriteCpuSeconds = azurite.CpuSeconds - azuriteCpu;
         if (result.Report.RejectedWhole is not null || result.Report.RejectedCount > 0)
         {
             throw new InvalidOperationException($"The benchmark snapshot was not read cleanly: {result.Report.RejectedWhole ?? result.Report.Rejected[0].Message}");
         }
 
         var w = app.Storage.Counter.Writes - writes;
-        return new Ingest(seconds, w, app.Storage.Counter.Total - total - w, result.Events.Count, sampler.Peak);
+        return new Ingest(seconds, cpuSeconds, azuriteCpuSeconds, w, app.Storage.Counter.Total - total - w, result.Events.Count, sampler.Peak);
     }
 
     private static async Task<(TimeSpan Elapsed, T Result)> TimeAsync<T>(Func<Task<T>> work)

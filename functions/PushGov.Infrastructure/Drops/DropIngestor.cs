@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -10,7 +9,6 @@ using PushGov.Domain.Cases;
 using PushGov.Domain.Detection;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Residents;
-using PushGov.Domain.Serialization;
 using PushGov.Domain.Tenants;
 using PushGov.Infrastructure.Residents;
 using PushGov.Infrastructure.Storage;
@@ -24,9 +22,11 @@ namespace PushGov.Infrastructure.Drops;
 /// <item>check the path (tenant code and configuration, dataset, file name); read the rows once to learn the content hash
 /// and the residents and households concerned; a drop whose bytes were ingested already for this tenant and dataset changes nothing;</item>
 /// <item>load those households from the resident view, apply the rows to the detector, and keep the plan (events and changed
-/// persons) in the state container before anything is written, so a crash resumes with the same plan;</item>
-/// <item>start one case per event (case id = event id: starting twice is harmless), then write facts and persons, then
-/// mark the drop done and write its report next to the drop in <c>drop-reports</c>.</item>
+/// persons) in the state container as a <see cref="DropPlan"/> of chunks before anything is written, so a crash resumes with
+/// the same plan;</item>
+/// <item>apply the plan chunk by chunk: start one case per event of the chunk (case id = event id: starting twice is
+/// harmless), then write its persons, then record the chunk as applied in the drop's row (a crash resumes with the next
+/// chunk); then mark the drop done, delete the plan and write its report next to the drop in <c>drop-reports</c>.</item>
 /// </list>
 /// While it runs, the same report blob holds the report so far with its <see cref="DropReport.Progress"/> (phase, rows read
 /// and applied, cases started), rewritten at most every <see cref="ProgressInterval"/>.
@@ -54,11 +54,17 @@ public sealed class DropIngestor(
     /// </summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Persons (and events) in one chunk of a drop's plan at most (<see cref="DropPlan.ChunkSize"/>): what is held in
+    /// memory while the plan is applied, and the work redone after a crash.
+    /// </summary>
+    public int PlanChunkSize { get; init; } = 10_000;
+
     /// <summary>The outcome: the report (also written as a blob) and the events detected.</summary>
     public sealed record Result(DropReport Report, IReadOnlyList<LifeEvent> Events, bool Duplicate, int StorageWrites);
 
-    /// <summary>The plan of a drop, kept until it is applied: resuming after a crash uses it instead of detecting again.</summary>
-    private sealed record Plan(List<LifeEvent> Events, List<Person> Persons, Dictionary<string, string?> PreviousHouseholds);
+    /// <summary>What detection leaves for the plan: the events, the view with the changed persons, their households before.</summary>
+    private sealed record Detected(List<LifeEvent> Events, ResidentView View, Dictionary<string, string?> PreviousHouseholds, ResidentFingerprints? Fingerprints, int FactWrites);
 
     /// <summary>Ingests the blob at <paramref name="blobName"/> (relative to the <c>drops</c> container).</summary>
     public Task<Result> IngestAsync(string blobName, CancellationToken ct) => IngestAsync(blobName, null, ct);
@@ -106,25 +112,24 @@ public sealed class DropIngestor(
             return new Result(first, [], true, 0);
         }
 
-        await _drops.UpsertEntityAsync(new TableEntity(path.Tenant, dropKey) { ["Status"] = "processing", ["Blob"] = blobName, ["StartedAt"] = clock.GetUtcNow() }, TableUpdateMode.Replace, ct);
+        // Pass 2: detect, unless a whole plan from an interrupted run exists (then resume after its last applied chunk).
+        var plan = new DropPlan(_state, path.Tenant, dropKey, PlanChunkSize);
+        var manifest = await plan.ManifestAsync(ct);
+        var applied = manifest is not null && seen.HasValue ? seen.Value!.GetInt32(AppliedChunks) ?? 0 : 0;
+        await _drops.UpsertEntityAsync(new TableEntity(path.Tenant, dropKey) { ["Status"] = "processing", ["Blob"] = blobName, ["StartedAt"] = clock.GetUtcNow(), [AppliedChunks] = applied }, TableUpdateMode.Replace, ct);
 
-        // Pass 2: detect, unless a plan from an interrupted run exists.
-        var planBlob = _state.GetBlobClient($"{path.Tenant}/plans/{dropKey}.json");
         var report = new DropReport { Dataset = path.Dataset };
         var writes = 0;
-        Plan plan;
-        ResidentFingerprints? fingerprints = null;
-        if (await ExistsAsync(planBlob, ct))
+        ResidentFingerprints? fingerprints;
+        if (manifest is not null)
         {
-            plan = JsonSerializer.Deserialize<Plan>((await planBlob.DownloadContentAsync(ct)).Value.Content.ToStream(), PushGovJson.Options)!;
-            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, Ticking(progress, report, DropPhase.Detecting), ct);
-            logger.LogInformation("Resuming an interrupted drop with its saved plan ({Events} events)", plan.Events.Count);
+            fingerprints = await ReadAgainAsync(path, tenant, blob, report, Ticking(progress, report, DropPhase.Detecting), ct);
+            logger.LogInformation("Resuming an interrupted drop with its saved plan ({Events} events, chunk {Next} of {Chunks})", manifest.Events, applied + 1, manifest.Chunks);
         }
         else
         {
-            (plan, fingerprints, var factWrites) = await DetectAsync(path, tenant, blob, keys, report, Ticking(progress, report, DropPhase.Detecting), ct);
-            writes += factWrites;
-            await planBlob.UploadAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(plan, PushGovJson.Options)), overwrite: true, ct);
+            (manifest, fingerprints, var planWrites) = await PlanAsync(path, tenant, blob, keys, report, plan, Ticking(progress, report, DropPhase.Detecting), ct);
+            writes += planWrites;
         }
 
         // Apply: cases first (so no event is lost if a crash comes after the persons changed), then the view.
@@ -132,6 +137,7 @@ public sealed class DropIngestor(
         var properties = await blob.GetPropertiesAsync(cancellationToken: ct);
         var testMode = properties.Value.Metadata.TryGetValue("uploadedby", out var by) && by.StartsWith("test:", StringComparison.Ordinal);
         var started = 0L;
+        var events = new List<LifeEvent>(manifest.Events);
         DropProgress Applying(DropPhase phase) => new()
         {
             Phase = phase,
@@ -140,34 +146,96 @@ public sealed class DropIngestor(
             BytesRead = report.Bytes,
             TotalBytes = report.Bytes,
             CasesStarted = Interlocked.Read(ref started),
-            CasesToStart = plan.Events.Count,
+            CasesToStart = manifest.Events,
             UpdatedAt = clock.GetUtcNow(),
         };
-        progress.Now(report, Applying(DropPhase.StartingCases));
-        await Parallel.ForEachAsync(plan.Events, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (e, token) =>
+        var persons = 0L;
+        for (var k = 0; k < manifest.Chunks; k++)
         {
-            await starter.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow(), TestMode = testMode }, token);
-            Interlocked.Increment(ref started);
-            progress.Tick(report, () => Applying(DropPhase.StartingCases));
-        });
+            var chunk = await plan.ChunkAsync(k, ct);
+            events.AddRange(chunk.Events);
+            if (k < applied)
+            {
+                started += chunk.Events.Count;
+                continue;
+            }
 
-        progress.Now(report, Applying(DropPhase.WritingResidents));
-        writes += await residents.WriteAsync(path.Tenant, plan.Persons, plan.PreviousHouseholds, ct);
+            progress.Now(report, Applying(DropPhase.StartingCases));
+            await Parallel.ForEachAsync(chunk.Events, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (e, token) =>
+            {
+                await starter.StartAsync(new CaseData { Tenant = e.Tenant, CaseId = e.EventId, Event = e, CreatedAt = clock.GetUtcNow(), TestMode = testMode }, token);
+                Interlocked.Increment(ref started);
+                progress.Tick(report, () => Applying(DropPhase.StartingCases));
+            });
+
+            progress.Now(report, Applying(DropPhase.WritingResidents));
+            writes += await residents.WriteAsync(path.Tenant, chunk.Persons, chunk.PreviousHouseholds, ct);
+            persons += chunk.Persons.Count;
+            await _drops.UpdateEntityAsync(new TableEntity(path.Tenant, dropKey) { [AppliedChunks] = k + 1 }, ETag.All, TableUpdateMode.Merge, ct);
+            writes++;
+        }
+
         if (fingerprints is not null)
         {
             await _state.GetBlobClient(FingerprintsPath(path.Tenant)).UploadAsync(new BinaryData(fingerprints.Serialize()), overwrite: true, ct);
             writes++;
         }
 
-        await _drops.UpsertEntityAsync(new TableEntity(path.Tenant, dropKey) { ["Status"] = "completed", ["Blob"] = blobName, ["CompletedAt"] = clock.GetUtcNow(), ["Events"] = plan.Events.Count }, TableUpdateMode.Replace, ct);
-        await planBlob.DeleteIfExistsAsync(cancellationToken: ct);
+        await _drops.UpsertEntityAsync(new TableEntity(path.Tenant, dropKey) { ["Status"] = "completed", ["Blob"] = blobName, ["CompletedAt"] = clock.GetUtcNow(), ["Events"] = manifest.Events, [AppliedChunks] = manifest.Chunks }, TableUpdateMode.Replace, ct);
+        await plan.DeleteAsync(ct);
         await WriteReportAsync(path, report, ct);
-        logger.LogInformation("Drop ingested: {Accepted} of {Read} rows, {Rejected} rejected, {Events} events, {Persons} residents written",
-            report.Accepted, report.RowsRead, report.RejectedCount, plan.Events.Count, plan.Persons.Count);
-        return new Result(report, plan.Events, false, writes);
+        logger.LogInformation("Drop ingested: {Accepted} of {Read} rows, {Rejected} rejected, {Events} events, {Persons} residents written in this run ({Chunks} chunks)",
+            report.Accepted, report.RowsRead, report.RejectedCount, manifest.Events, persons, manifest.Chunks - applied);
+        return new Result(report, events, false, writes);
     }
 
-    private async Task<(Plan Plan, ResidentFingerprints? Fingerprints, int FactWrites)> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, Action<Stream> tick, CancellationToken ct)
+    /// <summary>The column of a drop's row that counts the chunks of its plan applied so far.</summary>
+    private const string AppliedChunks = "AppliedChunks";
+
+    /// <summary>
+    /// Reads the drop again for its report when resuming with a saved plan; a <c>residents</c> snapshot is compared again
+    /// with the fingerprints still stored (they are replaced only once the plan is applied) for the new fingerprints.
+    /// </summary>
+    private async Task<ResidentFingerprints?> ReadAgainAsync(DropPath path, TenantConfig tenant, BlobClient blob, DropReport report, Action<Stream> tick, CancellationToken ct)
+    {
+        if (path.Dataset != Dataset.Residents)
+        {
+            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct);
+            return null;
+        }
+
+        var diff = new SnapshotDiff(await FingerprintsAsync(path.Tenant, ct));
+        await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, rows =>
+        {
+            foreach (var _ in diff.Compare(rows.OfType<ResidentRow>()))
+            {
+            }
+        });
+        return diff.Current;
+    }
+
+    private async Task<ResidentFingerprints> FingerprintsAsync(string tenant, CancellationToken ct)
+    {
+        var blob = _state.GetBlobClient(FingerprintsPath(tenant));
+        return await ExistsAsync(blob, ct)
+            ? ResidentFingerprints.Deserialize((await blob.DownloadContentAsync(ct)).Value.Content.ToMemory().Span)
+            : ResidentFingerprints.Empty;
+    }
+
+    /// <summary>
+    /// Detects and writes the plan; the view and the detected events are let go when it returns, before the plan is applied
+    /// (the plan's chunks are read back one at a time).
+    /// </summary>
+    private async Task<(DropPlan.Manifest Manifest, ResidentFingerprints? Fingerprints, int Writes)> PlanAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, DropPlan plan, Action<Stream> tick, CancellationToken ct)
+    {
+        var detected = await DetectAsync(path, tenant, blob, keys, report, tick, ct);
+        var view = detected.View;
+        var previous = detected.PreviousHouseholds;
+        var manifest = await plan.WriteAsync(detected.Events, view.ChangedResidents.Select(id => view.GetPerson(id)).OfType<Person>(), id => previous.GetValueOrDefault(id), ct);
+        return (manifest, detected.Fingerprints, detected.FactWrites + manifest.Chunks + 1);
+    }
+
+    private async Task<Detected> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, Action<Stream> tick, CancellationToken ct)
     {
         var view = new ResidentView();
         var previous = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -178,27 +246,33 @@ public sealed class DropIngestor(
 
         if (path.Dataset == Dataset.Residents)
         {
-            var fingerprintsBlob = _state.GetBlobClient(FingerprintsPath(path.Tenant));
-            var before = await ExistsAsync(fingerprintsBlob, ct)
-                ? ResidentFingerprints.Deserialize((await fingerprintsBlob.DownloadContentAsync(ct)).Value.Content.ToMemory().Span)
-                : ResidentFingerprints.Empty;
+            var before = await FingerprintsAsync(path.Tenant, ct);
             var diff = new SnapshotDiff(before);
+            if (before.Count == 0)
+            {
+                // A first load: every resident is new, nothing is read from the view, so the changes go to the detector
+                // as they are read instead of being listed first.
+                await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, rows =>
+                {
+                    foreach (var c in diff.Compare(rows.OfType<ResidentRow>()))
+                    {
+                        detector.Apply(c, events);
+                    }
+                });
+                return new Detected(events, view, previous, diff.Current, 0);
+            }
+
             var changes = new List<SnapshotChange>();
             await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, rows => changes.AddRange(diff.Compare(rows.OfType<ResidentRow>())));
 
-            // Only the residents that changed or left are read from the view.
+            // Only the residents that changed or left are read from the view (a new resident has no household before).
             await LoadAsync(path.Tenant, changes.Where(c => c.Kind != SnapshotChangeKind.New).Select(c => c.ResidentId), [], view, previous, ct);
             foreach (var c in changes)
             {
-                if (c.Kind == SnapshotChangeKind.New)
-                {
-                    previous[c.ResidentId] = null;
-                }
-
                 detector.Apply(c, events);
             }
 
-            return (new Plan(events, Changed(view), previous), diff.Current, 0);
+            return new Detected(events, view, previous, diff.Current, 0);
         }
 
         await LoadAsync(path.Tenant, keys.Residents, keys.Households, view, previous, ct);
@@ -223,11 +297,8 @@ public sealed class DropIngestor(
             await inbox.WithdrawConsentAsync(path.Tenant, withdrawn.Record.ResidentId, withdrawn.Record.Channel, ct);
         }
 
-        return (new Plan(events, Changed(view), previous), null, factWrites);
+        return new Detected(events, view, previous, null, factWrites);
     }
-
-    private static List<Person> Changed(ResidentView view) =>
-        view.ChangedResidents.Select(id => view.GetPerson(id)).OfType<Person>().ToList();
 
     /// <summary>Reads the households of <paramref name="residentIds"/> (and <paramref name="householdIds"/>) into the view, many requests at a time.</summary>
     private async Task LoadAsync(string tenant, IEnumerable<string> residentIds, IEnumerable<string> householdIds, ResidentView view, Dictionary<string, string?> previous, CancellationToken ct)
