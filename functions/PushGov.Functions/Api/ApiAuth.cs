@@ -1,4 +1,5 @@
 global using PushGov.Domain.Tenants;
+using PushGov.Functions.Cases;
 using PushGov.Functions.Contract;
 using PushGov.Infrastructure.Audit;
 using PushGov.Infrastructure.Tenants;
@@ -116,6 +117,12 @@ public sealed class ApiGate(ApiKeyStore keys, AuditLog audit, IServiceProvider s
         try
         {
             return await handler(http, ct);
+        }
+        catch (CaseStartingException starting)
+        {
+            // Not a failure of ours: the case was created a moment ago and takes inputs once its orchestration runs.
+            http.Response.Headers.RetryAfter = ((int)CaseStartingException.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Conflict(starting.Message);
         }
         catch (BadHttpRequestException bad)
         {

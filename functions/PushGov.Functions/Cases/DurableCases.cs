@@ -19,6 +19,9 @@ public sealed class DurableCases(CaseStore projection, INotificationRequests not
     /// <summary>How long a change waits for the case to show it (<see cref="SendAsync"/>).</summary>
     public static readonly TimeSpan ProjectionWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long an input waits for a case's orchestration that is scheduled but not started (<see cref="SendAsync"/>).</summary>
+    public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30);
+
     private DurableTaskClient? _client;
 
     private DurableTaskClient Client => _client ?? throw new InvalidOperationException("No Durable client: the function must bind [DurableClient] and call DurableCases.Use.");
@@ -78,6 +81,12 @@ public sealed class DurableCases(CaseStore projection, INotificationRequests not
             }
         }
 
+        if (input is not (DeliveryReported or DeliveryRerouted))
+        {
+            // Reports and reroutes come from a message the running case created; anything else may reach a case just started.
+            await AwaitStartedAsync(caseId, ct);
+        }
+
         await Client.RaiseEventAsync(caseId, CaseOrchestration.InputEvent, CaseOrchestration.Write(input), ct);
 
         // A rerouted delivery comes from the sender (ChannelFallback), inside the send queue's trigger: nobody is waiting
@@ -89,6 +98,27 @@ public sealed class DurableCases(CaseStore projection, INotificationRequests not
         }
 
         return decision;
+    }
+
+    /// <summary>
+    /// Waits, at most <see cref="StartWait"/>, until the case's orchestration has started: Durable Task's Azure Storage
+    /// provider discards an event it dequeues for an instance that has no history yet (status Pending; Azure/durabletask
+    /// issue #720), and the projection a caller read is written before the orchestration is scheduled. Past the wait the
+    /// input is refused (<see cref="CaseStartingException"/>), never raised to be lost.
+    /// </summary>
+    private async Task AwaitStartedAsync(string caseId, CancellationToken ct)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((await Client.GetInstanceAsync(caseId, ct))?.RuntimeStatus is null or OrchestrationRuntimeStatus.Pending)
+        {
+            if (waited.Elapsed >= StartWait)
+            {
+                logger.LogWarning("The case's orchestration had not started after {Seconds} s; the input is refused", StartWait.TotalSeconds);
+                throw new CaseStartingException(caseId);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
     }
 
     /// <summary>
@@ -132,4 +162,12 @@ public sealed class DurableCases(CaseStore projection, INotificationRequests not
     /// <summary>A note is not a transition: it goes to the case's history in the projection directly.</summary>
     public Task<HistoryEntry> AddNoteAsync(string tenant, string caseId, HistoryEntry note, CancellationToken ct) =>
         projection.AddNoteAsync(tenant, caseId, note, ct);
+}
+
+/// <summary>An input for a case whose orchestration has not started yet: the caller should try again shortly.</summary>
+public sealed class CaseStartingException(string caseId)
+    : Exception($"Case {caseId} is still starting; nothing was changed. Try again in a few seconds.")
+{
+    /// <summary>What the caller is told to wait before trying again.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
 }

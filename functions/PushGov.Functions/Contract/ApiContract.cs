@@ -146,7 +146,7 @@ public static class ApiContract
             new(202, "Accepted: the case as it is now.", MediaType.Json, typeof(CasesApi.CaseSummary)),
             new(403, "A ResidentPortal credential on staff-takeover or close."),
             new(404, "No such case (or tenant)."),
-            new(409, "The case cannot take this event now (e.g. it is closed)."),
+            new(409, "The case cannot take this event now (e.g. it is closed, or it is still starting: try again after Retry-After)."),
         ],
     };
 
@@ -318,7 +318,7 @@ public static class ApiContract
         [
             new(202, "Accepted: the case as it is now.", MediaType.Json, typeof(CasesApi.CaseSummary)),
             new(404, BadLink),
-            new(409, "The case cannot take the answer now (it is closed)."),
+            new(409, "The case cannot take the answer now (it is closed, or it is still starting: try again after Retry-After)."),
         ],
     };
 
