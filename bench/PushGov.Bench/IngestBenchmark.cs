@@ -160,11 +160,15 @@ public static class IngestBenchmark
         public double Cpu => User + Sys;
     }
 
-    /// <summary>Runs this executable's <c>detect</c> on the file under <c>/usr/bin/time</c>; null (and says why) when it cannot.</summary>
+    /// <summary>
+    /// Runs the command line's <c>detect</c> on the file under <c>/usr/bin/time</c>: the executable named by
+    /// <c>PUSHGOV_CLI</c>, which <c>./pushgov bench</c> sets to the command line's Release executable (built before the
+    /// bench starts, so no build is timed). Null when there is no such executable or no <c>/usr/bin/time</c>.
+    /// </summary>
     private static WholeRun? WholeProcess(string path, string output)
     {
-        var exe = Environment.ProcessPath;
-        if (exe is null || !File.Exists("/usr/bin/time") || !Path.GetFileNameWithoutExtension(exe).Equals("pushgov", StringComparison.Ordinal))
+        var exe = Environment.GetEnvironmentVariable("PUSHGOV_CLI");
+        if (exe is null || !File.Exists(exe) || !File.Exists("/usr/bin/time"))
         {
             return null;
         }
