@@ -17,7 +17,7 @@ public static class BenchApp
     /// <summary>Exit code: a failure, or results that are wrong.</summary>
     public const int Failed = 1;
 
-    public static RootCommand Build(BenchConsole console) => new("PushGov benchmarks (docs/benchmarks.md): ingest (P1 detection, P2 snapshot through Azurite), cases (P3), send and pacing (P4), detect and match (in memory).")
+    public static RootCommand Build(BenchConsole console) => new("PushGov benchmarks (docs/benchmarks.md): ingest (P1 detection, P2 snapshot through Azurite), cases (P3), send and pacing (P4), detect and match (in memory), azurite (the emulator's cost per table request).")
     {
         BuildIngest(console),
         BuildCases(console),
@@ -25,6 +25,7 @@ public static class BenchApp
         BuildPacing(console),
         BuildDetect(console),
         BuildMatch(console),
+        BuildAzurite(console),
     };
 
     public static async Task<int> RunAsync(string[] args, BenchConsole console, CancellationToken ct = default)
@@ -151,6 +152,15 @@ public static class BenchApp
 
             return held ? Ok : Failed;
         });
+        return command;
+    }
+
+    private static Command BuildAzurite(BenchConsole console)
+    {
+        var sizes = new Option<int[]>("--sizes") { Description = "Entities in the table when each round of requests is timed.", DefaultValueFactory = _ => [1_000, 10_000, 30_000, 100_000], AllowMultipleArgumentsPerToken = true };
+        var requests = new Option<int>("--requests") { Description = "Requests of each kind timed at each size, one at a time.", DefaultValueFactory = _ => 200 };
+        var command = new Command("azurite", "What one table request (point read, partition query, insert) costs the storage emulator as its table fills.") { sizes, requests };
+        command.SetAction(async (r, ct) => await AzuriteTablesBenchmark.RunAsync(r.GetValue(sizes)!, r.GetValue(requests), console.Out, ct));
         return command;
     }
 

@@ -14,7 +14,7 @@ public sealed class DrillTests(ITestOutputHelper output)
     [Fact]
     public async Task Killing_the_host_process_three_times_during_a_drop_ends_like_a_clean_run_with_every_message_taken_once()
     {
-        var result = await RunAsync(KillDrill.RunAsync, rows: 40, kills: 3);
+        var result = await RunAsync(KillDrill.RunAsync, rows: 300, kills: 3);
         Assert.True(result.Passed, string.Join("\n", result.Problems));
     }
 
