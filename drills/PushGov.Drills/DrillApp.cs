@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace PushGov.Drills;
 
 /// <summary>
-/// <c>./pushgov drill kill|repeat|bad-drops|flaky-provider|storage-restart|load [--rows N] [--seed S] …</c>: the reliability drills of docs/reliability.md.
+/// <c>./pushgov drill kill|first-load|repeat|bad-drops|flaky-provider|storage-restart|load [--rows N] [--seed S] …</c>: the reliability drills of docs/reliability.md.
 /// Each prints its progress to standard error and its figures to standard output, writes them to docs/reliability.md,
 /// and exits with 1 on any loss, duplicate or difference.
 /// </summary>
@@ -19,6 +19,7 @@ public static class DrillApp
     {
         var root = new RootCommand("PushGov reliability drills (docs/reliability.md): the local host as a process on Azurite with the fake providers, from outside.");
         root.Subcommands.Add(BuildDrill("kill", "SIGKILL the host at seeded moments while it works through a drop; compare with a clean run of the same drop; every message taken once by its provider.", KillDrill.RunAsync, killsDefault: 20, output, error));
+        root.Subcommands.Add(BuildDrill("first-load", "SIGKILL the host between the chunks of a residents first load's plan; compare with a clean first load: the same residents, indexes, fingerprints, report and cases, no plan left.", FirstLoadKillDrill.RunAsync, killsDefault: 3, output, error));
         root.Subcommands.Add(BuildDrill("repeat", "The same drop uploaded three times and once more under another name: one set of cases and messages.", RepeatDrill.RunAsync, killsDefault: null, output, error));
         root.Subcommands.Add(BuildDrill("bad-drops", "Malformed drops of every kind in data-drops.md beside good ones: each reported with its reason, the good ones unaffected, the host's peak memory reported.", BadDropsDrill.RunAsync, killsDefault: null, output, error));
         root.Subcommands.Add(BuildDrill("flaky-provider", "The fake providers answer 30% of sends with 429, 5xx, slow answers or lost answers, and refuse some recipients for good: every other message taken once, the refused ones failed and on the staff's escalations.", FlakyProviderDrill.RunAsync, killsDefault: null, output, error));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using PushGov.Domain.Cases;
 using PushGov.Domain.Drops;
 using PushGov.Domain.Messaging;
@@ -132,9 +133,15 @@ public sealed class DrillSystem : IAsyncDisposable
     /// </summary>
     public async Task<DropReport> DropAsync(string tenant, string dataset, string file, string csv, CancellationToken ct)
     {
-        var report = Storage.Container(StorageNames.Containers.DropReports).GetBlobClient($"{tenant}/{dataset}/{file}.report.json");
-        await report.DeleteIfExistsAsync(cancellationToken: ct);
+        await ReportBlob(tenant, dataset, file).DeleteIfExistsAsync(cancellationToken: ct);
         await PutAsync(tenant, dataset, file, csv, ct);
+        return await ReportAsync(tenant, dataset, file, ct);
+    }
+
+    /// <summary>Waits for the finished report (one without progress) of the drop at <c>drops/{tenant}/{dataset}/{file}</c>.</summary>
+    public async Task<DropReport> ReportAsync(string tenant, string dataset, string file, CancellationToken ct)
+    {
+        var report = ReportBlob(tenant, dataset, file);
         DropReport? finished = null;
         await UntilAsync(
             async () =>
@@ -152,6 +159,9 @@ public sealed class DrillSystem : IAsyncDisposable
             ct);
         return finished!;
     }
+
+    private BlobClient ReportBlob(string tenant, string dataset, string file) =>
+        Storage.Container(StorageNames.Containers.DropReports).GetBlobClient($"{tenant}/{dataset}/{file}.report.json");
 
     public async Task<int> CountCasesAsync(string tenant, CancellationToken ct)
     {

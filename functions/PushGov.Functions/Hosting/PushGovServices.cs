@@ -33,7 +33,23 @@ public static class PushGovServices
         services.AddSingleton<ResidentStore>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<TenantDirectory>();
-        services.AddSingleton<DropIngestor>();
+        var planChunkSize = config.GetValue(DropIngestor.PlanChunkSizeSetting, DropIngestor.DefaultPlanChunkSize);
+        if (planChunkSize < 1)
+        {
+            throw new InvalidOperationException($"{DropIngestor.PlanChunkSizeSetting} must be a positive number of persons (default {DropIngestor.DefaultPlanChunkSize}); it is {planChunkSize}.");
+        }
+
+        services.AddSingleton(sp => new DropIngestor(
+            sp.GetRequiredService<StorageClients>(),
+            sp.GetRequiredService<ResidentStore>(),
+            sp.GetRequiredService<ICaseStarter>(),
+            sp.GetRequiredService<ICaseInbox>(),
+            sp.GetRequiredService<TenantDirectory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DropIngestor>>())
+        {
+            PlanChunkSize = planChunkSize,
+        });
         services.AddSingleton<DropPoison>();
 
         // Cases: one Durable orchestration each, behind the seams the rest of the app uses.

@@ -54,11 +54,16 @@ public sealed class DropIngestor(
     /// </summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The setting that gives <see cref="PlanChunkSize"/> (persons; <see cref="DefaultPlanChunkSize"/> when absent).</summary>
+    public const string PlanChunkSizeSetting = "PushGov:Drops:PlanChunkSize";
+
+    public const int DefaultPlanChunkSize = 10_000;
+
     /// <summary>
     /// Persons (and events) in one chunk of a drop's plan at most (<see cref="DropPlan.ChunkSize"/>): what is held in
     /// memory while the plan is applied, and the work redone after a crash.
     /// </summary>
-    public int PlanChunkSize { get; init; } = 10_000;
+    public int PlanChunkSize { get; init; } = DefaultPlanChunkSize;
 
     /// <summary>The outcome: the report (also written as a blob) and the events detected.</summary>
     public sealed record Result(DropReport Report, IReadOnlyList<LifeEvent> Events, bool Duplicate, int StorageWrites);

@@ -19,6 +19,13 @@ public sealed class DrillTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Killing_the_host_process_between_the_chunks_of_a_first_load_ends_with_the_same_residents_as_a_clean_first_load()
+    {
+        var result = await RunAsync(FirstLoadKillDrill.RunAsync, rows: 300, kills: 2);
+        Assert.True(result.Passed, string.Join("\n", result.Problems));
+    }
+
+    [Fact]
     public async Task A_drop_uploaded_three_times_and_under_another_name_makes_one_set_of_cases_and_messages()
     {
         var result = await RunAsync(RepeatDrill.RunAsync, rows: 20, kills: 0);
