@@ -8,7 +8,7 @@ namespace PushGov.Cli.Tests;
 /// <summary>The drop is read on a thread of its own: what goes wrong on either side reaches the caller, and nothing hangs.</summary>
 public sealed class DropPipelineTests
 {
-    // More rows than the hand-over holds (16 batches of 1,024), so the reading thread is waiting for room when it fails.
+    // More rows than the hand-over holds (4 batches of 1,024), so the reading thread is waiting for room when it fails.
     private const int Rows = 40_000;
 
     [Fact]

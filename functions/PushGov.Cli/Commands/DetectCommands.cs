@@ -129,9 +129,10 @@ public static class DetectCommands
             DropReport dropReport;
             if (matcher is null)
             {
-                using var events = new EventOutput(spill);
+                // The events' JSON lines are made and written on a thread of their own, beside detection.
+                using var events = new EventWriter(spill);
                 dropReport = WithProgress(console, input, stream => pipeline.Apply(stream, input.Dataset, events.Write, ct));
-                events.Flush();
+                events.Complete();
                 lines = events.Lines;
             }
             else

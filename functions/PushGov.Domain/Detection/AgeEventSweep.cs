@@ -298,7 +298,7 @@ public sealed class AgeEventSweep
         var details = new Dictionary<string, string>(1, StringComparer.Ordinal);
         if (kind == LifeEventKind.SCHOOL_ENTRY)
         {
-            details["entryDate"] = eventDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            details["entryDate"] = IsoDate.Format(eventDate);
         }
         else
         {

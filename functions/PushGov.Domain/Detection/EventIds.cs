@@ -37,7 +37,8 @@ public static class EventIds
         buffer[n++] = (byte)'|';
         n += Encoding.UTF8.GetBytes(subject, buffer[n..]);
         buffer[n++] = (byte)'|';
-        n += WriteIsoDate(date, buffer[n..]);
+        IsoDate.Write(date, buffer[n..]);
+        n += IsoDate.Length;
         buffer[n++] = (byte)'|';
         n += Encoding.UTF8.GetBytes(recordId, buffer[n..]);
 
@@ -49,23 +50,6 @@ public static class EventIds
         }
 
         return BinaryPrimitives.ReadUInt128BigEndian(hash);
-    }
-
-    private static int WriteIsoDate(DateOnly date, Span<byte> buffer)
-    {
-        // yyyy-MM-dd, written by hand: the custom-format path of DateOnly.TryFormat costs more than the hash.
-        var (year, month, day) = date;
-        buffer[0] = (byte)('0' + (year / 1000));
-        buffer[1] = (byte)('0' + (year / 100 % 10));
-        buffer[2] = (byte)('0' + (year / 10 % 10));
-        buffer[3] = (byte)('0' + (year % 10));
-        buffer[4] = (byte)'-';
-        buffer[5] = (byte)('0' + (month / 10));
-        buffer[6] = (byte)('0' + (month % 10));
-        buffer[7] = (byte)'-';
-        buffer[8] = (byte)('0' + (day / 10));
-        buffer[9] = (byte)('0' + (day % 10));
-        return 10;
     }
 
     public static string Format(LifeEventKind kind, UInt128 hash)

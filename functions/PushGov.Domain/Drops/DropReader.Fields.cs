@@ -307,7 +307,7 @@ public static partial class DropReader
             var s = text.AsSpan().TrimStart('〒').Trim();
             if (s.Length == 8 && s[3] == '-' && TextNormalizer.IsAsciiDigits(s[..3]) && TextNormalizer.IsAsciiDigits(s[4..]))
             {
-                return s.ToString();
+                return s.Length == text.Length ? text : s.ToString(); // no new string per row when nothing was trimmed
             }
 
             if (s.Length == 7 && TextNormalizer.IsAsciiDigits(s))

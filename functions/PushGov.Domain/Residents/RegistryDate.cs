@@ -19,7 +19,7 @@ public enum DatePrecision
 /// </summary>
 public readonly record struct RegistryDate(DatePrecision Precision, DateOnly? Approximate, string Original)
 {
-    public static RegistryDate Of(DateOnly day) => new(DatePrecision.Exact, day, day.ToString("yyyy-MM-dd"));
+    public static RegistryDate Of(DateOnly day) => new(DatePrecision.Exact, day, IsoDate.Format(day));
 
     /// <summary>The exact day, or null when the date is approximate or unknown.</summary>
     public DateOnly? Exact => Precision == DatePrecision.Exact ? Approximate : null;

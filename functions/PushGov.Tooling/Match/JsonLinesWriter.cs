@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using PushGov.Domain;
 
 namespace PushGov.Tooling.Match;
 
@@ -49,11 +50,8 @@ public abstract class JsonLinesWriter : IDisposable
     /// <summary>Writes a date as <c>yyyy-MM-dd</c> (by hand: the custom-format path of DateOnly costs more than the rest of the line).</summary>
     protected void WriteDate(string propertyName, DateOnly date)
     {
-        var (year, month, day) = date;
-        Span<byte> text = [
-            (byte)('0' + (year / 1000)), (byte)('0' + (year / 100 % 10)), (byte)('0' + (year / 10 % 10)), (byte)('0' + (year % 10)), (byte)'-',
-            (byte)('0' + (month / 10)), (byte)('0' + (month % 10)), (byte)'-', (byte)('0' + (day / 10)), (byte)('0' + (day % 10)),
-        ];
+        Span<byte> text = stackalloc byte[IsoDate.Length];
+        IsoDate.Write(date, text);
         Json.WriteString(propertyName, text);
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using PushGov.Domain.Detection;
 using PushGov.Domain.Drops;
@@ -57,7 +56,7 @@ public sealed class DropPipeline
     private const int BatchRows = 1024;
 
     /// <summary>Batches read ahead at most (bounds the memory the hand-over holds).</summary>
-    private const int QueuedBatches = 16;
+    private const int QueuedBatches = 4;
 
     private readonly DropOptions options;
     private readonly List<LifeEvent> pending = new(8);
@@ -97,7 +96,7 @@ public sealed class DropPipeline
         ArgumentNullException.ThrowIfNull(onEvent);
         var report = new DropReport { Dataset = dataset };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var batches = new BlockingCollection<DropRow[]>(QueuedBatches);
+        using var batches = new BatchHandOver<DropRow>(BatchRows, QueuedBatches);
         ExceptionDispatchInfo? readerFailure = null;
         var reader = new Thread(() => readerFailure = Read(content, dataset, report, batches, stop.Token))
         {
@@ -107,7 +106,7 @@ public sealed class DropPipeline
         reader.Start();
         try
         {
-            foreach (var batch in batches.GetConsumingEnumerable(stop.Token))
+            foreach (var batch in batches.Batches(stop.Token))
             {
                 foreach (var row in batch)
                 {
@@ -144,28 +143,16 @@ public sealed class DropPipeline
     }
 
     /// <summary>The reading thread: typed rows in batches, then the end of the hand-over; what it failed with, if anything.</summary>
-    private ExceptionDispatchInfo? Read(Stream content, Dataset dataset, DropReport report, BlockingCollection<DropRow[]> batches, CancellationToken ct)
+    private ExceptionDispatchInfo? Read(Stream content, Dataset dataset, DropReport report, BatchHandOver<DropRow> batches, CancellationToken ct)
     {
         try
         {
-            var batch = new DropRow[BatchRows];
-            var n = 0;
             foreach (var row in DropReader.Read(content, dataset, options, report, ct))
             {
-                batch[n++] = row;
-                if (n == BatchRows)
-                {
-                    batches.Add(batch, ct);
-                    batch = new DropRow[BatchRows];
-                    n = 0;
-                }
+                batches.Add(row, ct);
             }
 
-            if (n > 0)
-            {
-                batches.Add(batch[..n], ct);
-            }
-
+            batches.Flush(ct);
             return null;
         }
 #pragma warning disable CA1031 // Whatever stops the reading thread (cancellation included) is rethrown on the calling thread.
