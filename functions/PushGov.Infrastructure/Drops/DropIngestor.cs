@@ -74,7 +74,7 @@ public sealed class DropIngestor(
     private sealed record Detected(List<LifeEvent> Events, ResidentView View, Dictionary<string, string?> PreviousHouseholds, ResidentFingerprints? Fingerprints, int FactWrites);
 
     /// <summary>A <c>residents</c> snapshot compared with the previous fingerprints in pass 1: the new fingerprints, and the changes.</summary>
-    private sealed record Comparison(SnapshotDiff Diff, List<SnapshotChange> Changes);
+    private sealed record Comparison(ResidentFingerprints Current, List<SnapshotChange> Changes);
 
     /// <summary>Ingests the blob at <paramref name="blobName"/> (relative to the <c>drops</c> container).</summary>
     public Task<Result> IngestAsync(string blobName, CancellationToken ct) => IngestAsync(blobName, null, ct);
@@ -105,15 +105,7 @@ public sealed class DropIngestor(
         var times = new DropPhaseTimes(clock);
         var progress = new DropProgressWriter(ReportBlob(path), clock, ProgressInterval);
         var first = new DropReport { Dataset = path.Dataset };
-        var keys = new Keys();
-        if (path.Dataset == Dataset.Residents)
-        {
-            keys.Previous = await FingerprintsAsync(path.Tenant, ct);
-            times.End("fingerprints download");
-        }
-
-        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), Ticking(progress, first, DropPhase.Reading), ct, keys.Previous.Count > 0 ? keys.Compare : null, given: content);
-        times.End(keys.Compared is null ? "read+hash" : "read+hash+diff");
+        var keys = await ReadFirstAsync(path, tenant, blob, first, times, Ticking(progress, first, DropPhase.Reading), content, ct);
         if (first.RejectedWhole is not null)
         {
             logger.LogWarning("Drop rejected whole: {Reason}", first.RejectedWhole);
@@ -143,7 +135,7 @@ public sealed class DropIngestor(
         times.End("drop row");
         if (manifest is not null)
         {
-            fingerprints = keys.Compared?.Diff.Current ?? await ReadAgainAsync(path, tenant, blob, report, Ticking(progress, report, DropPhase.Detecting), ct);
+            fingerprints = keys.Compared?.Current ?? await ReadAgainAsync(path, tenant, blob, report, Ticking(progress, report, DropPhase.Detecting), ct);
             times.End("read again");
             logger.LogInformation("Resuming an interrupted drop with its saved plan ({Events} events, chunk {Next} of {Chunks})", manifest.Events, applied + 1, manifest.Chunks);
         }
@@ -215,6 +207,25 @@ public sealed class DropIngestor(
         return new Result(report, events, false, writes) { Phases = times.Phases };
     }
 
+    /// <summary>
+    /// Pass 1: the content hash and the keys; a <c>residents</c> snapshot when the tenant has fingerprints is compared with
+    /// them as it is read (the previous fingerprints are let go when this returns: only the comparison is kept).
+    /// </summary>
+    private async Task<Keys> ReadFirstAsync(DropPath path, TenantConfig tenant, BlobClient blob, DropReport first, DropPhaseTimes times, Action<Stream> tick, Stream? content, CancellationToken ct)
+    {
+        var keys = new Keys();
+        var before = ResidentFingerprints.Empty;
+        if (path.Dataset == Dataset.Residents)
+        {
+            before = await FingerprintsAsync(path.Tenant, ct);
+            times.End("fingerprints download");
+        }
+
+        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), tick, ct, before.Count > 0 ? rows => keys.Compare(before, rows, first) : null, given: content);
+        times.End(keys.Compared is null ? "read+hash" : "read+hash+diff");
+        return keys;
+    }
+
     /// <summary>The column of a drop's row that counts the chunks of its plan applied so far.</summary>
     private const string AppliedChunks = "AppliedChunks";
 
@@ -274,7 +285,22 @@ public sealed class DropIngestor(
 
         if (path.Dataset == Dataset.Residents)
         {
-            var before = keys.Previous;
+            if (keys.Compared is { } compared)
+            {
+                // Compared in pass 1. A snapshot row replaces the person, and the detector reads only that resident's
+                // previous row (not the household's other members, nor facts): only the residents that changed or left are
+                // read (a new resident has no household before).
+                await LoadResidentsAsync(path.Tenant, compared.Changes.Where(c => c.Kind != SnapshotChangeKind.New).Select(c => c.ResidentId), view, previous, ct);
+                times.End("resident reads");
+                foreach (var c in compared.Changes)
+                {
+                    detector.Apply(c, events);
+                }
+
+                return new Detected(events, view, previous, compared.Current, 0);
+            }
+
+            var before = await FingerprintsAsync(path.Tenant, ct);
             var diff = new SnapshotDiff(before);
             if (before.Count == 0)
             {
@@ -290,18 +316,8 @@ public sealed class DropIngestor(
                 return new Detected(events, view, previous, diff.Current, 0);
             }
 
-            // Compared in pass 1. A snapshot row replaces the person, and the detector reads only that resident's previous
-            // row (not the household's other members, nor facts): only the residents that changed or left are read (a new
-            // resident has no household before).
-            var compared = keys.Compared ?? throw new InvalidOperationException("A residents snapshot after the first is compared in pass 1.");
-            await LoadResidentsAsync(path.Tenant, compared.Changes.Where(c => c.Kind != SnapshotChangeKind.New).Select(c => c.ResidentId), view, previous, ct);
-            times.End("resident reads");
-            foreach (var c in compared.Changes)
-            {
-                detector.Apply(c, events);
-            }
-
-            return new Detected(events, view, previous, compared.Diff.Current, 0);
+            // Pass 1 found no fingerprints, so it did not compare; another snapshot of the tenant stored some since.
+            throw new InvalidOperationException("The tenant's resident fingerprints were stored while this snapshot was read (another snapshot ingested at the same time): ingest it again.");
         }
 
         await LoadAsync(path.Tenant, keys.Residents, keys.Households, view, previous, ct);
@@ -477,20 +493,32 @@ public sealed class DropIngestor(
     }
 
     /// <summary>
-    /// The residents and households a drop concerns (pass 1); for a <c>residents</c> snapshot, the previous fingerprints
-    /// and, when there are any, the comparison with them.
+    /// The residents and households a drop concerns (pass 1); for a <c>residents</c> snapshot when the tenant had
+    /// fingerprints, the comparison with them.
     /// </summary>
     private sealed class Keys
     {
-        public ResidentFingerprints Previous { get; set; } = ResidentFingerprints.Empty;
-
         public Comparison? Compared { get; private set; }
 
-        /// <summary>Compares the snapshot's rows, as pass 1 reads them, with <see cref="Previous"/>.</summary>
-        public void Compare(IEnumerable<DropRow> rows)
+        /// <summary>
+        /// Compares the snapshot's rows, as pass 1 reads them into <paramref name="report"/>, with <paramref name="previous"/>;
+        /// stops once the drop is rejected whole (every previous resident would be listed as missing, for nothing).
+        /// </summary>
+        public void Compare(ResidentFingerprints previous, IEnumerable<DropRow> rows, DropReport report)
         {
-            var diff = new SnapshotDiff(Previous);
-            Compared = new Comparison(diff, [.. diff.Compare(rows.OfType<ResidentRow>())]);
+            var diff = new SnapshotDiff(previous);
+            var changes = new List<SnapshotChange>();
+            foreach (var change in diff.Compare(rows.OfType<ResidentRow>()))
+            {
+                if (report.RejectedWhole is not null)
+                {
+                    return;
+                }
+
+                changes.Add(change);
+            }
+
+            Compared = new Comparison(diff.Current, changes);
         }
 
         public HashSet<string> Residents { get; } = new(StringComparer.Ordinal);

@@ -64,6 +64,22 @@ public sealed class ResidentSnapshotTests(AzuriteFixture azurite)
         Assert.Equal(0, duplicate.StorageWrites);
     }
 
+    [Fact]
+    public async Task A_snapshot_after_the_first_rejected_whole_changes_no_resident_and_keeps_the_fingerprints()
+    {
+        var run = await NewTenantAsync();
+        await IngestAsync(run, "20261121-0100.csv", FirstSnapshot());
+        var residents = await RowsAsync(run, StorageNames.Tables.Residents);
+        var fingerprints = await FingerprintsAsync(run);
+
+        var rejected = await IngestAsync(run, "20261122-0100.csv", Header + "\n");
+
+        Assert.NotNull(rejected.Report.RejectedWhole);
+        Assert.Equal(0, rejected.StorageWrites);
+        Assert.Equal(residents, await RowsAsync(run, StorageNames.Tables.Residents));
+        Assert.Equal(fingerprints, await FingerprintsAsync(run));
+    }
+
     /// <summary>40 households of a head, a spouse and a child.</summary>
     private static List<string[]> FirstRows()
     {
