@@ -84,22 +84,26 @@ public static class SnapshotBenchmark
         var changed = plan.Changed + plan.Removed + plan.Added;
         Line($"P2 second snapshot: {options.Population:N0} residents, {changed:N0} changed ({plan.Changed:N0} changed rows, {plan.Removed:N0} gone, {plan.Added:N0} new = {changed * 100.0 / options.Population:F2}%)");
         Line($"P2 second snapshot upload: {secondUpload.TotalSeconds:F1} s ({new FileInfo(secondFile).Length / 1048576.0:F0} MiB; not part of the ingest)");
-        Line($"P2 second snapshot ingest: {second.Seconds:F1} s   [goal <= 30 s]");
-        Line($"P2 second snapshot peak working set (sampled, this process; Azurite not counted): {second.PeakWorkingSet / 1048576.0:F0} MiB   [goal <= 1 GiB]");
+        Line($"P2 second snapshot ingest: {second.Seconds:F1} s (CPU {second.CpuSeconds:F1} s this process, {second.AzuriteCpuSeconds:F1} s Azurite)   [goal <= 30 s]");
+        Line($"P2 second snapshot phases (wall): {string.Join(", ", second.Phases.Select(p => FormattableString.Invariant($"{p.Phase} {p.Elapsed.TotalSeconds:F1} s")))}");
+        Line($"P2 second snapshot peak working set (sampled, this process; Azurite not counted): {second.PeakWorkingSet / 1048576.0:F0} MiB ({second.StartWorkingSet / 1048576.0:F0} MiB as the ingest started)   [goal <= 1 GiB]");
         Line($"P2 second snapshot storage writes: {second.Writes:N0} for {changed:N0} changed residents = {second.Writes / (double)Math.Max(1, changed):F2}x   [goal <= 1.1x]; {second.Events:N0} events; {second.Reads:N0} reads");
         return lines.ToString();
     }
 
-    private sealed record Ingest(double Seconds, double CpuSeconds, double AzuriteCpuSeconds, long Writes, long Reads, int Events, long PeakWorkingSet);
+    private sealed record Ingest(double Seconds, double CpuSeconds, double AzuriteCpuSeconds, long Writes, long Reads, int Events, long StartWorkingSet, long PeakWorkingSet, IReadOnlyList<DropPhaseTime> Phases);
 
     private static async Task<Ingest> IngestAsync(AppIngest app, Azurite azurite, string blob, CancellationToken ct)
     {
-        GC.Collect();
+        // Aggressive: the memory the earlier steps freed (generating, seeding 3.8 M fingerprints) goes back to the OS, so the
+        // peak working set below is the ingest's, not what those steps left.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var cpu = ProcessCpu.Seconds(Environment.ProcessId);
         var azuriteCpu = azurite.CpuSeconds;
         var writes = app.Storage.Counter.Writes;
         var total = app.Storage.Counter.Total;
         using var sampler = new PeakSampler();
+        var startWorkingSet = sampler.Peak;
         var watch = Stopwatch.StartNew();
         var result = await app.Ingestor.IngestAsync(blob, ct);
         var seconds = watch.Elapsed.TotalSeconds;
@@ -111,7 +115,7 @@ public static class SnapshotBenchmark
         }
 
         var w = app.Storage.Counter.Writes - writes;
-        return new Ingest(seconds, cpuSeconds, azuriteCpuSeconds, w, app.Storage.Counter.Total - total - w, result.Events.Count, sampler.Peak);
+        return new Ingest(seconds, cpuSeconds, azuriteCpuSeconds, w, app.Storage.Counter.Total - total - w, result.Events.Count, startWorkingSet, sampler.Peak, result.Phases);
     }
 
     private static async Task<(TimeSpan Elapsed, T Result)> TimeAsync<T>(Func<Task<T>> work)

@@ -17,11 +17,14 @@ using PushGov.Infrastructure.Tenants;
 namespace PushGov.Infrastructure.Drops;
 
 /// <summary>
-/// Ingests one drop from <c>drops/{tenant}/{dataset}/{file}</c>, streaming it twice (it is never held whole):
+/// Ingests one drop from <c>drops/{tenant}/{dataset}/{file}</c>, streaming it twice (a <c>residents</c> snapshot after the
+/// first: once; it is never held whole):
 /// <list type="number">
 /// <item>check the path (tenant code and configuration, dataset, file name); read the rows once to learn the content hash
-/// and the residents and households concerned; a drop whose bytes were ingested already for this tenant and dataset changes nothing;</item>
-/// <item>load those households from the resident view, apply the rows to the detector, and keep the plan (events and changed
+/// and the residents and households concerned (a <c>residents</c> snapshot after the first is compared with the previous one
+/// in the same pass); a drop whose bytes were ingested already for this tenant and dataset changes nothing;</item>
+/// <item>load those households from the resident view (for a snapshot, the own rows of the residents who changed or left),
+/// apply the rows to the detector, and keep the plan (events and changed
 /// persons) in the state container as a <see cref="DropPlan"/> of chunks before anything is written, so a crash resumes with
 /// the same plan;</item>
 /// <item>apply the plan chunk by chunk: start one case per event of the chunk (case id = event id: starting twice is
@@ -43,7 +46,7 @@ public sealed class DropIngestor(
     ILogger<DropIngestor> logger)
 {
     /// <summary>Storage requests a drop keeps in flight at once (starting cases, reading households).</summary>
-    private const int Concurrency = 16;
+    private const int Concurrency = ResidentStore.Concurrency;
 
     private readonly TableClient _drops = storage.Table(StorageNames.Tables.Drops);
     private readonly BlobContainerClient _state = storage.Container(StorageNames.Containers.State);
@@ -66,10 +69,17 @@ public sealed class DropIngestor(
     public int PlanChunkSize { get; init; } = DefaultPlanChunkSize;
 
     /// <summary>The outcome: the report (also written as a blob) and the events detected.</summary>
-    public sealed record Result(DropReport Report, IReadOnlyList<LifeEvent> Events, bool Duplicate, int StorageWrites);
+    public sealed record Result(DropReport Report, IReadOnlyList<LifeEvent> Events, bool Duplicate, int StorageWrites)
+    {
+        /// <summary>Where the ingest spent its time, phase by phase (empty for a drop rejected or found a duplicate).</summary>
+        public IReadOnlyList<DropPhaseTime> Phases { get; init; } = [];
+    }
 
     /// <summary>What detection leaves for the plan: the events, the view with the changed persons, their households before.</summary>
     private sealed record Detected(List<LifeEvent> Events, ResidentView View, Dictionary<string, string?> PreviousHouseholds, ResidentFingerprints? Fingerprints, int FactWrites);
+
+    /// <summary>A <c>residents</c> snapshot compared with the previous fingerprints in pass 1: the new fingerprints, and the changes.</summary>
+    private sealed record Comparison(ResidentFingerprints Current, List<SnapshotChange> Changes);
 
     /// <summary>Ingests the blob at <paramref name="blobName"/> (relative to the <c>drops</c> container).</summary>
     public Task<Result> IngestAsync(string blobName, CancellationToken ct) => IngestAsync(blobName, null, ct);
@@ -95,11 +105,12 @@ public sealed class DropIngestor(
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["tenant"] = path.Tenant, ["dataset"] = path.DatasetName, ["drop"] = path.File });
 
-        // Pass 1: hash and keys.
+        // Pass 1: hash and keys. A residents snapshot after the first is compared with the previous fingerprints in this
+        // pass too, so its rows are read and parsed once (a duplicate drop discards the comparison).
+        var times = new DropPhaseTimes(clock);
         var progress = new DropProgressWriter(ReportBlob(path), clock, ProgressInterval);
         var first = new DropReport { Dataset = path.Dataset };
-        var keys = new Keys();
-        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), Ticking(progress, first, DropPhase.Reading), ct, given: content);
+        var keys = await ReadFirstAsync(path, tenant, blob, first, times, Ticking(progress, first, DropPhase.Reading), content, ct);
         if (first.RejectedWhole is not null)
         {
             logger.LogWarning("Drop rejected whole: {Reason}", first.RejectedWhole);
@@ -123,17 +134,19 @@ public sealed class DropIngestor(
         var applied = manifest is not null && seen.HasValue ? seen.Value!.GetInt32(AppliedChunks) ?? 0 : 0;
         await _drops.UpsertEntityAsync(new TableEntity(path.Tenant, dropKey) { ["Status"] = "processing", ["Blob"] = blobName, ["StartedAt"] = clock.GetUtcNow(), [AppliedChunks] = applied }, TableUpdateMode.Replace, ct);
 
-        var report = new DropReport { Dataset = path.Dataset };
+        var report = keys.Compared is null ? new DropReport { Dataset = path.Dataset } : first;
         var writes = 0;
         ResidentFingerprints? fingerprints;
+        times.End("drop row");
         if (manifest is not null)
         {
-            fingerprints = await ReadAgainAsync(path, tenant, blob, report, Ticking(progress, report, DropPhase.Detecting), ct);
+            fingerprints = keys.Compared?.Current ?? await ReadAgainAsync(path, tenant, blob, report, Ticking(progress, report, DropPhase.Detecting), ct);
+            times.End("read again");
             logger.LogInformation("Resuming an interrupted drop with its saved plan ({Events} events, chunk {Next} of {Chunks})", manifest.Events, applied + 1, manifest.Chunks);
         }
         else
         {
-            (manifest, fingerprints, var planWrites) = await PlanAsync(path, tenant, blob, keys, report, plan, Ticking(progress, report, DropPhase.Detecting), ct);
+            (manifest, fingerprints, var planWrites) = await PlanAsync(path, tenant, blob, keys, report, plan, times, Ticking(progress, report, DropPhase.Detecting), ct);
             writes += planWrites;
         }
 
@@ -159,6 +172,7 @@ public sealed class DropIngestor(
         {
             var chunk = await plan.ChunkAsync(k, ct);
             events.AddRange(chunk.Events);
+            times.End("plan");
             if (k < applied)
             {
                 started += chunk.Events.Count;
@@ -172,26 +186,54 @@ public sealed class DropIngestor(
                 Interlocked.Increment(ref started);
                 progress.Tick(report, () => Applying(DropPhase.StartingCases));
             });
+            times.End("case starts");
 
             progress.Now(report, Applying(DropPhase.WritingResidents));
             writes += await residents.WriteAsync(path.Tenant, chunk.Persons, chunk.PreviousHouseholds, ct);
             persons += chunk.Persons.Count;
             await _drops.UpdateEntityAsync(new TableEntity(path.Tenant, dropKey) { [AppliedChunks] = k + 1 }, ETag.All, TableUpdateMode.Merge, ct);
             writes++;
+            times.End("writes");
         }
 
         if (fingerprints is not null)
         {
-            await _state.GetBlobClient(FingerprintsPath(path.Tenant)).UploadAsync(new BinaryData(fingerprints.Serialize()), overwrite: true, ct);
+            // Streamed (4 MiB blocks): a serialized copy of 3.8 M residents' fingerprints would add ~200 MiB at the end.
+            await using (var target = await _state.GetBlobClient(FingerprintsPath(path.Tenant)).OpenWriteAsync(overwrite: true, cancellationToken: ct))
+            {
+                fingerprints.WriteTo(target);
+            }
+
             writes++;
+            times.End("fingerprints upload");
         }
 
         await _drops.UpsertEntityAsync(new TableEntity(path.Tenant, dropKey) { ["Status"] = "completed", ["Blob"] = blobName, ["CompletedAt"] = clock.GetUtcNow(), ["Events"] = manifest.Events, [AppliedChunks] = manifest.Chunks }, TableUpdateMode.Replace, ct);
         await plan.DeleteAsync(ct);
         await WriteReportAsync(path, report, ct);
-        logger.LogInformation("Drop ingested: {Accepted} of {Read} rows, {Rejected} rejected, {Events} events, {Persons} residents written in this run ({Chunks} chunks)",
-            report.Accepted, report.RowsRead, report.RejectedCount, manifest.Events, persons, manifest.Chunks - applied);
-        return new Result(report, events, false, writes);
+        times.End("finish");
+        logger.LogInformation("Drop ingested: {Accepted} of {Read} rows, {Rejected} rejected, {Events} events, {Persons} residents written in this run ({Chunks} chunks); {Phases}",
+            report.Accepted, report.RowsRead, report.RejectedCount, manifest.Events, persons, manifest.Chunks - applied, times.ToString());
+        return new Result(report, events, false, writes) { Phases = times.Phases };
+    }
+
+    /// <summary>
+    /// Pass 1: the content hash and the keys; a <c>residents</c> snapshot when the tenant has fingerprints is compared with
+    /// them as it is read (the previous fingerprints are let go when this returns: only the comparison is kept).
+    /// </summary>
+    private async Task<Keys> ReadFirstAsync(DropPath path, TenantConfig tenant, BlobClient blob, DropReport first, DropPhaseTimes times, Action<Stream> tick, Stream? content, CancellationToken ct)
+    {
+        var keys = new Keys();
+        var before = ResidentFingerprints.Empty;
+        if (path.Dataset == Dataset.Residents)
+        {
+            before = await FingerprintsAsync(path.Tenant, ct);
+            times.End("fingerprints download");
+        }
+
+        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), tick, ct, before.Count > 0 ? rows => keys.Compare(before, rows, first) : null, given: content);
+        times.End(keys.Compared is null ? "read+hash" : "read+hash+diff");
+        return keys;
     }
 
     /// <summary>The column of a drop's row that counts the chunks of its plan applied so far.</summary>
@@ -222,25 +264,32 @@ public sealed class DropIngestor(
     private async Task<ResidentFingerprints> FingerprintsAsync(string tenant, CancellationToken ct)
     {
         var blob = _state.GetBlobClient(FingerprintsPath(tenant));
-        return await ExistsAsync(blob, ct)
-            ? ResidentFingerprints.Deserialize((await blob.DownloadContentAsync(ct)).Value.Content.ToMemory().Span)
-            : ResidentFingerprints.Empty;
+        if (!await ExistsAsync(blob, ct))
+        {
+            return ResidentFingerprints.Empty;
+        }
+
+        // Streamed: the blob and a copy of it held whole would add ~200 MiB for 3.8 M residents.
+        await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+        return ResidentFingerprints.ReadFrom(stream);
     }
 
     /// <summary>
     /// Detects and writes the plan; the view and the detected events are let go when it returns, before the plan is applied
     /// (the plan's chunks are read back one at a time).
     /// </summary>
-    private async Task<(DropPlan.Manifest Manifest, ResidentFingerprints? Fingerprints, int Writes)> PlanAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, DropPlan plan, Action<Stream> tick, CancellationToken ct)
+    private async Task<(DropPlan.Manifest Manifest, ResidentFingerprints? Fingerprints, int Writes)> PlanAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, DropPlan plan, DropPhaseTimes times, Action<Stream> tick, CancellationToken ct)
     {
-        var detected = await DetectAsync(path, tenant, blob, keys, report, tick, ct);
+        var detected = await DetectAsync(path, tenant, blob, keys, report, times, tick, ct);
+        times.End("detection");
         var view = detected.View;
         var previous = detected.PreviousHouseholds;
         var manifest = await plan.WriteAsync(detected.Events, view.ChangedResidents.Select(id => view.GetPerson(id)).OfType<Person>(), id => previous.GetValueOrDefault(id), ct);
+        times.End("plan");
         return (manifest, detected.Fingerprints, detected.FactWrites + manifest.Chunks + 1);
     }
 
-    private async Task<Detected> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, Action<Stream> tick, CancellationToken ct)
+    private async Task<Detected> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, DropPhaseTimes times, Action<Stream> tick, CancellationToken ct)
     {
         var view = new ResidentView();
         var previous = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -251,6 +300,21 @@ public sealed class DropIngestor(
 
         if (path.Dataset == Dataset.Residents)
         {
+            if (keys.Compared is { } compared)
+            {
+                // Compared in pass 1. A snapshot row replaces the person, and the detector reads only that resident's
+                // previous row (not the household's other members, nor facts): only the residents that changed or left are
+                // read (a new resident has no household before).
+                await LoadResidentsAsync(path.Tenant, compared.Changes.Where(c => c.Kind != SnapshotChangeKind.New).Select(c => c.ResidentId), view, previous, ct);
+                times.End("resident reads");
+                foreach (var c in compared.Changes)
+                {
+                    detector.Apply(c, events);
+                }
+
+                return new Detected(events, view, previous, compared.Current, 0);
+            }
+
             var before = await FingerprintsAsync(path.Tenant, ct);
             var diff = new SnapshotDiff(before);
             if (before.Count == 0)
@@ -267,17 +331,8 @@ public sealed class DropIngestor(
                 return new Detected(events, view, previous, diff.Current, 0);
             }
 
-            var changes = new List<SnapshotChange>();
-            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, rows => changes.AddRange(diff.Compare(rows.OfType<ResidentRow>())));
-
-            // Only the residents that changed or left are read from the view (a new resident has no household before).
-            await LoadAsync(path.Tenant, changes.Where(c => c.Kind != SnapshotChangeKind.New).Select(c => c.ResidentId), [], view, previous, ct);
-            foreach (var c in changes)
-            {
-                detector.Apply(c, events);
-            }
-
-            return new Detected(events, view, previous, diff.Current, 0);
+            // Pass 1 found no fingerprints, so it did not compare; another snapshot of the tenant stored some since.
+            throw new InvalidOperationException("The tenant's resident fingerprints were stored while this snapshot was read (another snapshot ingested at the same time): ingest it again.");
         }
 
         await LoadAsync(path.Tenant, keys.Residents, keys.Households, view, previous, ct);
@@ -325,6 +380,27 @@ public sealed class DropIngestor(
         {
             AddToView(snapshot, contacts, view, previous);
         }
+    }
+
+    /// <summary>Reads each resident's household (from the index), then their own row there, into the view, many requests at a time.</summary>
+    private async Task LoadResidentsAsync(string tenant, IEnumerable<string> residentIds, ResidentView view, Dictionary<string, string?> previous, CancellationToken ct)
+    {
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, (string? Household, Person? Person)>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(residentIds.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (id, token) =>
+        {
+            var household = await residents.HouseholdOfAsync(tenant, id, token);
+            found[id] = (household, household is null ? null : await residents.PersonAsync(tenant, household, id, token));
+        });
+        foreach (var (id, (household, person)) in found)
+        {
+            previous[id] = household;
+            if (person is not null)
+            {
+                view.Upsert(person);
+            }
+        }
+
+        view.ClearChanges();
     }
 
     private static void AddToView(HouseholdSnapshot snapshot, IReadOnlyList<ContactRecord> contacts, ResidentView view, Dictionary<string, string?> previous)
@@ -431,9 +507,35 @@ public sealed class DropIngestor(
         }
     }
 
-    /// <summary>The residents and households a drop concerns (pass 1).</summary>
+    /// <summary>
+    /// The residents and households a drop concerns (pass 1); for a <c>residents</c> snapshot when the tenant had
+    /// fingerprints, the comparison with them.
+    /// </summary>
     private sealed class Keys
     {
+        public Comparison? Compared { get; private set; }
+
+        /// <summary>
+        /// Compares the snapshot's rows, as pass 1 reads them into <paramref name="report"/>, with <paramref name="previous"/>;
+        /// stops once the drop is rejected whole (every previous resident would be listed as missing, for nothing).
+        /// </summary>
+        public void Compare(ResidentFingerprints previous, IEnumerable<DropRow> rows, DropReport report)
+        {
+            var diff = new SnapshotDiff(previous);
+            var changes = new List<SnapshotChange>();
+            foreach (var change in diff.Compare(rows.OfType<ResidentRow>()))
+            {
+                if (report.RejectedWhole is not null)
+                {
+                    return;
+                }
+
+                changes.Add(change);
+            }
+
+            Compared = new Comparison(diff.Current, changes);
+        }
+
         public HashSet<string> Residents { get; } = new(StringComparer.Ordinal);
 
         public HashSet<string> Households { get; } = new(StringComparer.Ordinal);

@@ -33,6 +33,13 @@ public sealed class ResidentStore(StorageClients storage)
         return e.HasValue ? e.Value!.GetString("HouseholdId") : null;
     }
 
+    /// <summary>One resident's row in the household given, or null when it has none.</summary>
+    public async Task<Person?> PersonAsync(string tenant, string householdId, string residentId, CancellationToken ct)
+    {
+        var e = await _residents.GetEntityIfExistsAsync<TableEntity>(HouseholdPartition(tenant, householdId), residentId, cancellationToken: ct);
+        return e.HasValue && e.Value is { } row ? EntityPayload.Read<Person>(row, "P") : null;
+    }
+
     public async Task<IReadOnlyList<Person>> HouseholdAsync(string tenant, string householdId, CancellationToken ct)
     {
         var list = new List<Person>();
@@ -44,51 +51,40 @@ public sealed class ResidentStore(StorageClients storage)
         return list;
     }
 
+    /// <summary>Table requests <see cref="WriteAsync"/> (and a drop's household reads and case starts) keep in flight at once.</summary>
+    public const int Concurrency = 16;
+
     /// <summary>
     /// Writes persons as they are now. <paramref name="previousHousehold"/> gives the household each was in before
     /// (null: unknown or new); a person who moved household is removed from the old partition.
-    /// Returns the number of write requests made (batches count once).
+    /// The households are written first, <see cref="Concurrency"/> batches at a time, so a person who moved is in the new
+    /// household before the old row is deleted; then the old rows, the resident index and the birthday index, the same
+    /// way. Returns the number of write requests made (batches count once).
     /// </summary>
     public async Task<int> WriteAsync(string tenant, IReadOnlyCollection<Person> persons, IReadOnlyDictionary<string, string?> previousHousehold, CancellationToken ct)
     {
-        var writes = 0;
-        foreach (var group in persons.GroupBy(p => p.HouseholdId))
-        {
-            foreach (var chunk in group.Chunk(100))
+        var households = persons.GroupBy(p => p.HouseholdId).SelectMany(group => group.Chunk(100)).Select(chunk => (Func<CancellationToken, Task>)(token =>
+            _residents.SubmitTransactionAsync(chunk.Select(p =>
             {
-                var actions = chunk.Select(p =>
-                {
-                    var e = new TableEntity(HouseholdPartition(tenant, p.HouseholdId), p.ResidentId) { ["Status"] = p.Status.ToString() };
-                    EntityPayload.Write(e, "P", p);
-                    return new TableTransactionAction(TableTransactionActionType.UpsertReplace, e);
-                });
-                await _residents.SubmitTransactionAsync(actions, ct);
-                writes++;
-            }
-        }
+                var e = new TableEntity(HouseholdPartition(tenant, p.HouseholdId), p.ResidentId) { ["Status"] = p.Status.ToString() };
+                EntityPayload.Write(e, "P", p);
+                return new TableTransactionAction(TableTransactionActionType.UpsertReplace, e);
+            }), token))).ToList();
+        var writes = await InParallelAsync(households, ct);
 
+        var after = new List<Func<CancellationToken, Task>>();
         foreach (var p in persons)
         {
             if (previousHousehold.TryGetValue(p.ResidentId, out var old) && old is not null && old != p.HouseholdId)
             {
-                try
-                {
-                    await _residents.DeleteEntityAsync(HouseholdPartition(tenant, old), p.ResidentId, ETag.All, ct);
-                }
-                catch (RequestFailedException e) when (e.Status == 404)
-                {
-                    // already gone
-                }
-
-                writes++;
+                after.Add(token => DeleteIfExistsAsync(HouseholdPartition(tenant, old), p.ResidentId, token));
             }
         }
 
         var indexChanges = persons.Where(p => !previousHousehold.TryGetValue(p.ResidentId, out var old) || old != p.HouseholdId).ToList();
         foreach (var chunk in indexChanges.Chunk(100))
         {
-            await _index.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(tenant, p.ResidentId) { ["HouseholdId"] = p.HouseholdId })), ct);
-            writes++;
+            after.Add(token => _index.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(tenant, p.ResidentId) { ["HouseholdId"] = p.HouseholdId })), token));
         }
 
         // The birthday index: only new residents and household moves (a birth date does not change in a snapshot diff
@@ -97,16 +93,34 @@ public sealed class ResidentStore(StorageClients storage)
         {
             foreach (var chunk in group.Chunk(100))
             {
-                await _birthdays.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(group.Key, AgeEventSweep.RowKey(p.BirthDate.Exact!.Value, p.ResidentId))
+                after.Add(token => _birthdays.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(group.Key, AgeEventSweep.RowKey(p.BirthDate.Exact!.Value, p.ResidentId))
                 {
                     ["ResidentId"] = p.ResidentId,
                     ["HouseholdId"] = p.HouseholdId,
-                })), ct);
-                writes++;
+                })), token));
             }
         }
 
-        return writes;
+        return writes + await InParallelAsync(after, ct);
+    }
+
+    /// <summary>Runs the requests, <see cref="Concurrency"/> at a time; returns how many were made.</summary>
+    private static async Task<int> InParallelAsync(IReadOnlyCollection<Func<CancellationToken, Task>> requests, CancellationToken ct)
+    {
+        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (request, token) => await request(token));
+        return requests.Count;
+    }
+
+    private async Task DeleteIfExistsAsync(string partition, string residentId, CancellationToken ct)
+    {
+        try
+        {
+            await _residents.DeleteEntityAsync(partition, residentId, ETag.All, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // already gone
+        }
     }
 
     /// <summary>The residents in one key range of the birthday index (see <see cref="AgeEventSweep.QueriesFor"/>).</summary>
