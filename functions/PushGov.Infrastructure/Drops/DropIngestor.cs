@@ -63,9 +63,6 @@ public sealed class DropIngestor(
     /// <summary>The outcome: the report (also written as a blob) and the events detected.</summary>
     public sealed record Result(DropReport Report, IReadOnlyList<LifeEvent> Events, bool Duplicate, int StorageWrites);
 
-    /// <summary>What detection leaves for the plan: the events, the view with the changed persons, their households before.</summary>
-    private sealed record Detected(List<LifeEvent> Events, ResidentView View, Dictionary<string, string?> PreviousHouseholds, ResidentFingerprints? Fingerprints, int FactWrites);
-
     /// <summary>Ingests the blob at <paramref name="blobName"/> (relative to the <c>drops</c> container).</summary>
     public Task<Result> IngestAsync(string blobName, CancellationToken ct) => IngestAsync(blobName, null, ct);
 
@@ -210,6 +207,8 @@ public sealed class DropIngestor(
             foreach (var _ in diff.Compare(rows.OfType<ResidentRow>()))
             {
             }
+
+            return Task.CompletedTask;
         });
         return diff.Current;
     }
@@ -228,14 +227,14 @@ public sealed class DropIngestor(
     /// </summary>
     private async Task<(DropPlan.Manifest Manifest, ResidentFingerprints? Fingerprints, int Writes)> PlanAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, DropPlan plan, Action<Stream> tick, CancellationToken ct)
     {
-        var detected = await DetectAsync(path, tenant, blob, keys, report, tick, ct);
-        var view = detected.View;
-        var previous = detected.PreviousHouseholds;
-        var manifest = await plan.WriteAsync(detected.Events, view.ChangedResidents.Select(id => view.GetPerson(id)).OfType<Person>(), id => previous.GetValueOrDefault(id), ct);
-        return (manifest, detected.Fingerprints, detected.FactWrites + manifest.Chunks + 1);
+        var writer = plan.Write();
+        var (fingerprints, factWrites) = await DetectAsync(path, tenant, blob, keys, report, writer, tick, ct);
+        var manifest = await writer.CompleteAsync(ct);
+        return (manifest, fingerprints, factWrites + (2 * manifest.Chunks) + 1);
     }
 
-    private async Task<Detected> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, Action<Stream> tick, CancellationToken ct)
+    /// <summary>Applies the drop to a detector and hands the changed persons and the events to <paramref name="writer"/>.</summary>
+    private async Task<(ResidentFingerprints? Fingerprints, int FactWrites)> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, DropPlan.Writer writer, Action<Stream> tick, CancellationToken ct)
     {
         var view = new ResidentView();
         var previous = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -250,20 +249,16 @@ public sealed class DropIngestor(
             var diff = new SnapshotDiff(before);
             if (before.Count == 0)
             {
-                // A first load: every resident is new, nothing is read from the view, so the changes go to the detector
-                // as they are read instead of being listed first.
-                await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, rows =>
-                {
-                    foreach (var c in diff.Compare(rows.OfType<ResidentRow>()))
-                    {
-                        detector.Apply(c, events);
-                    }
-                });
-                return new Detected(events, view, previous, diff.Current, 0);
+                await FirstLoadAsync(path, tenant, blob, report, diff, asOf, writer, tick, ct);
+                return (diff.Current, 0);
             }
 
             var changes = new List<SnapshotChange>();
-            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, rows => changes.AddRange(diff.Compare(rows.OfType<ResidentRow>())));
+            await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, rows =>
+            {
+                changes.AddRange(diff.Compare(rows.OfType<ResidentRow>()));
+                return Task.CompletedTask;
+            });
 
             // Only the residents that changed or left are read from the view (a new resident has no household before).
             await LoadAsync(path.Tenant, changes.Where(c => c.Kind != SnapshotChangeKind.New).Select(c => c.ResidentId), [], view, previous, ct);
@@ -272,7 +267,8 @@ public sealed class DropIngestor(
                 detector.Apply(c, events);
             }
 
-            return new Detected(events, view, previous, diff.Current, 0);
+            await HandOverAsync(events, view, previous, writer, ct);
+            return (diff.Current, 0);
         }
 
         await LoadAsync(path.Tenant, keys.Residents, keys.Households, view, previous, ct);
@@ -297,7 +293,49 @@ public sealed class DropIngestor(
             await inbox.WithdrawConsentAsync(path.Tenant, withdrawn.Record.ResidentId, withdrawn.Record.Channel, ct);
         }
 
-        return new Detected(events, view, previous, null, factWrites);
+        await HandOverAsync(events, view, previous, writer, ct);
+        return (null, factWrites);
+    }
+
+    /// <summary>
+    /// A first load (no fingerprints yet): every resident is new and nothing is read from storage. The detector keeps only
+    /// what detection reads (a snapshot row yields only age events, decided from the row itself), and each person goes into
+    /// the plan as the detector takes them, so no more than one chunk of whole persons is held.
+    /// </summary>
+    private static async Task FirstLoadAsync(DropPath path, TenantConfig tenant, BlobClient blob, DropReport report, SnapshotDiff diff, DateOnly asOf, DropPlan.Writer writer, Action<Stream> tick, CancellationToken ct)
+    {
+        var view = new ResidentView(detectionOnly: true);
+        var detector = new LifeEventDetector(path.Tenant, view, new AgeEventSweep(path.Tenant), new LifeEventDetectorOptions { AsOf = asOf });
+        var events = new List<LifeEvent>();
+        await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, async rows =>
+        {
+            foreach (var c in diff.Compare(rows.OfType<ResidentRow>()))
+            {
+                // Null unless the snapshot lists the resident twice: then the household the earlier row put them in.
+                var listedBefore = view.GetPerson(c.ResidentId)?.HouseholdId;
+                if (detector.Apply(c, events) is { } person)
+                {
+                    await writer.AddAsync(person, listedBefore, ct);
+                }
+
+                await writer.AddAsync(events, ct);
+                events.Clear();
+            }
+        });
+    }
+
+    /// <summary>Hands the view's changed persons (with their households before) and the events to the plan.</summary>
+    private static async Task HandOverAsync(List<LifeEvent> events, ResidentView view, Dictionary<string, string?> previous, DropPlan.Writer writer, CancellationToken ct)
+    {
+        foreach (var id in view.ChangedResidents)
+        {
+            if (view.GetPerson(id) is { } person)
+            {
+                await writer.AddAsync(person, previous.GetValueOrDefault(id), ct);
+            }
+        }
+
+        await writer.AddAsync(events, ct);
     }
 
     /// <summary>Reads the households of <paramref name="residentIds"/> (and <paramref name="householdIds"/>) into the view, many requests at a time.</summary>
@@ -370,13 +408,13 @@ public sealed class DropIngestor(
     /// <summary>Rows between two looks at the clock for a progress report.</summary>
     private const int RowsPerTick = 1024;
 
-    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, Action<Stream> tick, CancellationToken ct, Action<IEnumerable<DropRow>>? all = null, Stream? given = null)
+    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, Action<Stream> tick, CancellationToken ct, Func<IEnumerable<DropRow>, Task>? all = null, Stream? given = null)
     {
         await using var stream = given ?? await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
         var rows = WithTicks(DropReader.Read(stream, dataset, options, report, ct), stream, tick);
         if (all is not null)
         {
-            all(rows);
+            await all(rows);
             return;
         }
 
