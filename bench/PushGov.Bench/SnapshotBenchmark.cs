@@ -164,6 +164,7 @@ public static class SnapshotBenchmark
             throw new InvalidOperationException("The first load ended before its plan's manifest was seen; run it without --first-load-chunks.");
         }
 
+        output.WriteLine($"P2 first load of {residents:N0} residents: plan of {manifest.Chunks} chunks ({manifest.Persons:N0} persons, {manifest.Events:N0} events) written in {plan.Seconds:F1} s = {residents / plan.Seconds:N0} residents/s (CPU {plan.Cpu:F1} s this process, {plan.Azurite:F1} s Azurite), peak working set {plan.Peak / 1048576.0:F0} MiB");
         GC.Collect();
         (cpu, azuriteCpu) = (ProcessCpu.Seconds(Environment.ProcessId), azurite.CpuSeconds);
         using var applySampler = new PeakSampler();
@@ -191,9 +192,7 @@ public static class SnapshotBenchmark
         }
 
         var persons = (double)manifest.Persons * applied / manifest.Chunks;
-        output.WriteLine($"P2 first load of {residents:N0} residents, stopped after {applied} of {manifest.Chunks} chunks ({manifest.Persons:N0} persons, {manifest.Events:N0} events planned):");
-        output.WriteLine($"  plan:  {plan.Seconds:F1} s = {residents / plan.Seconds:N0} residents/s (CPU {plan.Cpu:F1} s this process, {plan.Azurite:F1} s Azurite), peak working set {plan.Peak / 1048576.0:F0} MiB");
-        output.WriteLine($"  apply: {apply.Seconds:F1} s for ~{persons:N0} residents = {persons / apply.Seconds:N0} residents/s (CPU {apply.Cpu:F1} s this process, {apply.Azurite:F1} s Azurite), peak working set {apply.Peak / 1048576.0:F0} MiB");
+        output.WriteLine($"P2 first load of {residents:N0} residents: {applied} of {manifest.Chunks} chunks applied in {apply.Seconds:F1} s, ~{persons:N0} residents = {persons / apply.Seconds:N0} residents/s (CPU {apply.Cpu:F1} s this process, {apply.Azurite:F1} s Azurite), peak working set {apply.Peak / 1048576.0:F0} MiB; stopped there");
     }
 
     private static async Task<(TimeSpan Elapsed, T Result)> TimeAsync<T>(Func<Task<T>> work)
