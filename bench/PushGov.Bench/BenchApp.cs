@@ -58,6 +58,7 @@ public static class BenchApp
         var rows = new Option<int>("--rows") { Description = "P1: rows of the resident-changes drop.", DefaultValueFactory = _ => 1_000_000 };
         var population = new Option<int>("--population") { Description = "P2: residents in the snapshots.", DefaultValueFactory = _ => 3_800_000 };
         var firstLoad = new Option<int>("--first-load") { Description = "P2: residents in the first load measured through the app (a full first load of millions takes long on Azurite).", DefaultValueFactory = _ => 200_000 };
+        var firstLoadChunks = new Option<int>("--first-load-chunks") { Description = "P2: stop the first load once this many chunks of its plan are applied (0: the whole load); its plan and apply phases are printed apart, the second snapshot is not run and the doc is not updated." };
         var changed = new Option<double>("--changed-percent") { Description = "P2: share of residents changed in the second snapshot.", DefaultValueFactory = _ => 0.2 };
         var only = new Option<string?>("--only") { Description = "Run only p1 or p2." };
         var work = new Option<string?>("--work") { Description = "Folder for generated files (default: a temporary folder, removed afterwards)." };
@@ -65,7 +66,7 @@ public static class BenchApp
         var runs = new Option<int>("--runs") { Description = "P1: timed runs of each measurement (the best is reported).", DefaultValueFactory = _ => 2 };
         var command = new Command("ingest", "P1: detection (and matching) over a large resident-changes drop vs bare CSV parsing; P2: a snapshot with few changes through DropIngestor on Azurite.")
         {
-            rows, population, firstLoad, changed, only, work, doc, runs,
+            rows, population, firstLoad, firstLoadChunks, changed, only, work, doc, runs,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -75,6 +76,7 @@ public static class BenchApp
                 Rows = r.GetValue(rows),
                 Population = r.GetValue(population),
                 FirstLoadPopulation = r.GetValue(firstLoad),
+                FirstLoadChunks = r.GetValue(firstLoadChunks),
                 ChangedPercent = r.GetValue(changed),
                 RunP1 = r.GetValue(only) is null or "p1",
                 RunP2 = r.GetValue(only) is null or "p2",

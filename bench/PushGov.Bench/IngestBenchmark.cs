@@ -19,6 +19,9 @@ public sealed record IngestBenchmarkOptions
 
     public int FirstLoadPopulation { get; init; } = 200_000;
 
+    /// <summary>When above 0, the first load is stopped once this many chunks of its plan are applied (and nothing else of P2 runs).</summary>
+    public int FirstLoadChunks { get; init; }
+
     public double ChangedPercent { get; init; } = 0.2;
 
     public bool RunP1 { get; init; } = true;

@@ -190,8 +190,12 @@ public sealed partial class LifeEventDetector
         }
     }
 
-    /// <summary>Applies a snapshot row: the view takes the person as the snapshot has them; no event.</summary>
-    public void Apply(ResidentRow row, ICollection<LifeEvent> events)
+    /// <summary>
+    /// Applies a snapshot row: the view takes the person as the snapshot has them; no event but the age events whose
+    /// window is open for a resident new to the view.
+    /// </summary>
+    /// <returns>The person as the view now has them (registered, with the 転入 date kept when the row has none).</returns>
+    public Person Apply(ResidentRow row, ICollection<LifeEvent> events)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(events);
@@ -209,18 +213,21 @@ public sealed partial class LifeEventDetector
         {
             AddAll(events, Sweep.OpenFor(after, asOf));
         }
+
+        return after;
     }
 
     /// <summary>Applies one difference of a snapshot: new and changed rows as <see cref="Apply(ResidentRow, ICollection{LifeEvent})"/>, a missing resident marked Left.</summary>
-    public void Apply(SnapshotChange change, ICollection<LifeEvent> events)
+    /// <returns>The person a new or changed row gives, as the view now has them; null for a missing resident.</returns>
+    public Person? Apply(SnapshotChange change, ICollection<LifeEvent> events)
     {
         if (change.Row is { } row)
         {
-            Apply(row, events);
-            return;
+            return Apply(row, events);
         }
 
         MarkLeft(change.ResidentId);
+        return null;
     }
 
     /// <summary>

@@ -75,9 +75,6 @@ public sealed class DropIngestor(
         public IReadOnlyList<DropPhaseTime> Phases { get; init; } = [];
     }
 
-    /// <summary>What detection leaves for the plan: the events, the view with the changed persons, their households before.</summary>
-    private sealed record Detected(List<LifeEvent> Events, ResidentView View, Dictionary<string, string?> PreviousHouseholds, ResidentFingerprints? Fingerprints, int FactWrites);
-
     /// <summary>A <c>residents</c> snapshot compared with the previous fingerprints in pass 1: the new fingerprints, and the changes.</summary>
     private sealed record Comparison(ResidentFingerprints Current, List<SnapshotChange> Changes);
 
@@ -231,7 +228,12 @@ public sealed class DropIngestor(
             times.End("fingerprints download");
         }
 
-        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), tick, ct, before.Count > 0 ? rows => keys.Compare(before, rows, first) : null, given: content);
+        await ReadAsync(blob, path.Dataset, tenant.Drops, first, row => keys.Add(row), tick, ct, before.Count > 0 ? rows =>
+        {
+            keys.Compare(before, rows, first);
+            return Task.CompletedTask;
+        }
+        : null, given: content);
         times.End(keys.Compared is null ? "read+hash" : "read+hash+diff");
         return keys;
     }
@@ -257,6 +259,8 @@ public sealed class DropIngestor(
             foreach (var _ in diff.Compare(rows.OfType<ResidentRow>()))
             {
             }
+
+            return Task.CompletedTask;
         });
         return diff.Current;
     }
@@ -280,16 +284,15 @@ public sealed class DropIngestor(
     /// </summary>
     private async Task<(DropPlan.Manifest Manifest, ResidentFingerprints? Fingerprints, int Writes)> PlanAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, DropPlan plan, DropPhaseTimes times, Action<Stream> tick, CancellationToken ct)
     {
-        var detected = await DetectAsync(path, tenant, blob, keys, report, times, tick, ct);
-        times.End("detection");
-        var view = detected.View;
-        var previous = detected.PreviousHouseholds;
-        var manifest = await plan.WriteAsync(detected.Events, view.ChangedResidents.Select(id => view.GetPerson(id)).OfType<Person>(), id => previous.GetValueOrDefault(id), ct);
-        times.End("plan");
-        return (manifest, detected.Fingerprints, detected.FactWrites + manifest.Chunks + 1);
+        var writer = plan.Write();
+        var (fingerprints, factWrites) = await DetectAsync(path, tenant, blob, keys, report, writer, times, tick, ct);
+        var manifest = await writer.CompleteAsync(ct);
+        times.End("detection and plan");
+        return (manifest, fingerprints, factWrites + (2 * manifest.Chunks) + 1);
     }
 
-    private async Task<Detected> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, DropPhaseTimes times, Action<Stream> tick, CancellationToken ct)
+    /// <summary>Applies the drop to a detector and hands the changed persons and the events to <paramref name="writer"/>.</summary>
+    private async Task<(ResidentFingerprints? Fingerprints, int FactWrites)> DetectAsync(DropPath path, TenantConfig tenant, BlobClient blob, Keys keys, DropReport report, DropPlan.Writer writer, DropPhaseTimes times, Action<Stream> tick, CancellationToken ct)
     {
         var view = new ResidentView();
         var previous = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -312,23 +315,16 @@ public sealed class DropIngestor(
                     detector.Apply(c, events);
                 }
 
-                return new Detected(events, view, previous, compared.Current, 0);
+                await HandOverAsync(events, view, previous, writer, ct);
+                return (compared.Current, 0);
             }
 
             var before = await FingerprintsAsync(path.Tenant, ct);
             var diff = new SnapshotDiff(before);
             if (before.Count == 0)
             {
-                // A first load: every resident is new, nothing is read from the view, so the changes go to the detector
-                // as they are read instead of being listed first.
-                await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, rows =>
-                {
-                    foreach (var c in diff.Compare(rows.OfType<ResidentRow>()))
-                    {
-                        detector.Apply(c, events);
-                    }
-                });
-                return new Detected(events, view, previous, diff.Current, 0);
+                await FirstLoadAsync(path, tenant, blob, report, diff, asOf, writer, tick, ct);
+                return (diff.Current, 0);
             }
 
             // Pass 1 found no fingerprints, so it did not compare; another snapshot of the tenant stored some since.
@@ -357,7 +353,49 @@ public sealed class DropIngestor(
             await inbox.WithdrawConsentAsync(path.Tenant, withdrawn.Record.ResidentId, withdrawn.Record.Channel, ct);
         }
 
-        return new Detected(events, view, previous, null, factWrites);
+        await HandOverAsync(events, view, previous, writer, ct);
+        return (null, factWrites);
+    }
+
+    /// <summary>
+    /// A first load (no fingerprints yet): every resident is new and nothing is read from storage. The detector keeps only
+    /// what detection reads (a snapshot row yields only age events, decided from the row itself), and each person goes into
+    /// the plan as the detector takes them, so no more than one chunk of whole persons is held.
+    /// </summary>
+    private static async Task FirstLoadAsync(DropPath path, TenantConfig tenant, BlobClient blob, DropReport report, SnapshotDiff diff, DateOnly asOf, DropPlan.Writer writer, Action<Stream> tick, CancellationToken ct)
+    {
+        var view = new ResidentView(detectionOnly: true);
+        var detector = new LifeEventDetector(path.Tenant, view, new AgeEventSweep(path.Tenant), new LifeEventDetectorOptions { AsOf = asOf });
+        var events = new List<LifeEvent>();
+        await ReadAsync(blob, path.Dataset, tenant.Drops, report, _ => { }, tick, ct, async rows =>
+        {
+            foreach (var c in diff.Compare(rows.OfType<ResidentRow>()))
+            {
+                // Null unless the snapshot lists the resident twice: then the household the earlier row put them in.
+                var listedBefore = view.GetPerson(c.ResidentId)?.HouseholdId;
+                if (detector.Apply(c, events) is { } person)
+                {
+                    await writer.AddAsync(person, listedBefore, ct);
+                }
+
+                await writer.AddAsync(events, ct);
+                events.Clear();
+            }
+        });
+    }
+
+    /// <summary>Hands the view's changed persons (with their households before) and the events to the plan.</summary>
+    private static async Task HandOverAsync(List<LifeEvent> events, ResidentView view, Dictionary<string, string?> previous, DropPlan.Writer writer, CancellationToken ct)
+    {
+        foreach (var id in view.ChangedResidents)
+        {
+            if (view.GetPerson(id) is { } person)
+            {
+                await writer.AddAsync(person, previous.GetValueOrDefault(id), ct);
+            }
+        }
+
+        await writer.AddAsync(events, ct);
     }
 
     /// <summary>Reads the households of <paramref name="residentIds"/> (and <paramref name="householdIds"/>) into the view, many requests at a time.</summary>
@@ -451,13 +489,13 @@ public sealed class DropIngestor(
     /// <summary>Rows between two looks at the clock for a progress report.</summary>
     private const int RowsPerTick = 1024;
 
-    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, Action<Stream> tick, CancellationToken ct, Action<IEnumerable<DropRow>>? all = null, Stream? given = null)
+    private static async Task ReadAsync(BlobClient blob, Dataset dataset, DropOptions options, DropReport report, Action<DropRow> each, Action<Stream> tick, CancellationToken ct, Func<IEnumerable<DropRow>, Task>? all = null, Stream? given = null)
     {
         await using var stream = given ?? await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
         var rows = WithTicks(DropReader.Read(stream, dataset, options, report, ct), stream, tick);
         if (all is not null)
         {
-            all(rows);
+            await all(rows);
             return;
         }
 

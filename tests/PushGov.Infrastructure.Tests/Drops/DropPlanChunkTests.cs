@@ -6,6 +6,8 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PushGov.Domain.Cases;
+using PushGov.Domain.Detection;
+using PushGov.Domain.Drops;
 using PushGov.Domain.Residents;
 using PushGov.Domain.Serialization;
 using PushGov.Domain.Tenants;
@@ -93,6 +95,71 @@ public sealed class DropPlanChunkTests(AzuriteFixture azurite)
         Assert.Equal(await ResidentsAsync(whole), await ResidentsAsync(run));
         Assert.Equal(await FingerprintsAsync(whole), await FingerprintsAsync(run));
         Assert.Empty(await PlanBlobsAsync(run));
+    }
+
+    [Fact]
+    public async Task A_first_load_streamed_in_chunks_leaves_the_residents_cases_and_fingerprints_of_detection_over_the_whole_snapshot()
+    {
+        var run = await NewRunAsync(StreamedFirstLoad);
+        var result = await run.Ingestor(run.Starter).IngestAsync(run.Blob, CancellationToken.None);
+
+        // The same snapshot through a detector whose view keeps every person whole, as a first load did before it was streamed.
+        var (_, csv) = StreamedFirstLoad();
+        var view = new ResidentView();
+        var detector = new LifeEventDetector(run.Tenant, view, new AgeEventSweep(run.Tenant), new LifeEventDetectorOptions { AsOf = new DateOnly(2026, 11, 22) });
+        var diff = new SnapshotDiff(ResidentFingerprints.Empty);
+        var events = new List<LifeEvent>();
+        using var content = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+        foreach (var change in diff.Compare(DropReader.Read(content, Dataset.Residents, new DropOptions(), new DropReport()).OfType<ResidentRow>()))
+        {
+            detector.Apply(change, events);
+        }
+
+        Assert.True((await DropRowAsync(run)).GetInt32("AppliedChunks") > 20, "the load spans many chunks");
+        Assert.Contains(events, e => e.Kind == LifeEventKind.AGE_65);
+        Assert.Contains(events, e => e.Kind == LifeEventKind.AGE_75);
+        Assert.Contains(events, e => e.Kind == LifeEventKind.SCHOOL_ENTRY);
+        Assert.Equal(events.Select(e => e.EventId), result.Events.Select(e => e.EventId));
+        Assert.Equal(events.Select(e => e.EventId).Order(), run.Starter.CaseIds.Order());
+        Assert.Equal(
+            view.Persons.Select(p => $"{p.HouseholdId} {p.ResidentId} {JsonSerializer.Serialize(p, PushGovJson.Options)}").Order(StringComparer.Ordinal),
+            await ResidentsAsync(run));
+        Assert.Equal(diff.Current.Serialize(), await FingerprintsAsync(run));
+        Assert.Empty(await PlanBlobsAsync(run));
+    }
+
+    /// <summary>
+    /// A first <c>residents</c> snapshot of 150 households of 1–4 members (heads near 65 or 75, children about to start
+    /// school, others without an event), then two residents listed again: the first head, who moves to the last
+    /// household (their earlier row is in a chunk already written), and the last head with another given name (their
+    /// earlier row is in the chunk still open).
+    /// </summary>
+    private static (string Dataset, string Csv) StreamedFirstLoad()
+    {
+        const int households = 150;
+        var csv = new StringBuilder("resident_id,household_id,family_name,given_name,family_name_kana,given_name_kana,birth_date,sex,relationship,postal_code,address,nationality\n");
+        void Row(int resident, int household, string given, string birth, string relationship) =>
+            csv.Append(CultureInfo.InvariantCulture, $"{300500000 + resident},{400500000 + household},山田,{given},ヤマダ,タロウ,{birth},1,{relationship},810-0001,福岡市中央区天神2丁目{household + 1}番,\n");
+
+        var resident = 0;
+        for (var h = 0; h < households; h++)
+        {
+            var headBirth = (h % 3) switch
+            {
+                0 => $"1961-12-{1 + (h % 20):D2}",
+                1 => $"1951-12-{1 + (h % 20):D2}",
+                _ => "1980-01-01",
+            };
+            Row(resident++, h, "太郎", headBirth, "世帯主");
+            for (var m = 1; m <= h % 4; m++)
+            {
+                Row(resident++, h, "一郎", m % 2 == 1 ? "2020-06-15" : "2015-05-05", "子");
+            }
+        }
+
+        Row(0, households - 1, "太郎", "1961-12-01", "同居人");
+        Row(resident - 1 - ((households - 1) % 4), households - 1, "次郎", "1980-01-01", "世帯主");
+        return ("residents", csv.ToString());
     }
 
     /// <summary>A first <c>residents</c> snapshot of 30 households of a head and a child who starts school next April (SCHOOL_ENTRY: a case each).</summary>
