@@ -92,7 +92,7 @@ public static class SnapshotBenchmark
         Line($"P2 second snapshot: {options.Population:N0} residents, {changed:N0} changed ({plan.Changed:N0} changed rows, {plan.Removed:N0} gone, {plan.Added:N0} new = {changed * 100.0 / options.Population:F2}%)");
         Line($"P2 second snapshot upload: {secondUpload.TotalSeconds:F1} s ({new FileInfo(secondFile).Length / 1048576.0:F0} MiB; not part of the ingest)");
         Line($"P2 second snapshot ingest: {second.Seconds:F1} s (CPU {second.CpuSeconds:F1} s this process, {second.AzuriteCpuSeconds:F1} s Azurite)   [goal <= 30 s]");
-        Line($"P2 second snapshot phases (wall): {string.Join(", ", second.Phases.Select(p => FormattableString.Invariant($"{p.Phase} {p.Elapsed.TotalSeconds:F1} s")))}");
+        Line($"P2 second snapshot phases (wall): {DropPhaseTime.Describe(second.Phases)}");
         Line($"P2 second snapshot peak working set (sampled, this process; Azurite not counted): {second.PeakWorkingSet / 1048576.0:F0} MiB ({second.StartWorkingSet / 1048576.0:F0} MiB as the ingest started)   [goal <= 1 GiB]");
         Line($"P2 second snapshot storage writes: {second.Writes:N0} for {changed:N0} changed residents = {second.Writes / (double)Math.Max(1, changed):F2}x   [goal <= 1.1x]; {second.Events:N0} events; {second.Reads:N0} reads");
         return lines.ToString();
@@ -102,9 +102,7 @@ public static class SnapshotBenchmark
 
     private static async Task<Ingest> IngestAsync(AppIngest app, Azurite azurite, string blob, CancellationToken ct)
     {
-        // Aggressive: the memory the earlier steps freed (generating, seeding 3.8 M fingerprints) goes back to the OS, so the
-        // peak working set below is the ingest's, not what those steps left.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        ReturnFreedMemory();
         var cpu = ProcessCpu.Seconds(Environment.ProcessId);
         var azuriteCpu = azurite.CpuSeconds;
         var writes = app.Storage.Counter.Writes;
@@ -137,7 +135,7 @@ public static class SnapshotBenchmark
         var state = app.Storage.Container(StorageNames.Containers.State);
         var drops = app.Storage.Table(StorageNames.Tables.Drops);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        GC.Collect();
+        ReturnFreedMemory();
         var (cpu, azuriteCpu) = (ProcessCpu.Seconds(Environment.ProcessId), azurite.CpuSeconds);
         using var sampler = new PeakSampler();
         var watch = Stopwatch.StartNew();
@@ -169,7 +167,7 @@ public static class SnapshotBenchmark
         }
 
         output.WriteLine($"P2 first load of {residents:N0} residents: plan of {manifest.Chunks} chunks ({manifest.Persons:N0} persons, {manifest.Events:N0} events) written in {plan.Seconds:F1} s = {residents / plan.Seconds:N0} residents/s (CPU {plan.Cpu:F1} s this process, {plan.Azurite:F1} s Azurite), peak working set {plan.Peak / 1048576.0:F0} MiB");
-        GC.Collect();
+        ReturnFreedMemory();
         (cpu, azuriteCpu) = (ProcessCpu.Seconds(Environment.ProcessId), azurite.CpuSeconds);
         using var applySampler = new PeakSampler();
         var applyWatch = Stopwatch.StartNew();
@@ -198,6 +196,12 @@ public static class SnapshotBenchmark
         var persons = (double)manifest.Persons * applied / manifest.Chunks;
         output.WriteLine($"P2 first load of {residents:N0} residents: {applied} of {manifest.Chunks} chunks applied in {apply.Seconds:F1} s, ~{persons:N0} residents = {persons / apply.Seconds:N0} residents/s (CPU {apply.Cpu:F1} s this process, {apply.Azurite:F1} s Azurite), peak working set {apply.Peak / 1048576.0:F0} MiB; stopped there");
     }
+
+    /// <summary>
+    /// Gives the memory earlier steps freed (generating the file, seeding 3.8 M fingerprints) back to the OS, so the peak
+    /// working set measured next is the ingest's, not what those steps left.
+    /// </summary>
+    private static void ReturnFreedMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     private static async Task<(TimeSpan Elapsed, T Result)> TimeAsync<T>(Func<Task<T>> work)
     {

@@ -169,7 +169,7 @@ public sealed class DropIngestor(
         {
             var chunk = await plan.ChunkAsync(k, ct);
             events.AddRange(chunk.Events);
-            times.End("plan");
+            times.End("plan reads");
             if (k < applied)
             {
                 started += chunk.Events.Count;

@@ -1,7 +1,12 @@
 namespace PushGov.Infrastructure.Drops;
 
 /// <summary>The wall-clock time one phase of a drop's ingest took (a phase met more than once, e.g. once per chunk, adds up).</summary>
-public sealed record DropPhaseTime(string Phase, TimeSpan Elapsed);
+public sealed record DropPhaseTime(string Phase, TimeSpan Elapsed)
+{
+    /// <summary>The phases on one line: <c>phase 1.2 s, …</c> (the ingest's log line, the P2 benchmark).</summary>
+    public static string Describe(IEnumerable<DropPhaseTime> phases) =>
+        string.Join(", ", phases.Select(p => FormattableString.Invariant($"{p.Phase} {p.Elapsed.TotalSeconds:F1} s")));
+}
 
 /// <summary>Where a drop's ingest spends its time: each call to <see cref="End"/> gives the time since the previous one to a phase.</summary>
 internal sealed class DropPhaseTimes(TimeProvider clock)
@@ -28,5 +33,5 @@ internal sealed class DropPhaseTimes(TimeProvider clock)
         }
     }
 
-    public override string ToString() => string.Join(", ", phases.Select(p => FormattableString.Invariant($"{p.Phase} {p.Elapsed.TotalSeconds:F1} s")));
+    public override string ToString() => DropPhaseTime.Describe(phases);
 }
